@@ -1,0 +1,1 @@
+"""Feeds in, stories out: no Telegram, no SQL."""
