@@ -1,0 +1,91 @@
+"""Who covers a story: distinct outlets per side of the spectrum, factuality mix, blindspot (pure).
+
+Every count here is of distinct OUTLETS, not articles: ten wire rewrites from one publisher are one voice.
+An article's outlet is identified by `outlet_key`: the rated outlet's name, else the feed's source name,
+else the URL's host. Outlet metadata itself is looked up elsewhere (news.sources); we only read it.
+
+Blindspot rule (in the spirit of Ground News: "a story covered mostly by one side"):
+with at least BLINDSPOT_MIN_RATED rated outlets, side X is the blindspot when X has at most
+BLINDSPOT_MAX_SHARE of the rated outlets while the opposite side has at least BLINDSPOT_DOMINANT_SHARE.
+A story carried only by the centre is therefore nobody's blindspot; one carried by centre and right
+with no left outlet is a blindspot for the left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
+
+from news.types import Coverage, Outlet, StoryArticle
+
+BLINDSPOT_MIN_RATED = 3
+BLINDSPOT_MAX_SHARE = 0.15
+BLINDSPOT_DOMINANT_SHARE = 0.5
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")
+
+
+def outlet_key(article: StoryArticle) -> str:
+    """A stable, case-folded identity for the article's publisher ("" only when nothing is known)."""
+    if article.outlet is not None and article.outlet.name:
+        return article.outlet.name.casefold()
+    if article.source_name.strip():
+        return " ".join(article.source_name.split()).casefold()
+    return _host(article.url)
+
+
+def outlet_label(article: StoryArticle) -> str:
+    """The publisher's name as a card shows it."""
+    if article.outlet is not None and article.outlet.name:
+        return article.outlet.name
+    if article.source_name.strip():
+        return " ".join(article.source_name.split())
+    return _host(article.url) or "source"
+
+
+def outlets_of(articles: Iterable[StoryArticle]) -> dict[str, Outlet | None]:
+    """Distinct outlets in first-seen order, with the first rating metadata any of their articles carried."""
+    found: dict[str, Outlet | None] = {}
+    for article in articles:
+        key = outlet_key(article) or article.url or article.title
+        if found.get(key) is None:
+            found[key] = article.outlet
+    return found
+
+
+def _blindspot(left: int, right: int, rated: int) -> str | None:
+    if rated < BLINDSPOT_MIN_RATED:
+        return None
+    left_share, right_share = left / rated, right / rated
+    if left_share <= BLINDSPOT_MAX_SHARE and right_share >= BLINDSPOT_DOMINANT_SHARE:
+        return "left"
+    if right_share <= BLINDSPOT_MAX_SHARE and left_share >= BLINDSPOT_DOMINANT_SHARE:
+        return "right"
+    return None
+
+
+def coverage_of(articles: Sequence[StoryArticle]) -> Coverage:
+    """Count distinct outlets per side, unrated outlets, and the factuality mix of the rated ones."""
+    sides = {"left": 0, "center": 0, "right": 0}
+    unrated = 0
+    factuality: dict[str, int] = {}
+    for outlet in outlets_of(articles).values():
+        if outlet is not None and outlet.factuality:
+            label = outlet.factuality.strip().lower()
+            factuality[label] = factuality.get(label, 0) + 1
+        if outlet is None or outlet.bias is None:
+            unrated += 1
+            continue
+        sides[outlet.bias.side] += 1
+    rated = sum(sides.values())
+    return Coverage(
+        left=sides["left"],
+        center=sides["center"],
+        right=sides["right"],
+        unrated=unrated,
+        factuality=factuality,
+        blindspot=_blindspot(sides["left"], sides["right"], rated),
+    )
