@@ -1,0 +1,67 @@
+"""Articles: idempotent inserts, keyed by (feed, dedup key) and by canonical URL across feeds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from news.types import ArticleIn, Outlet
+from storage.models import Article, Source
+
+
+def source_id_for(session: Session, domain: str, outlet: Outlet | None) -> int | None:
+    """The Source row for a domain, created on first sight (named after the outlet when known)."""
+    if not domain:
+        return None
+    key = outlet.domains[0] if outlet else domain
+    found = session.scalar(select(Source.id).where(Source.domain == key))
+    if found is not None:
+        return found
+    source = Source(
+        domain=key,
+        name=outlet.name if outlet else domain,
+        country=outlet.country if outlet else "",
+        bias=outlet.bias.value if outlet and outlet.bias else None,
+        factuality=outlet.factuality if outlet else None,
+    )
+    session.add(source)
+    session.flush()
+    return source.id
+
+
+def insert_articles(
+    session: Session, feed_id: int, articles: Sequence[ArticleIn], source_ids: dict[str, int | None]
+) -> int:
+    """Insert what is new; a re-run or a syndicated copy is a no-op. Returns rows inserted."""
+    if not articles:
+        return 0
+    rows = []
+    seen_keys: set[str] = set()
+    seen_urls: set[str] = set()
+    for a in articles:
+        if a.dedup_key in seen_keys or a.url in seen_urls:
+            continue  # duplicate GUIDs or links inside one feed body
+        seen_keys.add(a.dedup_key)
+        seen_urls.add(a.url)
+        rows.append(
+            {
+                "feed_id": feed_id,
+                "source_id": source_ids.get(a.domain),
+                "dedup_key": a.dedup_key,
+                "url": a.url,
+                "title": a.title,
+                "summary": a.summary,
+                "categories": "\n".join(a.categories),
+                "published_at": a.published,
+            }
+        )
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    inserted = 0
+    for start in range(0, len(rows), 500):
+        result = session.execute(insert(Article).values(rows[start : start + 500]).on_conflict_do_nothing())
+        inserted += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+    return inserted

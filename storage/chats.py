@@ -1,0 +1,79 @@
+"""Chats and their topic subscriptions."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Chat, Delivery, Subscription
+
+
+class TooManyTopics(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"at most {limit} topics per chat")
+        self.limit = limit
+
+
+def ensure_chat(
+    session: Session, chat_id: int, *, type: str = "private", title: str = "", timezone: str = "UTC",
+    digest_times: str = "08:00",
+) -> Chat:
+    chat = session.get(Chat, chat_id)
+    if chat is None:
+        chat = Chat(id=chat_id, type=type, title=title[:255], timezone=timezone, digest_times=digest_times)
+        session.add(chat)
+        session.flush()
+    elif not chat.active:
+        chat.active = True
+        chat.inactive_reason = None
+    return chat
+
+
+def subscribe(session: Session, chat_id: int, topic: str, max_topics: int = 30) -> bool:
+    """True when added, False when the chat already had it."""
+    exists = session.scalar(select(Subscription.id).where(Subscription.chat_id == chat_id, Subscription.topic == topic))
+    if exists is not None:
+        return False
+    count = session.scalar(select(func.count()).where(Subscription.chat_id == chat_id)) or 0
+    if count >= max_topics:
+        raise TooManyTopics(max_topics)
+    session.add(Subscription(chat_id=chat_id, topic=topic))
+    session.flush()
+    return True
+
+
+def unsubscribe(session: Session, chat_id: int, topic: str) -> bool:
+    result = session.execute(delete(Subscription).where(Subscription.chat_id == chat_id, Subscription.topic == topic))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def unsubscribe_all(session: Session, chat_id: int) -> int:
+    result = session.execute(delete(Subscription).where(Subscription.chat_id == chat_id))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def topics(session: Session, chat_id: int) -> list[str]:
+    query = select(Subscription.topic).where(Subscription.chat_id == chat_id).order_by(Subscription.id)
+    return list(session.scalars(query))
+
+
+def deactivate(session: Session, chat_id: int, reason: str) -> None:
+    session.execute(
+        update(Chat).where(Chat.id == chat_id).values(active=False, inactive_reason=reason[:255], next_digest_at=None)
+    )
+
+
+def migrate(session: Session, old_id: int, new_id: int) -> None:
+    """A group became a supergroup: move everything to the new id."""
+    old = session.get(Chat, old_id)
+    if old is None or session.get(Chat, new_id) is not None:
+        return
+    session.add(
+        Chat(id=new_id, type="supergroup", title=old.title, thread_id=old.thread_id, active=old.active,
+             timezone=old.timezone, digest_times=old.digest_times, send_empty_digest=old.send_empty_digest,
+             next_digest_at=old.next_digest_at, last_digest_at=old.last_digest_at, created_at=old.created_at)
+    )
+    session.flush()
+    session.execute(update(Subscription).where(Subscription.chat_id == old_id).values(chat_id=new_id))
+    session.execute(update(Delivery).where(Delivery.chat_id == old_id).values(chat_id=new_id))
+    session.delete(old)

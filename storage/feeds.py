@@ -1,0 +1,127 @@
+"""Feeds: the list to follow, what is due, and each fetch's outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from storage.models import Article, Feed, FeedStatus
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRef:
+    """What a fetch worker needs to know of a feed."""
+
+    id: int
+    url: str
+    etag: str | None
+    last_modified: str | None
+    error_count: int
+    failing_since: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedHealth:
+    id: int
+    url: str
+    title: str
+    category: str
+    status: str
+    last_success_at: datetime | None
+    last_error: str | None
+    error_count: int
+    next_check_at: datetime | None
+    articles_24h: int
+
+
+def upsert_feeds(session: Session, specs: Iterable[tuple[str, str, str]]) -> int:
+    """Add (url, title, category) feeds not yet known; returns how many were added."""
+    known = set(session.scalars(select(Feed.url)))
+    added = 0
+    for url, title, category in specs:
+        if url in known:
+            continue
+        known.add(url)
+        session.add(Feed(url=url, title=title[:512], category=category[:128]))
+        added += 1
+    session.flush()
+    return added
+
+
+def due_feeds(session: Session, now: datetime, limit: int | None = None) -> list[FeedRef]:
+    query = (
+        select(Feed)
+        .where(Feed.status == FeedStatus.ACTIVE)
+        .where(or_(Feed.next_check_at.is_(None), Feed.next_check_at <= now))
+        .order_by(Feed.next_check_at.is_not(None), Feed.next_check_at, Feed.id)
+    )
+    if limit:
+        query = query.limit(limit)
+    return [
+        FeedRef(f.id, f.url, f.etag, f.last_modified, f.error_count, f.failing_since)
+        for f in session.scalars(query)
+    ]
+
+
+def record_success(
+    session: Session,
+    feed_id: int,
+    *,
+    now: datetime,
+    next_check_at: datetime,
+    etag: str | None,
+    last_modified: str | None,
+    title: str | None = None,
+    new_url: str | None = None,
+) -> None:
+    feed = session.get_one(Feed, feed_id)
+    feed.last_checked_at = now
+    feed.last_success_at = now
+    feed.next_check_at = next_check_at
+    feed.etag = etag
+    feed.last_modified = last_modified
+    feed.error_count = 0
+    feed.failing_since = None
+    feed.last_error = None
+    if title and not feed.title:
+        feed.title = title[:512]
+    if new_url and session.scalar(select(Feed.id).where(Feed.url == new_url)) is None:
+        feed.url = new_url
+
+
+def record_failure(
+    session: Session, feed_id: int, *, now: datetime, error: str, next_check_at: datetime, pause: bool
+) -> None:
+    feed = session.get_one(Feed, feed_id)
+    feed.last_checked_at = now
+    feed.last_error = error[:1000]
+    feed.error_count += 1
+    feed.failing_since = feed.failing_since or now
+    feed.next_check_at = next_check_at
+    if pause:
+        feed.status = FeedStatus.PAUSED
+
+
+def feed_health(session: Session, now: datetime) -> Sequence[FeedHealth]:
+    recent = (
+        select(Article.feed_id, func.count().label("n"))
+        .where(Article.fetched_at >= now - timedelta(hours=24))
+        .group_by(Article.feed_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Feed, func.coalesce(recent.c.n, 0)).outerjoin(recent, recent.c.feed_id == Feed.id).order_by(Feed.id)
+    )
+    return [
+        FeedHealth(f.id, f.url, f.title, f.category, f.status.value, f.last_success_at, f.last_error,
+                   f.error_count, f.next_check_at, int(n))
+        for f, n in rows
+    ]
+
+
+def all_feeds(session: Session) -> list[tuple[str, str, str]]:
+    return [(f.url, f.title, f.category) for f in session.scalars(select(Feed).order_by(Feed.id))]

@@ -1,0 +1,148 @@
+"""Stories: the clusterer's assignments, persisted, and the articles a card is built from."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from news.types import Bias, ClusterItem, Outlet, StoryArticle
+from storage.models import Article, Feed, Source, Story
+
+
+def _item(article: Article) -> ClusterItem:
+    source = article.source.name if article.source else ""
+    return ClusterItem(str(article.id), article.title, article.summary, source, article.published_at)
+
+
+def unclustered(session: Session, limit: int = 5000) -> list[ClusterItem]:
+    query = select(Article).where(Article.story_id.is_(None)).order_by(Article.published_at, Article.id).limit(limit)
+    return [_item(a) for a in session.scalars(query)]
+
+
+def active_assignments(session: Session, since: datetime) -> list[tuple[ClusterItem, str]]:
+    """Articles of stories still open for new members, in arrival order, to rebuild the clusterer."""
+    query = (
+        select(Article, Story.key)
+        .join(Story, Article.story_id == Story.id)
+        .where(Story.last_updated >= since, Story.merged_into_id.is_(None))
+        .order_by(Article.published_at, Article.id)
+    )
+    return [(_item(a), key) for a, key in session.execute(query)]
+
+
+def save_assignments(session: Session, assignments: Sequence[tuple[str, str]], now: datetime) -> set[int]:
+    """Persist (article id, story key) pairs; creates stories for new keys. Returns touched story ids."""
+    keys = {key for _, key in assignments}
+    story_ids = dict(session.execute(select(Story.key, Story.id).where(Story.key.in_(keys))).tuples().all())
+    for key in keys - story_ids.keys():
+        story = Story(key=key, first_seen=now, last_updated=now)
+        session.add(story)
+        session.flush()
+        story_ids[key] = story.id
+    by_story: defaultdict[int, list[int]] = defaultdict(list)
+    for article_id, key in assignments:
+        by_story[story_ids[key]].append(int(article_id))
+    for story_id, article_ids in by_story.items():
+        session.execute(update(Article).where(Article.id.in_(article_ids)).values(story_id=story_id))
+    refresh_counts(session, by_story.keys())
+    return set(by_story)
+
+
+def merge_stories(session: Session, merges: Iterable[tuple[str, str]]) -> set[int]:
+    touched: set[int] = set()
+    for absorbed_key, survivor_key in merges:
+        absorbed = session.scalar(select(Story).where(Story.key == absorbed_key))
+        survivor = session.scalar(select(Story).where(Story.key == survivor_key))
+        if absorbed is None or survivor is None or absorbed.id == survivor.id:
+            continue
+        session.execute(update(Article).where(Article.story_id == absorbed.id).values(story_id=survivor.id))
+        absorbed.merged_into_id = survivor.id
+        survivor.first_seen = min(survivor.first_seen, absorbed.first_seen)
+        touched.update({absorbed.id, survivor.id})
+    refresh_counts(session, touched)
+    return touched
+
+
+def refresh_counts(session: Session, story_ids: Iterable[int]) -> None:
+    ids = list(story_ids)
+    if not ids:
+        return
+    rows = session.execute(
+        select(
+            Article.story_id,
+            func.count(Article.id),
+            func.count(func.distinct(func.coalesce(Article.source_id, -Article.feed_id))),
+            func.min(Article.published_at),
+            func.max(Article.published_at),
+        )
+        .where(Article.story_id.in_(ids))
+        .group_by(Article.story_id)
+    )
+    for story_id, n_articles, n_sources, first, last in rows:
+        story = session.get_one(Story, story_id)
+        story.article_count = n_articles
+        story.source_count = n_sources
+        story.first_seen = min(story.first_seen, first) if first else story.first_seen
+        story.last_updated = max(story.last_updated, last) if last else story.last_updated
+    for story_id in set(ids) - {r for r in session.scalars(select(Article.story_id).where(Article.story_id.in_(ids)))}:
+        story = session.get_one(Story, story_id)
+        story.article_count = story.source_count = 0
+
+
+def recent_story_ids(session: Session, since: datetime, limit: int = 500, min_sources: int = 1) -> list[int]:
+    query = (
+        select(Story.id)
+        .where(Story.last_updated >= since, Story.merged_into_id.is_(None), Story.source_count >= min_sources)
+        .order_by(Story.source_count.desc(), Story.last_updated.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def search_story_ids(session: Session, words: Sequence[str], since: datetime, limit: int = 200) -> list[int]:
+    """Stories with an article whose title or summary holds every word (a cheap pre-filter)."""
+    query = select(Article.story_id).distinct().join(Story, Article.story_id == Story.id).where(
+        Story.last_updated >= since, Story.merged_into_id.is_(None)
+    )
+    for word in words:
+        pattern = f"%{word.replace('%', '').replace('_', '')}%"
+        query = query.where(or_(Article.title.ilike(pattern), Article.summary.ilike(pattern)))
+    return [sid for sid in session.scalars(query.limit(limit)) if sid is not None]
+
+
+def story_articles(session: Session, story_ids: Sequence[int]) -> dict[int, list[StoryArticle]]:
+    result: dict[int, list[StoryArticle]] = {sid: [] for sid in story_ids}
+    if not story_ids:
+        return result
+    query = (
+        select(Article, Source, Feed.category)
+        .outerjoin(Source, Article.source_id == Source.id)
+        .join(Feed, Article.feed_id == Feed.id)
+        .where(Article.story_id.in_(story_ids))
+        .order_by(Article.published_at, Article.id)
+    )
+    for article, source, feed_category in session.execute(query):
+        categories = tuple(c for c in article.categories.split("\n") if c) + ((feed_category,) if feed_category else ())
+        result[article.story_id or 0].append(
+            StoryArticle(
+                title=article.title,
+                url=article.url,
+                summary=article.summary,
+                source_name=source.name if source else "",
+                outlet=_outlet(source),
+                published=article.published_at,
+                categories=categories,
+            )
+        )
+    return result
+
+
+def _outlet(source: Source | None) -> Outlet | None:
+    if source is None:
+        return None
+    bias = Bias(source.bias) if source.bias in Bias._value2member_map_ else None
+    return Outlet(source.name, (source.domain,), source.country, bias, source.factuality)
