@@ -18,7 +18,6 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/storybot migrate --quiet-if-token-missing
 	$(BIN)/storybot run
 
 test: install lint typecheck pytest

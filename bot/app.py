@@ -1,0 +1,79 @@
+"""Composition root: settings -> database -> services -> Application with handlers and jobs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import httpx
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, Defaults
+
+from bot.clustering import StoryEngine
+from bot.config import Settings
+from bot.handlers import fallback, start, story, topics
+from bot.handlers.start import COMMANDS
+from bot.ingest import IngestPolicy, Ingestor
+from bot.jobs import Jobs
+from bot.services import Services
+from news.cluster import ClusterParams
+from news.fetch import Fetcher
+from news.sources import load_outlets
+from storage.db import Database
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_services(
+    settings: Settings, *, client: httpx.AsyncClient | None = None, clock: Callable[[], datetime] = utc_now
+) -> Services:
+    db = Database(settings.database_url)
+    client = client or Fetcher.make_client(total_timeout=settings.fetch_timeout_seconds)
+    fetcher = Fetcher(
+        client,
+        max_bytes=settings.fetch_max_bytes,
+        concurrency=settings.fetch_concurrency,
+        per_host=settings.fetch_per_host,
+        timeout=settings.fetch_timeout_seconds,
+    )
+    outlets = load_outlets(settings.outlets_file)
+    policy = IngestPolicy(interval_minutes=settings.fetch_interval_minutes)
+    ingestor = Ingestor(db, fetcher, outlets, policy, clock)
+    engine = StoryEngine(db, ClusterParams(), clock)
+    return Services(settings, db, outlets, ingestor, engine, clock)
+
+
+def build_application(services: Services) -> Application:  # type: ignore[type-arg]
+    settings = services.settings
+    application = (
+        Application.builder()
+        .token(settings.token())
+        .base_url(settings.bot_base_url)
+        .base_file_url(settings.bot_base_file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.send_rate_global, max_retries=3))
+        .post_init(_post_init)
+        .build()
+    )
+    for module in (start, topics, story):
+        application.add_handlers(module.handlers(services))
+    application.add_handlers(fallback.handlers())  # last in the group: only what nothing else took
+    application.add_error_handler(fallback.on_error)
+    Jobs(services).schedule(application)
+    return application
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    await application.bot.set_my_commands(COMMANDS)
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Request URLs carry the bot token: keep the HTTP client quiet.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+

@@ -1,0 +1,82 @@
+"""The `storybot` command: run, migrate, fetch, cluster, cluster-file, preview, stats, feeds."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.config import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="storybot", description="News feeds in, stories out, delivered on Telegram.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("run", help="run the bot (long polling) and its scheduled jobs")
+    sub.add_parser("migrate", help="apply database migrations")
+    fetch = sub.add_parser("fetch", help="poll the feeds that are due")
+    fetch.add_argument("--once", action="store_true", required=True, help="poll once, print a summary, exit")
+    sub.add_parser("cluster", help="assign unclustered articles to stories")
+    cf = sub.add_parser("cluster-file", help="cluster a JSON-lines file of news items with the production code")
+    cf.add_argument("input", type=Path, help="JSON lines with id, title, summary, source, url, published")
+    cf.add_argument("--out", type=Path, required=True, help="where to write {id, story} lines")
+    preview = sub.add_parser("preview", help="print the digest a chat would get, as plain text")
+    preview.add_argument("--topic", action="append", help="a topic (repeatable); default: every section")
+    stats = sub.add_parser("stats", help="counts of feeds, articles, stories, chats, deliveries")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    feeds = sub.add_parser("feeds", help="list, import or export the followed feeds")
+    feeds_sub = feeds.add_subparsers(dest="feeds_command", required=True, metavar="ACTION")
+    feeds_sub.add_parser("list", help="each feed's health")
+    imp = feeds_sub.add_parser("import", help="add the feeds of an OPML file")
+    imp.add_argument("file", type=Path)
+    feeds_sub.add_parser("export", help="print the feeds as OPML")
+    return parser
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = "_".join(str(p) for p in error["loc"]).upper() or "settings"
+            print(f"storybot: invalid setting {name}: {error['msg']}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "cluster-file":
+        from bot.commands import cluster_file
+
+        return cluster_file(args.input, args.out)
+    settings = _settings()
+    from bot import commands
+
+    if args.command == "run":
+        problem = settings.token_problem()
+        if problem:
+            print(f"storybot: {problem}", file=sys.stderr)
+            return 2
+        return commands.run(settings)
+    if args.command == "migrate":
+        return commands.migrate(settings)
+    if args.command == "fetch":
+        return asyncio.run(commands.fetch_once(settings))
+    if args.command == "cluster":
+        return commands.cluster(settings)
+    if args.command == "preview":
+        return commands.preview(settings, args.topic)
+    if args.command == "stats":
+        return commands.stats(settings, as_json=args.json)
+    if args.command == "feeds":
+        return commands.feeds(settings, args.feeds_command, getattr(args, "file", None))
+    raise AssertionError(args.command)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,73 @@
+"""cluster_pending: unclustered articles -> the online clusterer -> stories in the database.
+
+The clusterer lives in memory for the life of the process; on first use it is rebuilt by replaying the
+assignments of still-open stories, so a restart changes nothing about where the next article goes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from news.cluster import ClusterParams, OnlineClusterer
+from storage import stories as story_store
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSummary:
+    articles: int
+    stories_touched: int
+    merges: int
+
+    def line(self) -> str:
+        return f"clustered {self.articles} articles into {self.stories_touched} stories ({self.merges} merges)"
+
+
+class StoryEngine:
+    def __init__(self, db: Database, params: ClusterParams, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.params = params
+        self.clock = clock
+        self._clusterer: OnlineClusterer | None = None
+        self._lock = threading.Lock()  # one clustering pass at a time; the clusterer is not thread-safe
+
+    def _warm(self) -> OnlineClusterer:
+        clusterer = OnlineClusterer(self.params)
+        window = timedelta(hours=self.params.window_hours)
+        with self.db.session() as session:
+            replay = story_store.active_assignments(session, self.clock() - window)
+        for item, key in replay:
+            clusterer.restore(item, key)
+        clusterer.drain_merges()
+        log.info("clusterer rebuilt from %d articles of open stories", len(replay))
+        return clusterer
+
+    def cluster_pending(self, batch: int = 5000) -> ClusterSummary:
+        """Blocking; call through asyncio.to_thread from the event loop."""
+        with self._lock:
+            if self._clusterer is None:
+                self._clusterer = self._warm()
+            clusterer = self._clusterer
+            total = touched = merges = 0
+            while True:
+                with self.db.session() as session:
+                    items = story_store.unclustered(session, limit=batch)
+                    if not items:
+                        break
+                    pairs = [(item.key, clusterer.assign(item)) for item in items]
+                    now = self.clock()
+                    ids = story_store.save_assignments(session, pairs, now)
+                    merged = clusterer.drain_merges()
+                    ids |= story_store.merge_stories(session, merged)
+                total += len(items)
+                touched += len(ids)
+                merges += len(merged)
+                if len(items) < batch:
+                    break
+            return ClusterSummary(total, touched, merges)

@@ -1,0 +1,89 @@
+"""Settings: every key, its default, validated once at startup.
+
+Read from the environment and `.env`. Nothing else in the project reads os.environ.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TOKEN_PATTERN = re.compile(r"^\d{5,20}:[A-Za-z0-9_-]{30,60}$")
+TOKEN_HELP = (
+    "TELEGRAM_BOT_TOKEN is {problem}. Get a token from @BotFather in Telegram "
+    "(send /newbot), then put TELEGRAM_BOT_TOKEN=<token> in .env or the environment."
+)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = "sqlite:///data/storybot.db"
+    feeds_file: Path | None = None
+    outlets_file: Path | None = None
+
+    fetch_interval_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    fetch_concurrency: int = Field(default=20, ge=1, le=500)
+    fetch_per_host: int = Field(default=2, ge=1, le=50)
+    fetch_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    fetch_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    cluster_interval_minutes: int = Field(default=5, ge=1, le=24 * 60)
+
+    digest_time: time = time(8, 0)
+    digest_timezone: str = "UTC"
+    digest_stories_per_topic: int = Field(default=5, ge=1, le=20)
+    digest_max_lateness_hours: float = Field(default=3.0, ge=0, le=48)
+
+    send_rate_global: float = Field(default=30.0, gt=0, le=1000)
+    admin_user_ids: list[int] = Field(default_factory=list)
+    log_level: str = "INFO"
+
+    @field_validator("digest_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA timezone {value!r}") from exc
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value
+
+    @property
+    def bot_base_url(self) -> str:
+        """python-telegram-bot appends the token: {TELEGRAM_API_URL}/bot{token}/{method}."""
+        return f"{self.telegram_api_url}/bot"
+
+    @property
+    def bot_base_file_url(self) -> str:
+        return f"{self.telegram_api_url}/file/bot"
+
+    def token_problem(self) -> str | None:
+        """Why the token can't be used, or None when it looks valid."""
+        if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value().strip():
+            return TOKEN_HELP.format(problem="not set")
+        if not TOKEN_PATTERN.match(self.telegram_bot_token.get_secret_value().strip()):
+            return TOKEN_HELP.format(problem="malformed (expected digits, a colon, then about 35 characters)")
+        return None
+
+    def token(self) -> str:
+        assert self.telegram_bot_token is not None
+        return self.telegram_bot_token.get_secret_value().strip()

@@ -1,0 +1,54 @@
+"""/digest (my digest now) and /story <query>."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes
+
+from bot.handlers.common import argument_text, e, register_chat, reply
+from bot.render import digest_messages, story_card
+from bot.services import Services
+from bot.stories import find_story, top_stories
+from storage import chats as chat_store
+
+
+class StoryHandlers:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    async def digest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat_id = await register_chat(self.services, update)
+        topics = await self.services.query(chat_store.topics, chat_id)
+        if not topics:
+            await reply(update, "You don't follow any topic yet. Try <code>/subscribe world</code> first.")
+            return
+        per_topic = self.services.settings.digest_stories_per_topic
+        picked = await self.services.query(top_stories, topics, self.services.clock(), per_topic)
+        if not picked:
+            await reply(update, "No stories for your topics in the last two days yet. I'll keep looking.")
+            return
+        sections = [(topic, [view for _, view in group]) for topic, group in groupby(picked, key=lambda p: p[0])]
+        for text in digest_messages(sections, "Your digest"):
+            await reply(update, text)
+
+    async def story(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = argument_text(update, context)
+        if not query:
+            await reply(update, "What are you looking for? e.g. <code>/story mars rover</code>.")
+            return
+        if len(query) > 200:
+            await reply(update, "That's a long search; please use at most 200 characters.")
+            return
+        view = await self.services.query(find_story, query, self.services.clock())
+        if view is None:
+            await reply(update, f"No story found for <i>{e(query)}</i>. Try fewer or other words, "
+                                "or /digest for the top stories of your topics.")
+            return
+        await reply(update, story_card(view))
+
+
+def handlers(services: Services) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    h = StoryHandlers(services)
+    return [CommandHandler("digest", h.digest), CommandHandler("story", h.story)]

@@ -1,0 +1,58 @@
+"""Terminal output for operators: fetch progress and feed health (rich on a terminal, plain lines otherwise)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bot.ingest import FeedOutcome, FetchSummary, Ingestor
+from storage.feeds import FeedHealth
+
+log = logging.getLogger("storybot.fetch")
+
+
+async def fetch_with_progress(ingestor: Ingestor, interactive: bool) -> FetchSummary:
+    if not interactive:
+        done = 0
+
+        def log_line(outcome: FeedOutcome) -> None:
+            nonlocal done
+            done += 1
+            if outcome.error:
+                log.info("feed %d failed: %s", outcome.feed_id, outcome.error)
+            elif done % 50 == 0:
+                log.info("%d feeds done", done)
+
+        return await ingestor.fetch_due(log_line)
+    new = failed = 0
+    with Progress(TextColumn("fetching"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                  TimeElapsedColumn(), console=Console(stderr=True)) as progress:
+        task = progress.add_task("", total=None)
+
+        def advance(outcome: FeedOutcome) -> None:
+            nonlocal new, failed
+            new += outcome.new_articles
+            failed += outcome.error is not None
+            progress.update(task, advance=1, description=f"{new} new articles, {failed} failed")
+
+        summary = await ingestor.fetch_due(advance)
+    return summary
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+def print_feed_health(rows: Sequence[FeedHealth]) -> None:
+    table = Table(title=f"{len(rows)} feeds")
+    for column in ("id", "status", "last success", "errors", "last error", "next check", "24h", "url"):
+        table.add_column(column, overflow="fold")
+    for f in rows:
+        table.add_row(str(f.id), f.status, _when(f.last_success_at), str(f.error_count), (f.last_error or "")[:80],
+                      _when(f.next_check_at), str(f.articles_24h), f.url)
+    Console(width=200).print(table)
