@@ -1,0 +1,201 @@
+"""Outlet metadata: who publishes under a domain, and how that publisher is rated.
+
+The bundled table is `news/data/outlets.csv` (sources and caveats in `news/data/README.md`). An operator
+may pass a file in the same CSV format; it extends the bundled table and wins wherever the two overlap:
+
+- an operator row whose name matches a bundled row (case-insensitively) replaces that row entirely;
+- an operator row claims its domains: a bundled outlet keeps only the domains nobody overrode
+  (and disappears when none are left).
+
+CSV columns: `name,domains,country,bias,factuality,rating_source`; `domains` is space-separated,
+`country` is ISO 3166-1 alpha-2, `bias` a `Bias` value or empty, `factuality` one of
+`FACTUALITY_LEVELS` or empty. A rating (bias or factuality) needs a `rating_source`.
+Lookups never do I/O; only `load_outlets` reads files.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import re
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from news.types import Bias, Outlet
+
+FACTUALITY_LEVELS: tuple[str, ...] = ("very high", "high", "mostly factual", "mixed", "low")
+COLUMNS: tuple[str, ...] = ("name", "domains", "country", "bias", "factuality", "rating_source")
+BUNDLED_NAME = "news/data/outlets.csv"
+
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+class OutletFileError(ValueError):
+    """A row or header of an outlets CSV is invalid; the message names the file and line."""
+
+    def __init__(self, origin: str, line: int, problem: str) -> None:
+        super().__init__(f"{origin}, line {line}: {problem}")
+        self.origin = origin
+        self.line = line
+        self.problem = problem
+
+
+def domain_of(url: str) -> str:
+    """The URL's host, lowercased, without a leading `www.` ("" when the URL has no host)."""
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    return host.removeprefix("www.")
+
+
+def _normalize_domain(domain: str) -> str:
+    value = domain.strip().lower().rstrip(".")
+    if "://" in value:
+        value = domain_of(value)
+    return value.removeprefix("www.")
+
+
+class OutletDirectory:
+    """Outlets indexed by domain (a registered domain also covers its subdomains) and by name."""
+
+    def __init__(self, outlets: Iterable[Outlet]) -> None:
+        self._outlets: tuple[Outlet, ...] = tuple(outlets)
+        self._by_domain: dict[str, Outlet] = {}
+        self._by_name: dict[str, Outlet] = {}
+        for outlet in self._outlets:
+            key = outlet.name.casefold()
+            if key in self._by_name:
+                raise ValueError(f"outlet {outlet.name!r} is listed twice")
+            self._by_name[key] = outlet
+            for domain in outlet.domains:
+                other = self._by_domain.get(domain)
+                if other is not None:
+                    raise ValueError(f"domain {domain!r} belongs to both {other.name!r} and {outlet.name!r}")
+                self._by_domain[domain] = outlet
+
+    def by_domain(self, domain: str) -> Outlet | None:
+        """The outlet registered for `domain` or for the closest parent domain of it.
+
+        `feeds.bbci.co.uk` finds the outlet listing `bbci.co.uk`; the most specific registration wins,
+        so `economictimes.indiatimes.com` and `timesofindia.indiatimes.com` can belong to different outlets.
+        Case and a leading `www.` are ignored; a full URL is accepted too.
+        """
+        host = _normalize_domain(domain)
+        while host:
+            found = self._by_domain.get(host)
+            if found is not None:
+                return found
+            _, _, host = host.partition(".")
+        return None
+
+    def by_name(self, name: str) -> Outlet | None:
+        """Exact name, compared case-insensitively with runs of whitespace collapsed."""
+        return self._by_name.get(" ".join(name.split()).casefold())
+
+    def with_overrides(self, overrides: Iterable[Outlet]) -> OutletDirectory:
+        """A new directory where `overrides` win by name and by domain (see the module docstring)."""
+        extra = tuple(overrides)
+        names = {outlet.name.casefold() for outlet in extra}
+        claimed = {domain for outlet in extra for domain in outlet.domains}
+        kept: list[Outlet] = []
+        for outlet in self._outlets:
+            if outlet.name.casefold() in names:
+                continue
+            domains = tuple(d for d in outlet.domains if d not in claimed)
+            if domains:
+                kept.append(
+                    outlet if domains == outlet.domains else dataclasses.replace(outlet, domains=domains)
+                )
+        return OutletDirectory([*kept, *extra])
+
+    def __len__(self) -> int:
+        return len(self._outlets)
+
+    def __iter__(self) -> Iterator[Outlet]:
+        return iter(self._outlets)
+
+
+def _parse_domains(raw: str) -> tuple[str, ...]:
+    domains: list[str] = []
+    for token in raw.split():
+        domain = token.lower().rstrip(".").removeprefix("www.")
+        if not _HOSTNAME.match(domain):
+            raise ValueError(f"{token!r} is not a domain name (write e.g. 'bbc.co.uk', no scheme or path)")
+        if domain not in domains:
+            domains.append(domain)
+    if not domains:
+        raise ValueError("at least one domain is required")
+    return tuple(domains)
+
+
+def _parse_row(row: dict[str, str]) -> Outlet:
+    name = " ".join(row["name"].split())
+    if not name:
+        raise ValueError("name is empty")
+    country = row["country"].strip().upper()
+    if country and not _COUNTRY.match(country):
+        raise ValueError(f"country {row['country']!r} is not an ISO 3166-1 alpha-2 code such as 'GB'")
+    bias_raw = row["bias"].strip().lower()
+    try:
+        bias = Bias(bias_raw) if bias_raw else None
+    except ValueError:
+        allowed = ", ".join(b.value for b in Bias)
+        raise ValueError(f"bias {row['bias']!r} is not one of: {allowed} (or empty)") from None
+    factuality = " ".join(row["factuality"].split()).lower() or None
+    if factuality is not None and factuality not in FACTUALITY_LEVELS:
+        raise ValueError(f"factuality {row['factuality']!r} is not one of: {', '.join(FACTUALITY_LEVELS)}")
+    rating_source = row["rating_source"].strip()
+    if (bias is not None or factuality is not None) and not rating_source:
+        raise ValueError("a bias or factuality rating needs a rating_source")
+    return Outlet(name, _parse_domains(row["domains"]), country, bias, factuality, rating_source)
+
+
+def parse_outlets_csv(text: str, origin: str = "<outlets>") -> list[Outlet]:
+    """Validate and parse outlet rows; `OutletFileError` names `origin` and the line of the first problem."""
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), restkey="_extra")
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise OutletFileError(
+            origin, 1, f"missing column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}"
+        )
+    reader.fieldnames = header
+    outlets: list[Outlet] = []
+    names: dict[str, int] = {}
+    domains: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        if row.get("_extra") or any(row[c] is None for c in COLUMNS):
+            raise OutletFileError(
+                origin, line, f"expected {len(header)} fields; quote values that contain commas"
+            )
+        try:
+            outlet = _parse_row(row)
+        except ValueError as exc:
+            raise OutletFileError(origin, line, str(exc)) from None
+        key = outlet.name.casefold()
+        if key in names:
+            raise OutletFileError(origin, line, f"{outlet.name!r} was already listed on line {names[key]}")
+        names[key] = line
+        for domain in outlet.domains:
+            if domain in domains:
+                raise OutletFileError(
+                    origin, line, f"domain {domain!r} was already listed on line {domains[domain]}"
+                )
+            domains[domain] = line
+        outlets.append(outlet)
+    return outlets
+
+
+def bundled_outlets_text() -> str:
+    return resources.files("news").joinpath("data", "outlets.csv").read_text(encoding="utf-8")
+
+
+def load_outlets(path: Path | None = None) -> OutletDirectory:
+    """The bundled outlet table, extended and overridden by the operator's CSV at `path` when given."""
+    directory = OutletDirectory(parse_outlets_csv(bundled_outlets_text(), BUNDLED_NAME))
+    if path is None:
+        return directory
+    return directory.with_overrides(parse_outlets_csv(path.read_text(encoding="utf-8"), str(path)))

@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from news.sources import (
+    FACTUALITY_LEVELS,
+    OutletDirectory,
+    OutletFileError,
+    bundled_outlets_text,
+    domain_of,
+    load_outlets,
+    parse_outlets_csv,
+)
+from news.types import Bias, Outlet
+
+HEADER = "name,domains,country,bias,factuality,rating_source\n"
+UCI_DEV = Path("/work/shared/bench/uci-dev.jsonl")
+
+
+@pytest.fixture(scope="module")
+def outlets() -> OutletDirectory:
+    return load_outlets()
+
+
+def test_bundled_table_is_large_and_valid(outlets: OutletDirectory) -> None:
+    rows = parse_outlets_csv(bundled_outlets_text(), "bundled")
+    assert len(rows) == len(outlets) >= 70
+    for outlet in outlets:
+        assert outlet.factuality is None or outlet.factuality in FACTUALITY_LEVELS
+        if outlet.bias is not None or outlet.factuality is not None:
+            assert outlet.rating_source, outlet.name
+
+
+def test_bundled_table_spans_the_spectrum_and_the_world(outlets: OutletDirectory) -> None:
+    biases = Counter(outlet.bias for outlet in outlets if outlet.bias is not None)
+    assert set(biases) == set(Bias)
+    sides = Counter(bias.side for bias in biases.elements())
+    assert sides["left"] >= 12
+    assert sides["right"] >= 12
+    countries = {outlet.country for outlet in outlets}
+    assert {"US", "GB", "CA", "AU", "IN", "DE", "FR", "QA", "RU", "JP", "IL", "IE", "SG"} <= countries
+
+
+def test_wire_services_are_listed(outlets: OutletDirectory) -> None:
+    for name in ("Reuters", "Associated Press", "Agence France-Presse"):
+        assert outlets.by_name(name) is not None, name
+
+
+@pytest.mark.parametrize(
+    ("domain", "name"),
+    [
+        ("feeds.bbci.co.uk", "BBC News"),
+        ("www.bbc.com", "BBC News"),
+        ("edition.cnn.com", "CNN"),
+        ("RSS.CNN.COM", "CNN"),
+        ("bbc.co.uk.", "BBC News"),
+        ("in.reuters.com", "Reuters"),
+        ("timesofindia.indiatimes.com", "The Times of India"),
+        ("economictimes.indiatimes.com", "The Economic Times"),
+        ("moxie.foxnews.com", "Fox News"),
+        ("https://www.theguardian.com/world/rss", "The Guardian"),
+    ],
+)
+def test_lookup_by_domain_covers_subdomains(outlets: OutletDirectory, domain: str, name: str) -> None:
+    found = outlets.by_domain(domain)
+    assert found is not None
+    assert found.name == name
+
+
+@pytest.mark.parametrize("domain", ["indiatimes.com", "notbbc.co.uk", "co.uk", "", "example.org"])
+def test_lookup_misses(outlets: OutletDirectory, domain: str) -> None:
+    assert outlets.by_domain(domain) is None
+
+
+def test_lookup_by_name_ignores_case_and_spacing(outlets: OutletDirectory) -> None:
+    found = outlets.by_name("  the  new york TIMES ")
+    assert found is not None
+    assert found.domains == ("nytimes.com",)
+    assert outlets.by_name("Nobody Daily") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "domain"),
+    [
+        ("https://www.BBC.co.uk/news/world-1", "bbc.co.uk"),
+        ("http://edition.cnn.com:8080/x", "edition.cnn.com"),
+        ("https://www3.nhk.or.jp/news/", "www3.nhk.or.jp"),
+        ("not a url", ""),
+    ],
+)
+def test_domain_of(url: str, domain: str) -> None:
+    assert domain_of(url) == domain
+
+
+def test_frequent_benchmark_sources_resolve(outlets: OutletDirectory) -> None:
+    if not UCI_DEV.exists():
+        pytest.skip("benchmark data not present")
+    hosts: Counter[str] = Counter()
+    with UCI_DEV.open(encoding="utf-8") as fh:
+        for line in fh:
+            hosts[domain_of(json.loads(line)["url"])] += 1
+    for host in (
+        "reuters.com",
+        "in.reuters.com",
+        "bbc.co.uk",
+        "dailymail.co.uk",
+        "latimes.com",
+        "online.wsj.com",
+        "theguardian.com",
+        "foxnews.com",
+        "huffingtonpost.com",
+        "forbes.com",
+    ):
+        assert hosts[host] > 0, host
+        assert outlets.by_domain(host) is not None, host
+
+
+def test_override_file_extends_and_wins_by_domain(tmp_path: Path) -> None:
+    path = tmp_path / "outlets.csv"
+    path.write_text(
+        HEADER
+        + "BBC World Service,bbc.com,GB,lean_left,,local editors\n"
+        + "Local Gazette,gazette.example.com,US,,,\n"
+        + "CNN,cnn.com cnn.it,US,center,,local editors\n",
+        encoding="utf-8",
+    )
+    bundled = load_outlets()
+    merged = load_outlets(path)
+    assert len(merged) == len(bundled) + 2
+    bbc_com = merged.by_domain("www.bbc.com")
+    assert bbc_com is not None and bbc_com.name == "BBC World Service"
+    bbc = merged.by_domain("feeds.bbci.co.uk")
+    assert bbc is not None and bbc.name == "BBC News"
+    assert "bbc.com" not in bbc.domains
+    cnn = merged.by_name("cnn")
+    assert cnn is not None and cnn.bias is Bias.CENTER and cnn.domains == ("cnn.com", "cnn.it")
+    assert merged.by_domain("edition.cnn.com") == cnn
+    assert merged.by_domain("news.gazette.example.com") is not None
+
+
+def test_override_drops_an_outlet_left_without_domains() -> None:
+    base = OutletDirectory([Outlet("A", ("a.com",)), Outlet("B", ("b.com",))])
+    merged = base.with_overrides([Outlet("A2", ("a.com",))])
+    assert [o.name for o in merged] == ["B", "A2"]
+
+
+def test_directory_rejects_shared_domains() -> None:
+    with pytest.raises(ValueError, match="both"):
+        OutletDirectory([Outlet("A", ("a.com",)), Outlet("B", ("a.com",))])
+
+
+@pytest.mark.parametrize(
+    ("rows", "line", "needle"),
+    [
+        ("X,x.com,US,far_left,,src\n", 2, "bias 'far_left'"),
+        ("X,x.com,US,,excellent,src\n", 2, "factuality 'excellent'"),
+        ("X,x.com,USA,,,\n", 2, "ISO 3166-1"),
+        ("X,https://x.com/,US,,,\n", 2, "not a domain"),
+        ("X,,US,,,\n", 2, "at least one domain"),
+        (",x.com,US,,,\n", 2, "name is empty"),
+        ("X,x.com,US,left,,\n", 2, "needs a rating_source"),
+        ("X,x.com,US,,,\nY,y.com,US,,,\nx,z.com,US,,,\n", 4, "already listed on line 2"),
+        ("X,x.com,US,,,\nY,y.com x.com,US,,,\n", 3, "domain 'x.com' was already listed"),
+        ("X,x.com,US,,,,extra\n", 2, "expected 6 fields"),
+        ("X,x.com\n", 2, "expected 6 fields"),
+    ],
+)
+def test_invalid_rows_name_file_and_line(rows: str, line: int, needle: str) -> None:
+    with pytest.raises(OutletFileError) as info:
+        parse_outlets_csv(HEADER + rows, "ops.csv")
+    assert info.value.line == line
+    assert str(info.value).startswith(f"ops.csv, line {line}: ")
+    assert needle in str(info.value)
+
+
+def test_missing_column_is_reported_on_line_one() -> None:
+    with pytest.raises(OutletFileError, match=r"ops.csv, line 1: missing column\(s\) rating_source"):
+        parse_outlets_csv("name,domains,country,bias,factuality\nX,x.com,US,,\n", "ops.csv")
+
+
+def test_override_file_errors_name_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text(HEADER + "X,x.com,US,centre,,src\n", encoding="utf-8")
+    with pytest.raises(OutletFileError, match=r"mine\.csv, line 2: bias 'centre'"):
+        load_outlets(path)
+
+
+def test_parse_tolerates_bom_quotes_and_www() -> None:
+    text = (
+        "\ufeff" + HEADER + '"Smith, Jones & Co",WWW.Smith.example.com,gb,Lean_Right,Mostly  Factual,"a, b"\n'
+    )
+    (outlet,) = parse_outlets_csv(text)
+    assert outlet == Outlet(
+        "Smith, Jones & Co", ("smith.example.com",), "GB", Bias.LEAN_RIGHT, "mostly factual", "a, b"
+    )
