@@ -14,13 +14,18 @@ from bot.clustering import StoryEngine
 from bot.config import Settings
 from bot.handlers import fallback, start, story, topics
 from bot.handlers.start import COMMANDS
-from bot.ingest import IngestPolicy, Ingestor
+from bot.ingest import Ingestor, IngestPolicy
 from bot.jobs import Jobs
 from bot.services import Services
 from news.cluster import ClusterParams
 from news.fetch import Fetcher
+from news.opml import load_default_feeds, parse_opml
 from news.sources import load_outlets
+from storage import feeds as feed_store
 from storage.db import Database
+from storage.migrate import upgrade
+
+log = logging.getLogger("storybot")
 
 
 def utc_now() -> datetime:
@@ -46,7 +51,17 @@ def build_services(
     return Services(settings, db, outlets, ingestor, engine, clock)
 
 
-def build_application(services: Services) -> Application:  # type: ignore[type-arg]
+def prepare(services: Services) -> None:
+    """Migrate the database and add the configured feeds (FEEDS_FILE, else the bundled list)."""
+    upgrade(services.db)
+    feeds_file = services.settings.feeds_file
+    specs = parse_opml(feeds_file.read_bytes()) if feeds_file else load_default_feeds()
+    added = services.run_sync(lambda s: feed_store.upsert_feeds(s, ((f.url, f.title, f.category) for f in specs)))
+    if added:
+        log.info("added %d feeds from %s", added, feeds_file or "the bundled list")
+
+
+def build_application(services: Services) -> Application:
     settings = services.settings
     application = (
         Application.builder()
@@ -66,7 +81,7 @@ def build_application(services: Services) -> Application:  # type: ignore[type-a
     return application
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_init(application: Application) -> None:
     await application.bot.set_my_commands(COMMANDS)
 
 

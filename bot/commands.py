@@ -10,14 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.app import build_application, build_services, configure_logging
+from bot.app import build_application, build_services, configure_logging, prepare
 from bot.config import Settings
 from bot.progress import fetch_with_progress
 from bot.render import digest_messages, to_plain
 from bot.services import Services
 from bot.stories import top_stories
 from news.cluster import ClusterParams, cluster_records
-from news.opml import FeedSpec, export_opml, load_default_feeds, parse_opml
+from news.opml import FeedSpec, export_opml, parse_opml
 from news.topics import SECTIONS
 from storage import feeds as feed_store
 from storage import stats as stats_store
@@ -37,14 +37,9 @@ def migrate(settings: Settings) -> int:
 
 
 def _prepared(settings: Settings) -> Services:
-    """Migrated database with the configured feeds in it."""
     configure_logging(settings.log_level)
     services = build_services(settings)
-    upgrade(services.db)
-    specs = parse_opml(settings.feeds_file.read_bytes()) if settings.feeds_file else load_default_feeds()
-    added = services.run_sync(lambda s: feed_store.upsert_feeds(s, ((f.url, f.title, f.category) for f in specs)))
-    if added:
-        log.info("added %d feeds from %s", added, settings.feeds_file or "the bundled list")
+    prepare(services)
     return services
 
 

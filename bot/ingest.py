@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from news.fetch import FetchError, Fetcher, FetchResult
+from news.fetch import Fetcher, FetchError, FetchResult
 from news.normalize import normalize_entry
 from news.parse import FeedParseError, parse_feed
 from news.schedule import next_check_after_failure, next_check_after_success

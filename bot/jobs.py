@@ -32,7 +32,7 @@ class Jobs:
         if result.articles:
             log.info(result.line())
 
-    def schedule(self, application: Application) -> None:  # type: ignore[type-arg]
+    def schedule(self, application: Application) -> None:
         queue = application.job_queue
         assert queue is not None, "python-telegram-bot[job-queue] is required"
         # First run right after start: a new install has stories within a minute.

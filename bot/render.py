@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 import re
+from collections.abc import Iterable, Sequence
 from html import escape, unescape
 
 from news.types import Coverage, StoryView
@@ -39,7 +39,9 @@ def counts_line(view: StoryView) -> str:
 def story_card(view: StoryView, *, compact: bool = False) -> str:
     """One story as Telegram HTML. `compact` is the digest form: no bullets past the first."""
     lines = [f'<b><a href="{_e(view.headline_url)}">{_e(view.headline)}</a></b>']
-    bullets = list(view.bullets[:1] if compact else view.bullets)
+    headline = view.headline.casefold().rstrip(" .…")
+    bullets = [b for b in view.bullets if b.casefold().rstrip(" .…") != headline]
+    bullets = bullets[:1] if compact else bullets
     if bullets:
         lead = f"{_e(view.dateline)} – {_e(bullets[0])}" if view.dateline else _e(bullets[0])
         lines.append(lead)

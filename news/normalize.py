@@ -11,6 +11,7 @@ from w3lib.html import remove_tags, remove_tags_with_content, replace_entities
 from w3lib.url import url_query_cleaner
 
 from news.parse import RawEntry
+from news.sources import domain_of
 from news.types import ArticleIn
 
 TRACKING_PARAMS = (
@@ -39,11 +40,6 @@ def canonical_url(url: str) -> str:
     netloc = host if parts.port is None or parts.port in (80, 443) else f"{host}:{parts.port}"
     path = parts.path or "/"
     return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, ""))
-
-
-def domain_of(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    return host[4:] if host.startswith("www.") else host
 
 
 def clean_text(value: str, limit: int) -> str:

@@ -18,18 +18,20 @@ def source_id_for(session: Session, domain: str, outlet: Outlet | None) -> int |
     if not domain:
         return None
     key = outlet.domains[0] if outlet else domain
-    found = session.scalar(select(Source.id).where(Source.domain == key))
-    if found is not None:
-        return found
-    source = Source(
-        domain=key,
-        name=outlet.name if outlet else domain,
-        country=outlet.country if outlet else "",
-        bias=outlet.bias.value if outlet and outlet.bias else None,
-        factuality=outlet.factuality if outlet else None,
-    )
-    session.add(source)
-    session.flush()
+    values = {
+        "name": outlet.name if outlet else domain,
+        "country": outlet.country if outlet else "",
+        "bias": outlet.bias.value if outlet and outlet.bias else None,
+        "factuality": outlet.factuality if outlet else None,
+    }
+    source = session.scalar(select(Source).where(Source.domain == key))
+    if source is None:
+        source = Source(domain=key, **values)
+        session.add(source)
+        session.flush()
+    elif outlet is not None:  # the outlet table (or an operator override) may have changed a rating
+        for name, value in values.items():
+            setattr(source, name, value)
     return source.id
 
 
@@ -62,6 +64,6 @@ def insert_articles(
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     inserted = 0
     for start in range(0, len(rows), 500):
-        result = session.execute(insert(Article).values(rows[start : start + 500]).on_conflict_do_nothing())
-        inserted += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+        statement = insert(Article).values(rows[start : start + 500]).on_conflict_do_nothing()
+        inserted += len(session.execute(statement.returning(Article.id)).all())  # only the rows really added
     return inserted

@@ -37,7 +37,8 @@ def active_assignments(session: Session, since: datetime) -> list[tuple[ClusterI
 def save_assignments(session: Session, assignments: Sequence[tuple[str, str]], now: datetime) -> set[int]:
     """Persist (article id, story key) pairs; creates stories for new keys. Returns touched story ids."""
     keys = {key for _, key in assignments}
-    story_ids = dict(session.execute(select(Story.key, Story.id).where(Story.key.in_(keys))).tuples().all())
+    known = session.execute(select(Story.key, Story.id).where(Story.key.in_(keys)))
+    story_ids: dict[str, int] = {key: story_id for key, story_id in known}
     for key in keys - story_ids.keys():
         story = Story(key=key, first_seen=now, last_updated=now)
         session.add(story)
@@ -144,5 +145,5 @@ def story_articles(session: Session, story_ids: Sequence[int]) -> dict[int, list
 def _outlet(source: Source | None) -> Outlet | None:
     if source is None:
         return None
-    bias = Bias(source.bias) if source.bias in Bias._value2member_map_ else None
+    bias = Bias(source.bias) if source.bias and source.bias in Bias._value2member_map_ else None
     return Outlet(source.name, (source.domain,), source.country, bias, source.factuality)

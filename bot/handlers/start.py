@@ -43,7 +43,8 @@ class StartHandlers:
             "👋 <b>Welcome to storybot.</b>\n"
             "I read hundreds of news outlets and group their articles into <i>stories</i>: one card per event, "
             "with how many outlets cover it, from which side, and links to each.\n\n"
-            "Follow a topic with /subscribe, e.g. <code>/subscribe climate</code> or <code>/subscribe technology</code>. "
+            "Follow a topic with /subscribe, e.g. <code>/subscribe climate</code> or "
+            "<code>/subscribe technology</code>. "
             f"You'll get a digest every day at {digest_at} ({self.services.settings.digest_timezone}); "
             "ask for one any time with /digest, or look up a story with /story.\n\n/help lists every command.",
         )

@@ -25,7 +25,8 @@ class StoryHandlers:
             await reply(update, "You don't follow any topic yet. Try <code>/subscribe world</code> first.")
             return
         per_topic = self.services.settings.digest_stories_per_topic
-        picked = await self.services.query(top_stories, topics, self.services.clock(), per_topic)
+        now = self.services.clock()
+        picked = await self.services.query(lambda s: top_stories(s, topics, now, per_topic=per_topic))
         if not picked:
             await reply(update, "No stories for your topics in the last two days yet. I'll keep looking.")
             return

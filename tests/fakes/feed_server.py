@@ -90,7 +90,8 @@ class FeedServer:
             return web.Response(status=304, headers=headers)
         if route.stream_bytes or route.trickle:
             return await self._stream(request, route, headers)
-        return web.Response(status=route.status, body=route.body, headers={**headers, "Content-Type": route.content_type})
+        headers["Content-Type"] = route.content_type
+        return web.Response(status=route.status, body=route.body, headers=headers)
 
     async def _stream(self, request: web.Request, route: Route, headers: dict[str, str]) -> web.StreamResponse:
         response = web.StreamResponse(status=route.status, headers={**headers, "Content-Type": route.content_type})
