@@ -385,6 +385,18 @@ async def test_group_commands_and_privacy_mode(tg: FakeTelegram, bot: Bot) -> No
     assert messages[0].entities[0].length == len("/digest@story_test_bot")
 
 
+async def test_channels_post_as_the_channel(tg: FakeTelegram, bot: Bot) -> None:
+    channel = await tg.add_channel("News", username="news_channel")
+    post = await bot.send_message("@news_channel", "breaking")
+    assert post.sender_chat is not None and post.sender_chat.id == channel.id and post.from_user is None
+    await tg.send_message(channel.id, "from an admin")
+    updates = await bot.get_updates()
+    assert [u.channel_post.text for u in updates if u.channel_post] == ["from an admin"]
+    readers = await tg.add_channel("Readers", bot_status="member")
+    with pytest.raises(BadRequest, match="Need administrator rights in the channel chat"):
+        await bot.send_message(readers.id, "x")
+
+
 async def test_http_control_api(tg: FakeTelegram, bot: Bot) -> None:
     async with aiohttp.ClientSession() as http:
         async with http.post(f"{tg.api_root}/_control/send_message", json={"chat_id": 9, "text": "/start"}) as r:
