@@ -1,0 +1,79 @@
+"""When a chat's next digest is due: local times in an IANA zone, correct across DST changes (pure).
+
+On a spring-forward day a time that does not exist (02:30 in Berlin) is delivered at the same instant the clock
+jumps to (03:30 local) rather than skipped; on a fall-back day a time that occurs twice is delivered once, at its
+first occurrence.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
+MAX_TIMES = 4
+
+
+class InvalidSchedule(ValueError):
+    """The message is meant for the user."""
+
+
+def parse_time(text: str) -> time:
+    match = TIME.match(text.strip())
+    if not match:
+        raise InvalidSchedule(f"“{text.strip()[:20]}” is not a time: use 24-hour HH:MM, e.g. 07:30 or 18:00.")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_times(text: str) -> tuple[time, ...]:
+    """"08:00" or "08:00, 18:30" (morning and evening) -> sorted unique times."""
+    parts = [p for p in re.split(r"[,\s]+", text.strip()) if p]
+    if not parts:
+        raise InvalidSchedule("Give a time as HH:MM, e.g. /time 07:30 (or two: /time 07:30 18:00).")
+    if len(parts) > MAX_TIMES:
+        raise InvalidSchedule(f"At most {MAX_TIMES} digests a day.")
+    return tuple(sorted({parse_time(p) for p in parts}))
+
+
+def format_times(times: tuple[time, ...]) -> str:
+    return ",".join(t.strftime("%H:%M") for t in times)
+
+
+def parse_zone(name: str) -> ZoneInfo:
+    name = name.strip()
+    if not name or len(name) > 64 or ".." in name or name.startswith("/"):
+        raise InvalidSchedule("Give an IANA timezone such as Europe/Berlin, America/New_York or Asia/Kolkata.")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidSchedule(
+            f"I don't know the timezone “{name[:64]}”. Use an IANA name such as Europe/Berlin or Asia/Kolkata."
+        ) from None
+
+
+def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of `at` on `day` in `zone` (first occurrence; a skipped time maps past the gap)."""
+    local = datetime.combine(day, at, tzinfo=zone)
+    instant = local.astimezone(UTC)
+    # A nonexistent wall time round-trips to another wall time; zoneinfo with fold=0 already maps it after the gap.
+    return instant
+
+
+def next_digest_at(times: tuple[time, ...], zone: ZoneInfo, after: datetime) -> datetime:
+    """The first scheduled instant strictly after `after` (aware)."""
+    if not times:
+        raise InvalidSchedule("no digest times")
+    start = after.astimezone(zone).date() - timedelta(days=1)
+    for offset in range(0, 4):
+        day = start + timedelta(days=offset)
+        for at in times:
+            instant = local_instant(day, at, zone)
+            if instant > after:
+                return instant
+    raise AssertionError("unreachable: a day always has its times")
+
+
+def period_key(instant: datetime, zone: ZoneInfo) -> str:
+    """Names one scheduled digest of a chat, e.g. '2026-03-29T08:00'; the outbox is unique per chat and key."""
+    return instant.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
