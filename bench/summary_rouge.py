@@ -24,7 +24,7 @@ from rouge_score import rouge_scorer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from news.summarize import _clean_lead, _sentences, choose_headline, clean_title, summary_bullets
+from news.summarize import choose_headline, clean_title, lead_sentences, summary_bullets
 from news.types import StoryArticle
 
 METRICS = ("rouge1", "rouge2", "rougeL")
@@ -51,7 +51,7 @@ def _stories(path: Path) -> dict[str, list[StoryArticle]]:
 
 
 def _lead_baseline(article: StoryArticle, min_words: int) -> str:
-    sentences = _sentences(_clean_lead(article.summary)) or [article.title]
+    sentences = lead_sentences(article.summary) or [article.title]
     chosen: list[str] = []
     for sentence in sentences[:3]:
         chosen.append(sentence)
@@ -62,12 +62,12 @@ def _lead_baseline(article: StoryArticle, min_words: int) -> str:
 
 def _first_sentences(articles: list[StoryArticle]) -> str:
     """A multi-document baseline: the first sentence of every article's lead, in file order."""
-    return " ".join((_sentences(_clean_lead(a.summary)) or [a.title])[0] for a in articles)
+    return " ".join((lead_sentences(a.summary) or [a.title])[0] for a in articles)
 
 
 def _lead_words(article: StoryArticle, words: int) -> str:
     """The first article's lead cut to exactly our length in words (or all of it if shorter)."""
-    return " ".join(_clean_lead(article.summary or article.title).split()[:words])
+    return " ".join(" ".join(lead_sentences(article.summary) or [article.title]).split()[:words])
 
 
 class _Totals:

@@ -48,13 +48,14 @@ _ABBREVIATIONS = frozenset({
 })
 _INITIALS = re.compile(r"(?:[A-Z]\.)+$")
 _TITLE_SUFFIX = re.compile(r"\s+(?:-|–|—|\|)\s+(?P<tail>[^-–—|]{2,40})$")
-_LIVE = re.compile(r"^\s*live\b|\blive (?:updates|blog|coverage)\b|\bas it happened\b", re.IGNORECASE)
-_WATCH = re.compile(r"^\s*(?:watch|video|photos|listen|opinion|analysis|quiz)\s*:", re.IGNORECASE)
-_CLICKBAIT = re.compile(
-    r"you won'?t believe|what happens next|here'?s (?:why|what|how)|this is why|will shock|shocking"
-    r"|jaw-?dropping|mind-?blowing|^\d+\s+(?:things|reasons|ways|facts)\b|everything you need to know",
-    re.IGNORECASE,
-)
+_STYLE_PENALTIES = tuple((re.compile(pattern, re.IGNORECASE), factor) for pattern, factor in (
+    (r"^\s*live\b|\blive (?:updates|blog|coverage)\b|\bas it happened\b", 0.3),
+    (r"^\s*(?:watch|video|photos|listen|opinion|analysis|quiz)\s*:", 0.4),
+    (r"you won'?t believe|what happens next|here'?s (?:why|what|how)|this is why|will shock|shocking"
+     r"|jaw-?dropping|mind-?blowing|^\d+\s+(?:things|reasons|ways|facts)\b|everything you need to know", 0.3),
+    (r"\?\s*$", 0.6),  # questions tease rather than tell
+    (r"(?:\.\.\.|…)$", 0.8),  # cut off by the feed
+))
 _FACTUALITY_WEIGHT = {"very high": 1.1, "high": 1.1, "mostly factual": 1.05, "mixed": 0.95, "low": 0.85,
                       "very low": 0.8}
 
@@ -74,15 +75,19 @@ def clean_title(title: str, source: str = "") -> str:
 
 
 def _clean_lead(text: str) -> str:
-    text = " ".join(text.split())
-    previous = None
+    text, previous = " ".join(text.split()), ""
     while previous != text:
-        previous = text
-        text = _BOILERPLATE.sub("", text).strip()
-    match = _DATELINE.match(text)
-    if match and match.group("place").strip(" .") not in _NOT_PLACES:
-        text = text[match.end():]
-    return _AGENCY_PREFIX.sub("", text).strip()
+        previous, text = text, _BOILERPLATE.sub("", text).strip()
+    return text
+
+
+def _split_dateline(sentence: str) -> tuple[str | None, str]:
+    """("HOUSTON", rest) for "HOUSTON (Reuters) - rest"; (None, sentence without agency prefix) otherwise."""
+    match = _DATELINE.match(sentence)
+    place = " ".join(match.group("place").split()).strip(" .") if match else ""
+    if match and place not in _NOT_PLACES and len(place.replace(".", "")) >= 2:
+        return place, _AGENCY_PREFIX.sub("", sentence[match.end():]).strip()
+    return None, _AGENCY_PREFIX.sub("", sentence).strip()
 
 
 def _sentences(text: str) -> list[str]:
@@ -98,11 +103,17 @@ def _sentences(text: str) -> list[str]:
     return pieces
 
 
+def lead_sentences(summary: str) -> list[str]:
+    """The lead's sentences, without feed boilerplate, datelines or agency prefixes (which some
+    feeds put after a one-sentence dek, so every sentence start is checked)."""
+    cleaned = (_split_dateline(s)[1] for s in _sentences(_clean_lead(summary)))
+    return [s for s in cleaned if s]
+
+
 def _trim(text: str, limit: int = MAX_BULLET_CHARS) -> str:
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
-    return cut + "…"
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—") + "…"
 
 
 def _unit_vectors(docs: Sequence[str]) -> np.ndarray:
@@ -115,8 +126,7 @@ def _unit_vectors(docs: Sequence[str]) -> np.ndarray:
 
 
 def _outlet_weights(articles: Sequence[StoryArticle]) -> np.ndarray:
-    keys = [outlet_key(a) or a.url or a.title for a in articles]
-    counts = Counter(keys)
+    counts = Counter(keys := [outlet_key(a) or a.url or a.title for a in articles])
     return np.array([1.0 / counts[k] for k in keys])
 
 
@@ -137,22 +147,15 @@ def _centrality(articles: Sequence[StoryArticle]) -> list[float]:
 
 def _style_factor(title: str) -> float:
     factor = 1.0
-    if _LIVE.search(title):
-        factor *= 0.3
-    if _WATCH.search(title):
-        factor *= 0.4
-    if _CLICKBAIT.search(title):
-        factor *= 0.3
-    if title.rstrip().endswith("?"):
-        factor *= 0.6
+    for pattern, penalty in _STYLE_PENALTIES:
+        if pattern.search(title):
+            factor *= penalty
     letters = [ch for ch in title if ch.isalpha()]
     if len(letters) >= 8 and sum(ch.isupper() for ch in letters) / len(letters) > 0.7:
         factor *= 0.5
     words = len(title.split())
     if words < 4 or words > 20:
         factor *= 0.6
-    if title.endswith(("...", "…")):
-        factor *= 0.8
     return factor
 
 
@@ -184,11 +187,11 @@ def find_dateline(articles: Sequence[StoryArticle], when: datetime) -> str:
     """ "HOUSTON, JUL 31" from the most common wire-style place in the leads, else "JUL 31"."""
     places: Counter[str] = Counter()
     for article in articles:
-        match = _DATELINE.match(" ".join(article.summary.split()))
-        if match:
-            place = " ".join(match.group("place").split()).strip(" .")
-            if place not in _NOT_PLACES and len(place.replace(".", "")) >= 2:
+        for sentence in _sentences(_clean_lead(article.summary))[:LEAD_SENTENCES]:
+            place = _split_dateline(sentence)[0]
+            if place:
                 places[place] += 1
+                break
     day = f"{_MONTHS[when.month - 1]} {when.day}"
     return f"{places.most_common(1)[0][0]}, {day}" if places else day
 
@@ -202,14 +205,13 @@ def summary_bullets(
     positions: list[int] = []
     for article in articles:
         source = outlet_label(article)
-        sentences = _sentences(_clean_lead(article.summary))[:LEAD_SENTENCES]
+        sentences = [s for s in lead_sentences(article.summary)[:LEAD_SENTENCES] if len(s.split()) >= 4]
         if not sentences and article.title.strip():
             sentences = [clean_title(article.title, source)]
         for position, sentence in enumerate(sentences):
-            if len(sentence.split()) >= 4 or len(sentences) == 1:
-                texts.append(sentence)
-                owners.append(outlet_key(article) or article.url or article.title)
-                positions.append(position)
+            texts.append(sentence)
+            owners.append(outlet_key(article) or article.url or article.title)
+            positions.append(position)
     if not texts or max_bullets <= 0:
         return ()
     docs = [f"{a.title} {a.summary}" for a in articles]

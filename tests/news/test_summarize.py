@@ -85,6 +85,8 @@ def test_clean_title(title: str, source: str, expected: str) -> None:
         (["KYIV, Ukraine (AP) — Drones struck.", ""], "KYIV, JUL 31"),
         (["Stocks fell on Monday - a lot.", "(Reuters) - Stocks fell."], "JUL 31"),
         (["UPDATE - Stocks fell.", "BREAKING — Stocks fell."], "JUL 31"),
+        (["Barr faces senators. WASHINGTON — Barr testified.", "NEW YORK — Stocks.", "Other."],
+         "WASHINGTON, JUL 31"),  # after a one-sentence dek; ties go to the first seen
         ([], "JUL 31"),
     ],
 )
@@ -112,6 +114,13 @@ def test_summary_bullets_distinct_outlets_no_repeats_and_clean() -> None:
     assert 2 <= len(bullets) <= 4
     assert len({b.casefold() for b in bullets}) == len(bullets)
     assert not any("Reuters" in b or "ANKARA" in b or "Continue reading" in b for b in bullets)
+    lead = "Barr faces angry senators again. WASHINGTON — Barr testified before the Senate today."
+    assert summary_bullets([_a("Barr testifies", lead)]) == (
+        "Barr faces angry senators again.", "Barr testified before the Senate today."
+    )
+    assert summary_bullets([_a("Barr testifies in the Senate", "Too short. Also.")]) == (
+        "Barr testifies in the Senate",
+    )
     # one bullet per outlet: at most three outlets here, and the two Reuters leads are near-duplicates
     assert len(bullets) == 3
     assert sum("7.8" in b for b in bullets) <= 1
