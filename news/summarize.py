@@ -85,7 +85,7 @@ def _split_dateline(sentence: str) -> tuple[str | None, str]:
     """("HOUSTON", rest) for "HOUSTON (Reuters) - rest"; (None, sentence without agency prefix) otherwise."""
     match = _DATELINE.match(sentence)
     place = " ".join(match.group("place").split()).strip(" .") if match else ""
-    if match and place not in _NOT_PLACES and len(place.replace(".", "")) >= 2:
+    if match and _NOT_PLACES.isdisjoint(place.split()) and len(place.replace(".", "")) >= 2:
         return place, _AGENCY_PREFIX.sub("", sentence[match.end():]).strip()
     return None, _AGENCY_PREFIX.sub("", sentence).strip()
 

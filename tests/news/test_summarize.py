@@ -84,7 +84,7 @@ def test_clean_title(title: str, source: str, expected: str) -> None:
         (["NEW YORK (CNN) - Stocks fell.", ""], "NEW YORK, JUL 31"),
         (["KYIV, Ukraine (AP) — Drones struck.", ""], "KYIV, JUL 31"),
         (["Stocks fell on Monday - a lot.", "(Reuters) - Stocks fell."], "JUL 31"),
-        (["UPDATE - Stocks fell.", "BREAKING — Stocks fell."], "JUL 31"),
+        (["UPDATE - Stocks fell.", "BREAKING — Stocks fell.", "BREAKING NEWS — Stocks."], "JUL 31"),
         (["Barr faces senators. WASHINGTON — Barr testified.", "NEW YORK — Stocks.", "Other."],
          "WASHINGTON, JUL 31"),  # after a one-sentence dek; ties go to the first seen
         ([], "JUL 31"),
