@@ -18,6 +18,13 @@ RECENT = timedelta(hours=48)
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
+def reference_time(session: Session, now: datetime) -> datetime:
+    """`now`, or the newest story's time when every feed is older (an archive, a stalled fetch): then the
+    digest shows the latest stories there are rather than nothing."""
+    latest = story_store.latest_update(session)
+    return min(now, latest) if latest else now
+
+
 def _story_text(articles: Sequence[StoryArticle]) -> str:
     return " \n".join(f"{a.title}. {a.summary}" for a in articles)
 
@@ -31,7 +38,7 @@ def top_stories(
     exclude: set[int] | None = None,
 ) -> list[tuple[str, StoryView]]:
     """Best stories per topic, each story once across topics, ranked by outlets weighted by recency."""
-    ids = story_store.recent_story_ids(session, since or now - RECENT)
+    ids = story_store.recent_story_ids(session, since or reference_time(session, now) - RECENT)
     articles = story_store.story_articles(session, ids)
     ranked = sorted(
         ((rank_score(arts, now), sid) for sid, arts in articles.items() if arts),
@@ -60,7 +67,7 @@ def find_story(session: Session, query: str, now: datetime, window: timedelta = 
     words = [w for w in WORD.findall(query.lower()) if len(w) > 1][:8]
     if not words:
         return None
-    ids = story_store.search_story_ids(session, words, now - window)
+    ids = story_store.search_story_ids(session, words, reference_time(session, now) - window)
     if not ids:
         return None
     articles = story_store.story_articles(session, ids)

@@ -94,6 +94,11 @@ def refresh_counts(session: Session, story_ids: Iterable[int]) -> None:
         story.article_count = story.source_count = 0
 
 
+def latest_update(session: Session) -> datetime | None:
+    """When the newest story last grew: digests look back from here when the feeds are older than the clock."""
+    return session.scalar(select(func.max(Story.last_updated)).where(Story.merged_into_id.is_(None)))
+
+
 def recent_story_ids(session: Session, since: datetime, limit: int = 500, min_sources: int = 1) -> list[int]:
     query = (
         select(Story.id)
