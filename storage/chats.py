@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
@@ -16,17 +18,33 @@ class TooManyTopics(Exception):
 
 def ensure_chat(
     session: Session, chat_id: int, *, type: str = "private", title: str = "", timezone: str = "UTC",
-    digest_times: str = "08:00",
+    digest_times: str = "08:00", next_digest_at: datetime | None = None,
 ) -> Chat:
+    """The chat, made on first contact; a chat that had stopped is active again.
+
+    `next_digest_at` is the first digest instant, computed by the caller (bot.digest_time) from the times and
+    zone. Left None, the digest tick schedules the chat on its next run.
+    """
     chat = session.get(Chat, chat_id)
     if chat is None:
-        chat = Chat(id=chat_id, type=type, title=title[:255], timezone=timezone, digest_times=digest_times)
+        chat = Chat(id=chat_id, type=type, title=title[:255], timezone=timezone, digest_times=digest_times,
+                    next_digest_at=next_digest_at)
         session.add(chat)
         session.flush()
     elif not chat.active:
         chat.active = True
         chat.inactive_reason = None
+        chat.next_digest_at = next_digest_at
     return chat
+
+
+def set_schedule(session: Session, chat_id: int, digest_times: str, timezone: str, next_digest_at: datetime) -> None:
+    """New digest times and zone; `next_digest_at` is their next instant (bot.digest_time.next_digest_at)."""
+    session.execute(
+        update(Chat).where(Chat.id == chat_id).values(
+            digest_times=digest_times, timezone=timezone, next_digest_at=next_digest_at
+        )
+    )
 
 
 def subscribe(session: Session, chat_id: int, topic: str, max_topics: int = 30) -> bool:
