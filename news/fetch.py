@@ -8,13 +8,18 @@ Exception tree (every httpx error and bad status is translated here, once):
     │   └── Timeout       connect or total time exceeded
     ├── TooLarge          body over the cap (checked while streaming)
     ├── TooManyRedirects  more than MAX_REDIRECTS hops, or a loop
-    └── HTTPStatusError   4xx/5xx; `status`, `retry_after` (seconds, from Retry-After)
+    ├── HTTPStatusError   4xx/5xx; `status`, `retry_after` (seconds, from Retry-After)
+    └── UnsafeURL         (news.urlguard) a user's URL that resolves to a private/loopback/link-local address
+
+Timeouts: the client's connect timeout bounds connecting; `timeout` bounds the whole fetch (all redirects and the
+body), so a server that trickles one byte at a time still fails on time.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -48,6 +53,13 @@ class TooLarge(FetchError):
 
 class TooManyRedirects(FetchError):
     pass
+
+
+class UnsafeURL(BadURL):
+    """The URL points into a private network (only checked for URLs that chat users add)."""
+
+
+URLCheck = Callable[[str], Awaitable[None]]  # raises FetchError to refuse a URL; run on every hop
 
 
 class HTTPStatusError(FetchError):
@@ -98,6 +110,7 @@ class Fetcher:
         per_host: int = 2,
         timeout: float = 20.0,
     ) -> None:
+        """`timeout` is the total for one feed; the connect timeout lives on the client (see make_client)."""
         self._client = client
         self._max_bytes = max_bytes
         self._global = asyncio.Semaphore(concurrency)
@@ -118,15 +131,21 @@ class Fetcher:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+    async def fetch(
+        self, url: str, etag: str | None = None, last_modified: str | None = None, *, check: URLCheck | None = None
+    ) -> FetchResult:
+        """GET a feed. `check` vets the URL and every redirect target (for URLs a chat user gave)."""
         host = _check_url(url)
-        async with self._global, self._hosts[host]:
+        # The host slot first: a feed waiting for a busy host must not hold one of the global slots meanwhile.
+        async with self._hosts[host], self._global:
             try:
-                return await asyncio.wait_for(self._follow(url, etag, last_modified), self._timeout)
+                return await asyncio.wait_for(self._follow(url, etag, last_modified, check), self._timeout)
             except TimeoutError as exc:
                 raise Timeout(f"timed out after {self._timeout:g} s") from exc
 
-    async def _follow(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
+    async def _follow(
+        self, url: str, etag: str | None, last_modified: str | None, check: URLCheck | None
+    ) -> FetchResult:
         headers: dict[str, str] = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -136,6 +155,8 @@ class Fetcher:
         permanent: str | None = None
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
+            if check is not None:
+                await check(current)
             result = await self._get_once(current, headers)
             if isinstance(result, FetchResult):
                 if permanent:
