@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timedelta
-from urllib.parse import urlsplit, urlunsplit
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from w3lib.html import remove_tags, remove_tags_with_content, replace_entities
 from w3lib.url import url_query_cleaner
@@ -23,10 +23,13 @@ BOILERPLATE = re.compile(
     r"\s*(?:continue reading|read more|the post .{0,300} appeared first on .{0,200}|\[(?:…|\.\.\.)\])[.…\s]*$",
     re.IGNORECASE,
 )
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")  # Google Analytics, Piwik/Matomo campaign parameters
+DEFAULT_PORTS = {"http": 80, "https": 443}
 SPACES = re.compile(r"\s+")
 MAX_TITLE = 500
 MAX_SUMMARY = 2000
 FUTURE_SLACK = timedelta(minutes=10)
+EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)  # before news feeds existed: a placeholder date, not a real one
 
 
 def canonical_url(url: str) -> str:
@@ -34,12 +37,21 @@ def canonical_url(url: str) -> str:
     url = url.strip()
     if not url:
         return ""
-    cleaned = url_query_cleaner(url, parameterlist=TRACKING_PARAMS, remove=True, keep_fragments=False)
+    query = urlsplit(url).query
+    prefixed = {key for key, _ in parse_qsl(query, keep_blank_values=True) if key.lower().startswith(TRACKING_PREFIXES)}
+    cleaned = url_query_cleaner(url, parameterlist=(*TRACKING_PARAMS, *prefixed), remove=True, keep_fragments=False)
     parts = urlsplit(cleaned)
+    scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    netloc = host if parts.port is None or parts.port in (80, 443) else f"{host}:{parts.port}"
+    if ":" in host:
+        host = f"[{host}]"  # IPv6 literal
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host if port is None or port == DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
     path = parts.path or "/"
-    return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, ""))
+    return urlunsplit((scheme, netloc, path, parts.query, ""))
 
 
 def clean_text(value: str, limit: int) -> str:
@@ -55,18 +67,28 @@ def clean_text(value: str, limit: int) -> str:
     return value
 
 
+def _is_web(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://"))
+
+
+def publish_time(published: datetime | None, fetched_at: datetime) -> datetime:
+    """UTC; missing or absurd (before 1995) means the fetch time; a time in the future is clamped to it."""
+    if published is None or published < EARLIEST or published > fetched_at + FUTURE_SLACK:
+        return fetched_at
+    return published.astimezone(UTC)
+
+
 def normalize_entry(entry: RawEntry, feed_url: str, fetched_at: datetime) -> ArticleIn | None:
-    """None when the entry has neither a usable link nor a title: there is nothing to show."""
-    link = canonical_url(entry.link) if entry.link.startswith(("http://", "https://")) else ""
+    """None when the entry has no usable link (a permalink guid will do) or no text at all: nothing to show."""
+    raw_link = entry.link if _is_web(entry.link) else entry.guid if _is_web(entry.guid) else ""
+    link = canonical_url(raw_link) if raw_link else ""
     title = clean_text(entry.title, MAX_TITLE)
     summary = clean_text(entry.summary, MAX_SUMMARY)
     if not title:
         title = summary[:120].rsplit(" ", 1)[0] + "…" if len(summary) > 120 else summary
     if not link or not title:
         return None
-    published = entry.published or fetched_at
-    if published > fetched_at + FUTURE_SLACK:
-        published = fetched_at
+    published = publish_time(entry.published, fetched_at)
     return ArticleIn(
         dedup_key=(entry.guid or link)[:2048],
         url=link,

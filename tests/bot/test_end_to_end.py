@@ -8,11 +8,15 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+from news.normalize import canonical_url
 from tests.bot.harness import running_bot
 from tests.conftest import FIXTURES
 
 NOW = datetime(2014, 3, 18, 14, 0, tzinfo=UTC)
-TRUTH: dict[str, str] = json.loads((FIXTURES / "feeds" / "truth.json").read_text())
+# truth.json holds the dataset's raw URLs; the database holds canonical ones (tracking parameters dropped).
+TRUTH: dict[str, str] = {
+    canonical_url(url): story for url, story in json.loads((FIXTURES / "feeds" / "truth.json").read_text()).items()
+}
 BIG_BANG = "dvCeISdqhvcdTiMdflPzCENPpslIM"
 COUNTS = re.compile(r"(\d+) articles? · (\d+) sources?")
 
