@@ -36,7 +36,9 @@ def build_services(
     settings: Settings, *, client: httpx.AsyncClient | None = None, clock: Callable[[], datetime] = utc_now
 ) -> Services:
     db = Database(settings.database_url)
-    client = client or Fetcher.make_client(total_timeout=settings.fetch_timeout_seconds)
+    client = client or Fetcher.make_client(
+        connect_timeout=settings.fetch_connect_timeout_seconds, total_timeout=settings.fetch_timeout_seconds
+    )
     fetcher = Fetcher(
         client,
         max_bytes=settings.fetch_max_bytes,
@@ -45,8 +47,13 @@ def build_services(
         timeout=settings.fetch_timeout_seconds,
     )
     outlets = load_outlets(settings.outlets_file)
-    policy = IngestPolicy(interval_minutes=settings.fetch_interval_minutes)
-    ingestor = Ingestor(db, fetcher, outlets, policy, clock)
+    policy = IngestPolicy(
+        interval_minutes=settings.fetch_interval_minutes,
+        min_minutes=settings.fetch_min_interval_minutes,
+        max_minutes=settings.fetch_max_interval_minutes,
+        pause_after_hours=settings.fetch_pause_after_hours,
+    )
+    ingestor = Ingestor(db, fetcher, outlets, policy, clock, in_flight=2 * settings.fetch_concurrency)
     engine = StoryEngine(db, ClusterParams(), clock)
     return Services(settings, db, outlets, ingestor, engine, clock)
 

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     fetch_per_host: int = Field(default=2, ge=1, le=50)
     fetch_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
     fetch_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    fetch_connect_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    fetch_min_interval_minutes: int = Field(default=5, ge=1, le=24 * 60)  # floor, whatever a feed asks
+    fetch_max_interval_minutes: int = Field(default=24 * 60, ge=1, le=7 * 24 * 60)  # ceiling for max-age/<ttl>
+    fetch_pause_after_hours: float = Field(default=48.0, gt=0, le=24 * 365)  # failing this long pauses a feed
     cluster_interval_minutes: int = Field(default=5, ge=1, le=24 * 60)
 
     digest_time: time = time(8, 0)

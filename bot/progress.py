@@ -17,22 +17,31 @@ log = logging.getLogger("storybot.fetch")
 
 
 async def fetch_with_progress(ingestor: Ingestor, interactive: bool) -> FetchSummary:
+    """A rich progress bar on a terminal; plain log lines otherwise (the caller prints the one-line summary)."""
     if not interactive:
-        done = 0
+        done = total = 0
+
+        def log_start(count: int) -> None:
+            nonlocal total
+            total = count
+            log.info("fetching %d due feeds", count)
 
         def log_line(outcome: FeedOutcome) -> None:
             nonlocal done
             done += 1
             if outcome.error:
-                log.info("feed %d failed: %s", outcome.feed_id, outcome.error)
-            elif done % 50 == 0:
-                log.info("%d feeds done", done)
+                log.warning("feed %d %s failed: %s", outcome.feed_id, outcome.url, outcome.error)
+            elif done % 100 == 0 or done == total:
+                log.info("%d of %d feeds done", done, total)
 
-        return await ingestor.fetch_due(log_line)
+        return await ingestor.fetch_due(log_line, on_start=log_start)
     new = failed = 0
     with Progress(TextColumn("fetching"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                   TimeElapsedColumn(), console=Console(stderr=True)) as progress:
-        task = progress.add_task("", total=None)
+        task = progress.add_task("0 new articles, 0 failed", total=None)
+
+        def start(count: int) -> None:
+            progress.update(task, total=count)
 
         def advance(outcome: FeedOutcome) -> None:
             nonlocal new, failed
@@ -40,7 +49,7 @@ async def fetch_with_progress(ingestor: Ingestor, interactive: bool) -> FetchSum
             failed += outcome.error is not None
             progress.update(task, advance=1, description=f"{new} new articles, {failed} failed")
 
-        summary = await ingestor.fetch_due(advance)
+        summary = await ingestor.fetch_due(advance, on_start=start)
     return summary
 
 

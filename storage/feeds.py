@@ -77,8 +77,14 @@ def record_success(
     last_modified: str | None,
     title: str | None = None,
     new_url: str | None = None,
+    warning: str | None = None,
+    not_modified: bool = False,
 ) -> None:
+    """A fetch that worked. `warning` (a recovered parse, skipped entries) stays visible as the feed's last error
+    until a later body parses cleanly; a 304 keeps it, since the body has not changed."""
     feed = session.get_one(Feed, feed_id)
+    if not (not_modified and feed.error_count == 0):
+        feed.last_error = f"warning: {warning}"[:1000] if warning else None
     feed.last_checked_at = now
     feed.last_success_at = now
     feed.next_check_at = next_check_at
@@ -86,7 +92,6 @@ def record_success(
     feed.last_modified = last_modified
     feed.error_count = 0
     feed.failing_since = None
-    feed.last_error = None
     if title and not feed.title:
         feed.title = title[:512]
     if new_url and session.scalar(select(Feed.id).where(Feed.url == new_url)) is None:
