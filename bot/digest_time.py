@@ -64,14 +64,13 @@ def next_digest_at(times: tuple[time, ...], zone: ZoneInfo, after: datetime) -> 
     """The first scheduled instant strictly after `after` (aware)."""
     if not times:
         raise InvalidSchedule("no digest times")
+    # The earliest candidate, not the first in wall-clock order: on a spring-forward day a skipped 02:30 maps to
+    # 03:30 local, after a scheduled 03:15, so sorted local times are not sorted instants.
     start = after.astimezone(zone).date() - timedelta(days=1)
-    for offset in range(0, 4):
-        day = start + timedelta(days=offset)
-        for at in times:
-            instant = local_instant(day, at, zone)
-            if instant > after:
-                return instant
-    raise AssertionError("unreachable: a day always has its times")
+    candidates = (
+        local_instant(start + timedelta(days=offset), at, zone) for offset in range(0, 4) for at in times
+    )
+    return min(instant for instant in candidates if instant > after)
 
 
 def period_key(instant: datetime, zone: ZoneInfo) -> str:
