@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 
 from news.rank import rank_score
 from news.summarize import build_story_view
-from news.topics import compile_topic
+from news.topics import TopicMatcher, compile_topic
 from news.types import StoryArticle, StoryView
 from storage import stories as story_store
+from storage.search import matching_story_ids, search_terms
 
 RECENT = timedelta(hours=48)
+SEARCH_WINDOW = timedelta(days=7)
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -62,23 +64,55 @@ def top_stories(
     return picked
 
 
-def find_story(session: Session, query: str, now: datetime, window: timedelta = timedelta(days=7)) -> StoryView | None:
-    """The best matching recent story for free text, or None."""
+def _exact_matcher(terms: Sequence[str]) -> TopicMatcher | None:
+    try:
+        return compile_topic(" ".join(terms))
+    except ValueError:  # longer than a topic may be: rank on the search alone
+        return None
+
+
+def find_stories(
+    session: Session, query: str, now: datetime, *, limit: int = 1, window: timedelta = SEARCH_WINDOW
+) -> list[StoryView]:
+    """The best matching recent stories for free text: stories whose words all appear, exact phrase
+    matches first, then by outlets weighted by recency."""
     words = [w for w in WORD.findall(query.lower()) if len(w) > 1][:8]
-    if not words:
-        return None
-    ids = story_store.search_story_ids(session, words, reference_time(session, now) - window)
-    if not ids:
-        return None
+    terms = search_terms(query)
+    if not terms:
+        return []
+    ids = matching_story_ids(session, terms, reference_time(session, now) - window)
     articles = story_store.story_articles(session, ids)
-    matcher = compile_topic(" ".join(words))
-    scored = []
-    for sid, arts in articles.items():
-        if not arts:
-            continue
-        exact = matcher.matches(_story_text(arts))
-        scored.append((exact, rank_score(arts, now), sid))
-    if not scored:
+    matcher = _exact_matcher(words)
+    scored = sorted(
+        (
+            (matcher is not None and matcher.matches(_story_text(arts)), rank_score(arts, now), sid)
+            for sid, arts in articles.items()
+            if arts
+        ),
+        reverse=True,
+    )
+    return [build_story_view(sid, articles[sid], now) for _exact, _score, sid in scored[:limit]]
+
+
+def find_story(session: Session, query: str, now: datetime, window: timedelta = SEARCH_WINDOW) -> StoryView | None:
+    """The best matching recent story for free text, or None."""
+    found = find_stories(session, query, now, limit=1, window=window)
+    return found[0] if found else None
+
+
+def suggestions(session: Session, query: str, now: datetime, count: int = 3) -> list[StoryView]:
+    """Stories for a search that found nothing: those matching any of its words, else the top recent ones."""
+    since = reference_time(session, now) - SEARCH_WINDOW
+    ids = matching_story_ids(session, search_terms(query), since, limit=count, any_term=True)
+    ids = ids or story_store.recent_story_ids(session, since, limit=count)
+    articles = story_store.story_articles(session, ids)
+    return [build_story_view(sid, arts, now) for sid, arts in articles.items() if arts]
+
+
+def story_by_id(session: Session, story_id: int, now: datetime) -> tuple[StoryView, list[StoryArticle]] | None:
+    """A card's story now (following merges), with its articles; None when it is gone."""
+    live = story_store.live_story_id(session, story_id)
+    if live is None:
         return None
-    _exact, _score, best = max(scored)
-    return build_story_view(best, articles[best], now)
+    articles = story_store.story_articles(session, [live])[live]
+    return (build_story_view(live, articles, now), articles) if articles else None

@@ -121,34 +121,57 @@ def search_story_ids(session: Session, words: Sequence[str], since: datetime, li
 
 
 def story_articles(session: Session, story_ids: Sequence[int]) -> dict[int, list[StoryArticle]]:
+    """Each story's articles, oldest first. Plain columns, not ORM objects: this is on every card's path."""
     result: dict[int, list[StoryArticle]] = {sid: [] for sid in story_ids}
     if not story_ids:
         return result
     query = (
-        select(Article, Source, Feed.category)
+        select(
+            Article.story_id, Article.title, Article.url, Article.summary, Article.categories,
+            Article.published_at, Feed.category, Source.name, Source.domain, Source.country, Source.bias,
+            Source.factuality,
+        )
         .outerjoin(Source, Article.source_id == Source.id)
         .join(Feed, Article.feed_id == Feed.id)
         .where(Article.story_id.in_(story_ids))
         .order_by(Article.published_at, Article.id)
     )
-    for article, source, feed_category in session.execute(query):
-        categories = tuple(c for c in article.categories.split("\n") if c) + ((feed_category,) if feed_category else ())
-        result[article.story_id or 0].append(
+    outlets: dict[str, Outlet | None] = {}
+    for story_id, title, url, summary, categories, published, feed_category, *source in session.execute(query):
+        name, domain = source[0], source[1]
+        if domain not in outlets:
+            outlets[domain] = _outlet_of(*source)
+        extra = (feed_category,) if feed_category else ()
+        result[story_id or 0].append(
             StoryArticle(
-                title=article.title,
-                url=article.url,
-                summary=article.summary,
-                source_name=source.name if source else "",
-                outlet=_outlet(source),
-                published=article.published_at,
-                categories=categories,
+                title=title,
+                url=url,
+                summary=summary,
+                source_name=name or "",
+                outlet=outlets[domain],
+                published=published,
+                categories=tuple(c for c in categories.split("\n") if c) + extra,
             )
         )
     return result
 
 
-def _outlet(source: Source | None) -> Outlet | None:
-    if source is None:
+def live_story_id(session: Session, story_id: int) -> int | None:
+    """The story a card's id stands for now: merged stories lead to their survivor; None when gone."""
+    for _ in range(10):  # merge chains are short; the bound guards against a cycle
+        merged_into = session.execute(select(Story.merged_into_id).where(Story.id == story_id)).first()
+        if merged_into is None:
+            return None
+        if merged_into[0] is None:
+            return story_id
+        story_id = merged_into[0]
+    return None
+
+
+def _outlet_of(
+    name: str | None, domain: str | None, country: str | None, bias: str | None, factuality: str | None
+) -> Outlet | None:
+    if name is None or domain is None:
         return None
-    bias = Bias(source.bias) if source.bias and source.bias in Bias._value2member_map_ else None
-    return Outlet(source.name, (source.domain,), source.country, bias, source.factuality)
+    side = Bias(bias) if bias and bias in Bias._value2member_map_ else None
+    return Outlet(name, (domain,), country or "", side, factuality)
