@@ -4,16 +4,53 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from html import escape, unescape
 
 from news.types import Coverage, StoryView
 
 MAX_MESSAGE = 4096
 BAR_CELLS = 10
+MAX_HEADLINE = 300
+MAX_BULLET = 400
+MAX_NAME = 60
+MAX_URL = 2000
+SOURCES_PER_PAGE = 8
+SIDE_MARK = {"left": "🟦", "center": "⬜", "right": "🟥"}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLine:
+    """One outlet's article on the "All N sources" pages."""
+
+    outlet: str
+    title: str
+    url: str
+    side: str | None  # "left", "center", "right", or None when unrated
 
 
 def _e(text: str) -> str:
     return escape(text, quote=True)
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _href(url: str) -> str | None:
+    """A URL fit for <a href>: http(s), no spaces, not absurdly long; None otherwise."""
+    url = url.strip()
+    if len(url) > MAX_URL or not url.lower().startswith(("http://", "https://")) or any(c.isspace() for c in url):
+        return None
+    return url
+
+
+def link(label: str, url: str, limit: int = MAX_NAME) -> str:
+    """An escaped link, or just the escaped label when the URL can't be linked."""
+    href = _href(url)
+    shown = _e(_clip(label, limit))
+    return f'<a href="{_e(href)}">{shown}</a>' if href else shown
 
 
 def bias_bar(coverage: Coverage) -> str:
@@ -38,10 +75,14 @@ def counts_line(view: StoryView) -> str:
 
 def story_card(view: StoryView, *, compact: bool = False) -> str:
     """One story as Telegram HTML. `compact` is the digest form: no bullets past the first."""
-    lines = [f'<b><a href="{_e(view.headline_url)}">{_e(view.headline)}</a></b>']
-    headline = view.headline.casefold().rstrip(" .…")
-    bullets = [b for b in view.bullets if b.casefold().rstrip(" .…") != headline]
-    bullets = bullets[:1] if compact else bullets
+    lines = [f"<b>{link(view.headline, view.headline_url, MAX_HEADLINE)}</b>"]
+    seen = {_key(view.headline)}
+    bullets: list[str] = []
+    for bullet in view.bullets:
+        if _key(bullet) not in seen:
+            seen.add(_key(bullet))
+            bullets.append(_clip(bullet, MAX_BULLET))
+    bullets = bullets[:1] if compact else bullets[:4]
     if bullets:
         lead = f"{_e(view.dateline)} – {_e(bullets[0])}" if view.dateline else _e(bullets[0])
         lines.append(lead)
@@ -62,8 +103,25 @@ def story_card(view: StoryView, *, compact: bool = False) -> str:
         lines.append(" · ".join(extra))
     links = view.links[:3] if compact else view.links
     if links:
-        lines.append(" · ".join(f'<a href="{_e(url)}">{_e(name)}</a>' for name, url in links))
+        lines.append(" · ".join(link(name, url) for name, url in links))
     return "\n".join(lines)
+
+
+def _key(text: str) -> str:
+    return " ".join(text.casefold().split()).rstrip(" .…")
+
+
+def sources_page(headline: str, sources: Sequence[SourceLine], page: int) -> tuple[str, int, int]:
+    """Page `page` (clamped) of every outlet's headline and link: (html, page, pages)."""
+    pages = max(1, -(-len(sources) // SOURCES_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = sources[page * SOURCES_PER_PAGE : (page + 1) * SOURCES_PER_PAGE]
+    lines = [f"<b>{_e(_clip(headline, MAX_HEADLINE))}</b>",
+             f"All {len(sources)} source{'s' if len(sources) != 1 else ''} · page {page + 1}/{pages}", ""]
+    for item in shown:
+        mark = SIDE_MARK.get(item.side or "", "▫️")
+        lines.append(f"{mark} <b>{_e(_clip(item.outlet, MAX_NAME))}</b>: {link(item.title, item.url, MAX_HEADLINE)}")
+    return "\n".join(lines), page, pages
 
 
 def digest_messages(sections: Sequence[tuple[str, Sequence[StoryView]]], title: str) -> list[str]:
@@ -99,7 +157,8 @@ def _fit(block: str, limit: int) -> list[str]:
     pieces: list[str] = []
     current = ""
     for line in block.split("\n"):
-        line = line if len(line) <= limit else line[: limit - 1] + "…"  # only reached by plain text lines
+        if len(line) > limit:  # cutting markup could split a tag: show that one line as plain text
+            line = _e(_clip(to_plain(line), limit // 6))  # escaping grows text at most 5x
         candidate = f"{current}\n{line}" if current else line
         if len(candidate) <= limit:
             current = candidate
