@@ -75,6 +75,34 @@ def topics(session: Session, chat_id: int) -> list[str]:
     return list(session.scalars(query))
 
 
+def subscriptions(session: Session, chat_id: int) -> list[tuple[int, str]]:
+    """(subscription id, topic) pairs: the ids are short enough for a remove button's callback data."""
+    query = select(Subscription.id, Subscription.topic).where(Subscription.chat_id == chat_id).order_by(Subscription.id)
+    return [(sub_id, topic) for sub_id, topic in session.execute(query)]
+
+
+def unsubscribe_id(session: Session, chat_id: int, subscription_id: int) -> str | None:
+    """Remove one subscription of this chat by id; its topic, or None when it was already gone."""
+    query = select(Subscription).where(Subscription.id == subscription_id, Subscription.chat_id == chat_id)
+    subscription = session.scalar(query)
+    if subscription is None:
+        return None
+    session.delete(subscription)
+    return subscription.topic
+
+
+def schedule(session: Session, chat_id: int) -> tuple[str, str, datetime | None] | None:
+    """(digest_times, timezone, next_digest_at) of a known chat."""
+    row = session.execute(select(Chat.digest_times, Chat.timezone, Chat.next_digest_at).where(Chat.id == chat_id))
+    found = row.first()
+    return (found[0], found[1], found[2]) if found else None
+
+
+def set_thread(session: Session, chat_id: int, thread_id: int | None) -> None:
+    """The forum topic digests go to (None: the chat itself, or a forum's General topic)."""
+    session.execute(update(Chat).where(Chat.id == chat_id).values(thread_id=thread_id))
+
+
 def deactivate(session: Session, chat_id: int, reason: str) -> None:
     session.execute(
         update(Chat).where(Chat.id == chat_id).values(active=False, inactive_reason=reason[:255], next_digest_at=None)
