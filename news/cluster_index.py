@@ -1,0 +1,114 @@
+"""Active stories and the inverted index that finds candidate stories for an item (pure).
+
+A story is indexed under the terms of its (term-capped) centroid. An item looks up only its
+rarest terms and skips posting lists longer than a cap, so the cost of a lookup depends on how
+many stories are active, not on how many were ever made. Expired stories leave the index.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+
+from news.vectors import Vector, add_into
+
+
+@dataclass
+class Story:
+    key: str
+    centroid: Vector = field(default_factory=dict)  # sum of member unit vectors, term-capped
+    size: int = 0
+    first_time: float = 0.0
+    last_time: float = 0.0
+    sources: set[str] = field(default_factory=set)
+    absorbed: list[str] = field(default_factory=list)
+    norm_cache: float = -1.0
+
+
+class StoryIndex:
+    def __init__(self, centroid_terms: int) -> None:
+        self._cap = centroid_terms
+        self.stories: dict[str, Story] = {}
+        self.postings: dict[str, set[str]] = {}
+        self._expiry: list[tuple[float, str]] = []
+
+    def add_member(self, story: Story, vec: Vector, when: float, source: str) -> None:
+        """Fold one item (unit vector) into a story and keep the index in step."""
+        if story.key not in self.stories:
+            self.stories[story.key] = story
+            story.first_time = when
+            story.last_time = when
+        before = set(story.centroid)
+        add_into(story.centroid, vec)
+        self._finish_update(story, before, when)
+        story.size += 1
+        if source:
+            story.sources.add(source)
+
+    def absorb(self, survivor: Story, absorbed: Story) -> None:
+        before = set(survivor.centroid)
+        add_into(survivor.centroid, absorbed.centroid)
+        survivor.size += absorbed.size
+        survivor.sources |= absorbed.sources
+        survivor.first_time = min(survivor.first_time, absorbed.first_time)
+        survivor.absorbed += [absorbed.key, *absorbed.absorbed]
+        self.remove(absorbed)
+        self._finish_update(survivor, before, max(survivor.last_time, absorbed.last_time))
+
+    def _finish_update(self, story: Story, before: set[str], when: float) -> None:
+        centroid = story.centroid
+        if len(centroid) > self._cap * 3 // 2:
+            # Term cap: an outlier's own words carry 1/size of the weight and fall off here,
+            # so one odd member cannot drag the story towards its topic.
+            keep = sorted(centroid, key=centroid.__getitem__, reverse=True)[: self._cap]
+            story.centroid = centroid = {t: centroid[t] for t in keep}
+        after = centroid.keys()
+        postings = self.postings
+        for term in before - after:
+            posting = postings[term]
+            posting.discard(story.key)
+            if not posting:
+                del postings[term]
+        for term in after - before:
+            postings.setdefault(term, set()).add(story.key)
+        story.norm_cache = -1.0
+        if when > story.last_time:
+            story.last_time = when
+        heapq.heappush(self._expiry, (story.last_time, story.key))
+
+    def remove(self, story: Story) -> None:
+        postings = self.postings
+        for term in story.centroid:
+            posting = postings.get(term)
+            if posting is not None:
+                posting.discard(story.key)
+                if not posting:
+                    del postings[term]
+        del self.stories[story.key]
+
+    def expire(self, cutoff: float) -> list[Story]:
+        """Remove stories idle since before `cutoff`; returns them."""
+        gone: list[Story] = []
+        heap = self._expiry
+        while heap and heap[0][0] < cutoff:
+            last, key = heapq.heappop(heap)
+            story = self.stories.get(key)
+            if story is not None and story.last_time == last:
+                self.remove(story)
+                gone.append(story)
+        return gone
+
+    def candidates(self, query: list[tuple[str, float]], max_postings: int, limit: int) -> list[Story]:
+        """Stories sharing the most query weight, from posting lists no longer than `max_postings`."""
+        votes: dict[str, float] = {}
+        get = votes.get
+        for term, weight in query:
+            posting = self.postings.get(term)
+            if posting is None or len(posting) > max_postings:
+                continue
+            for key in posting:
+                votes[key] = get(key, 0.0) + weight
+        if len(votes) > limit:
+            best = heapq.nlargest(limit, votes.items(), key=lambda kv: kv[1])
+            return [self.stories[k] for k, _ in best]
+        return [self.stories[k] for k in votes]
