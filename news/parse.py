@@ -37,9 +37,12 @@ def parse_feed(body: bytes, content_type: str | None = None) -> ParsedFeed:
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
     version = parsed.get("version", "")
     entries = parsed.get("entries", [])
+    reason = parsed.get("bozo_exception")
     if not version and not entries:
-        reason = parsed.get("bozo_exception")
         raise FeedParseError(f"not an RSS or Atom feed ({_describe(reason)})")
+    if not entries and parsed.get("bozo") and not isinstance(reason, feedparser.CharacterEncodingOverride):
+        # A valid empty feed is fine; a broken body we could read nothing from is a failure, not "no news".
+        raise FeedParseError(f"broken feed with no readable entries ({_describe(reason)})")
     feed = parsed.get("feed", {})
     return ParsedFeed(
         title=str(feed.get("title", ""))[:500],
