@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
+from telegram import BotCommandScopeChat
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, Defaults
 
 from bot.clustering import StoryEngine
 from bot.config import Settings
-from bot.handlers import fallback, start, story, topics
-from bot.handlers.start import COMMANDS
+from bot.handlers import admin, cards, fallback, groups, inline, start, story, topics
+from bot.handlers import settings as chat_settings
+from bot.handlers.common import Access
+from bot.handlers.start import ADMIN_COMMANDS, COMMANDS
 from bot.ingest import Ingestor, IngestPolicy
 from bot.jobs import Jobs
 from bot.services import Services
@@ -77,19 +82,37 @@ def build_application(services: Services) -> Application:
         .base_file_url(settings.bot_base_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.send_rate_global, max_retries=3))
-        .post_init(_post_init)
+        .post_init(_command_menus(settings.admin_user_ids))
         .build()
     )
-    for module in (start, topics, story):
-        application.add_handlers(module.handlers(services))
-    application.add_handlers(fallback.handlers())  # last in the group: only what nothing else took
+    access, guard = Access(), fallback.Fallback()
+    application.add_handler(fallback.gate(guard), group=-1)  # flood control runs before any handler
+    application.add_handlers(admin.handlers(services))  # before the fallback: non-admins get its hint
+    application.add_handlers(start.handlers(services, access))
+    application.add_handlers(topics.handlers(services, access))
+    application.add_handlers(chat_settings.handlers(services, access))
+    application.add_handlers(story.handlers(services))
+    application.add_handlers(cards.handlers(services))
+    application.add_handlers(inline.handlers(services))
+    application.add_handlers(groups.handlers(services))
+    application.add_handlers(fallback.handlers(guard))  # last in the group: only what nothing else took
     application.add_error_handler(fallback.on_error)
     Jobs(services).schedule(application)
     return application
 
 
-async def _post_init(application: Application) -> None:
-    await application.bot.set_my_commands(COMMANDS)
+def _command_menus(admin_ids: list[int]) -> Callable[[Application], Coroutine[Any, Any, None]]:
+    """Everyone sees the user commands; each operator's own chat also lists /stats and /feeds."""
+
+    async def post_init(application: Application) -> None:
+        await application.bot.set_my_commands(COMMANDS)
+        for admin_id in admin_ids:
+            try:
+                await application.bot.set_my_commands(COMMANDS + ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id))
+            except TelegramError as exc:  # the operator has not opened a chat with the bot yet
+                log.warning("no operator command menu for %s: %s", admin_id, exc)
+
+    return post_init
 
 
 def configure_logging(level: str) -> None:

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.render import SourceLine
+from news.coverage import outlet_key, outlet_label
 from news.rank import rank_score
 from news.summarize import build_story_view
 from news.topics import TopicMatcher, compile_topic
@@ -116,3 +118,26 @@ def story_by_id(session: Session, story_id: int, now: datetime) -> tuple[StoryVi
         return None
     articles = story_store.story_articles(session, [live])[live]
     return (build_story_view(live, articles, now), articles) if articles else None
+
+
+def source_lines(articles: Sequence[StoryArticle]) -> list[SourceLine]:
+    """One line per outlet (its first article), rated sides left to right, then unrated, by name."""
+    first: dict[str, StoryArticle] = {}
+    for article in articles:
+        first.setdefault(outlet_key(article) or article.url, article)
+    order = {"left": 0, "center": 1, "right": 2}
+
+    def side(article: StoryArticle) -> str | None:
+        outlet = article.outlet
+        return outlet.bias.side if outlet is not None and outlet.bias is not None else None
+
+    lines = [SourceLine(outlet_label(a), a.title, a.url, side(a)) for a in first.values()]
+    return sorted(lines, key=lambda line: (order.get(line.side or "", 3), line.outlet.casefold()))
+
+
+def trending(session: Session, now: datetime, limit: int = 5) -> list[StoryView]:
+    """The most covered recent stories, for an inline query with no words yet."""
+    ids = story_store.recent_story_ids(session, reference_time(session, now) - RECENT, limit=limit * 4)
+    articles = story_store.story_articles(session, ids)
+    ranked = sorted(((rank_score(arts, now), sid) for sid, arts in articles.items() if arts), reverse=True)
+    return [build_story_view(sid, articles[sid], now) for _score, sid in ranked[:limit]]

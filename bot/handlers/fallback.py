@@ -1,38 +1,87 @@
-"""Unknown commands, stray messages, and the one place handler errors end up."""
+"""Flood control first; unknown commands and stray messages last; the one place handler errors end up."""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import Update
-from telegram.ext import BaseHandler, ContextTypes, MessageHandler, filters
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, MessageHandler, TypeHandler, filters
 
-from bot.handlers.common import reply
+from bot.handlers.common import COMMAND_UPDATES, reply
+from bot.throttle import Throttle
 
 log = logging.getLogger(__name__)
+UNKNOWN = "I don't know that command. /help lists what I can do."
+NOT_A_COMMAND = "I answer commands: try /story <i>words</i> to find a story, or /help."
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await reply(update, "I don't know that command. /help lists what I can do.")
+class Fallback:
+    def __init__(self, throttle: Throttle | None = None) -> None:
+        self.throttle = throttle or Throttle()
 
+    async def flood_gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Runs before every handler (group -1): a user over their budget is told once, then ignored."""
+        user = update.effective_user
+        is_command = update.message is not None and (update.message.text or "").startswith("/")
+        if user is None or not (is_command or update.callback_query is not None):
+            return
+        allowed, warn = self.throttle.check(user.id)
+        if allowed:
+            return
+        wait = self.throttle.retry_after(user.id)
+        note = f"Easy there: too many requests at once. Try again in {wait} s."
+        if update.callback_query is not None:
+            await update.callback_query.answer(note)
+        elif warn:
+            await reply(update, "⏳ " + note)
+        log.info("throttled user %s", user.id)
+        raise ApplicationHandlerStop
 
-async def not_a_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    chat = update.effective_chat
-    if chat is not None and chat.type == "private":
-        await reply(update, "I answer commands: try /story <i>words</i> to find a story, or /help.")
+    async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, chat = update.effective_message, update.effective_chat
+        assert message is not None and chat is not None
+        command = (message.text or "").split()[0]
+        addressed = "@" in command and command.split("@", 1)[1].lower() == (context.bot.username or "").lower()
+        # In groups a bare unknown command may be meant for another bot: answer only when addressed to us.
+        if chat.type == ChatType.PRIVATE or addressed:
+            await reply(update, UNKNOWN)
+
+    async def not_a_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await reply(update, NOT_A_COMMAND)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    log.error("handler error for update %s", getattr(update, "update_id", update), exc_info=context.error)
-    if isinstance(update, Update) and update.effective_message is not None:
-        try:
+    if isinstance(update, Update):
+        chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+        what = (message.text or message.caption or "")[:100] if message is not None else ""
+        if update.callback_query is not None:
+            what = f"button {update.callback_query.data!r}"
+        elif update.inline_query is not None:
+            what = f"inline {update.inline_query.query[:100]!r}"
+        log.error("handler error: update %s chat %s user %s: %s", update.update_id, chat.id if chat else None,
+                  user.id if user else None, what, exc_info=context.error)
+    else:
+        log.error("error outside an update: %r", update, exc_info=context.error)
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer("Sorry, something went wrong.")
+        elif update.effective_message is not None:
             await reply(update, "Sorry, something went wrong. Please try again in a moment.")
-        except Exception:  # the chat may be gone; the error is already logged
-            log.warning("could not tell the user about the error", exc_info=True)
+    except Exception:  # the chat may be gone or the query expired; the error is already logged
+        log.warning("could not tell the user about the error", exc_info=True)
 
 
-def handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+def gate(fallback: Fallback) -> TypeHandler[Update, ContextTypes.DEFAULT_TYPE, None]:
+    return TypeHandler(Update, fallback.flood_gate)
+
+
+def handlers(fallback: Fallback | None = None) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    fallback = fallback or Fallback()
+    private_content = (filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND
+                       & ~filters.StatusUpdate.ALL)
     return [
-        MessageHandler(filters.COMMAND, unknown_command),
-        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL, not_a_command),
+        MessageHandler(filters.COMMAND & COMMAND_UPDATES, fallback.unknown_command),
+        MessageHandler(private_content, fallback.not_a_command),
     ]

@@ -1,23 +1,35 @@
-"""/start and /help."""
+"""/start (onboarding with a keyboard of popular topics that toggles in place) and /help."""
 
 from __future__ import annotations
 
-from telegram import BotCommand, Update
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.handlers.common import register_chat, reply
+from bot.handlers.common import COMMAND_UPDATES, Access, edit, register_chat, reply
+from bot.handlers.topics import MAX_TOPICS
 from bot.services import Services
 from news.topics import SECTIONS
+from storage import chats as chat_store
 
 COMMANDS = [
-    BotCommand("start", "Welcome and how to use storybot"),
+    BotCommand("start", "Welcome and popular topics"),
     BotCommand("help", "All commands"),
     BotCommand("subscribe", "Follow a topic: /subscribe climate"),
     BotCommand("unsubscribe", "Stop following a topic"),
     BotCommand("topics", "Topics this chat follows"),
     BotCommand("digest", "My digest now"),
     BotCommand("story", "Find a story: /story mars rover"),
+    BotCommand("time", "Daily digest time: /time 07:30"),
+    BotCommand("timezone", "Your timezone: /timezone Europe/Berlin"),
+    BotCommand("settings", "Digest time and timezone"),
+    BotCommand("stop", "Unsubscribe from everything"),
 ]
+ADMIN_COMMANDS = [
+    BotCommand("stats", "Operator: feeds, articles, stories, chats"),
+    BotCommand("feeds", "Operator: failing feeds and why"),
+]
+POPULAR = ("world", "business", "technology", "science", "health", "sports", "entertainment", "climate", "ai")
+TOGGLE = "tog:"
 
 HELP = (
     "<b>Commands</b>\n"
@@ -26,33 +38,76 @@ HELP = (
     "/topics – what this chat follows\n"
     "/digest – the top stories for your topics, now\n"
     "/story <i>words</i> – the best matching recent story\n"
+    "/time <i>HH:MM</i> – when the daily digest comes\n"
+    "/timezone <i>Area/City</i> – your timezone, e.g. Europe/Berlin\n"
+    "/settings – digest time and timezone, by buttons\n"
+    "/stop – unsubscribe from everything\n"
     "/help – this list\n\n"
-    "Sections: {sections}."
+    "Sections: {sections}.\n"
+    "In any chat, type <code>@{username} words</code> to share a story card."
 )
 
 
-class StartHandlers:
-    def __init__(self, services: Services) -> None:
-        self.services = services
+def popular_keyboard(followed: set[str]) -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton(("✅ " if topic in followed else "➕ ") + topic, callback_data=TOGGLE + topic)
+               for topic in POPULAR]
+    return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
 
-    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await register_chat(self.services, update)
-        digest_at = self.services.settings.digest_time.strftime("%H:%M")
-        await reply(
-            update,
+
+class StartHandlers:
+    def __init__(self, services: Services, access: Access) -> None:
+        self.services = services
+        self.access = access
+
+    def _welcome(self) -> str:
+        settings = self.services.settings
+        return (
             "👋 <b>Welcome to storybot.</b>\n"
             "I read hundreds of news outlets and group their articles into <i>stories</i>: one card per event, "
             "with how many outlets cover it, from which side, and links to each.\n\n"
-            "Follow a topic with /subscribe, e.g. <code>/subscribe climate</code> or "
-            "<code>/subscribe technology</code>. "
-            f"You'll get a digest every day at {digest_at} ({self.services.settings.digest_timezone}); "
-            "ask for one any time with /digest, or look up a story with /story.\n\n/help lists every command.",
+            "Tap topics below to follow them, or type your own: <code>/subscribe climate</code>. "
+            f"You'll get a digest every day at {settings.digest_time.strftime('%H:%M')} ({settings.digest_timezone}); "
+            "change that in /settings, ask for one any time with /digest, or look up a story with /story.\n\n"
+            "/help lists every command."
         )
 
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat_id = await register_chat(self.services, update)
+        followed = set(await self.services.query(chat_store.topics, chat_id))
+        await reply(update, self._welcome(), reply_markup=popular_keyboard(followed))
+
+    async def toggle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None and query.data is not None
+        topic = query.data.removeprefix(TOGGLE)
+        if topic not in POPULAR or not await self.access.check(update, context):
+            return
+        chat_id = await register_chat(self.services, update, record_thread=True)
+        followed = set(await self.services.query(chat_store.topics, chat_id))
+        if topic in followed:
+            await self.services.query(chat_store.unsubscribe, chat_id, topic)
+            followed.discard(topic)
+            note = f"Stopped following {topic}"
+        else:
+            try:
+                await self.services.query(chat_store.subscribe, chat_id, topic, MAX_TOPICS)
+            except chat_store.TooManyTopics:
+                await query.answer(f"This chat already follows {MAX_TOPICS} topics.", show_alert=True)
+                return
+            followed.add(topic)
+            note = f"Following {topic}"
+        await query.answer(note)
+        await edit(update, self._welcome(), popular_keyboard(followed))
+
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await reply(update, HELP.format(sections=", ".join(sorted(SECTIONS))))
+        username = context.bot.username or "storybot"
+        await reply(update, HELP.format(sections=", ".join(sorted(SECTIONS)), username=username))
 
 
-def handlers(services: Services) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
-    h = StartHandlers(services)
-    return [CommandHandler("start", h.start), CommandHandler("help", h.help)]
+def handlers(services: Services, access: Access) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    h = StartHandlers(services, access)
+    return [
+        CommandHandler("start", h.start, COMMAND_UPDATES),
+        CommandHandler("help", h.help, COMMAND_UPDATES),
+        CallbackQueryHandler(h.toggle, pattern=rf"^{TOGGLE}"),
+    ]

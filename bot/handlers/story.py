@@ -7,11 +7,14 @@ from itertools import groupby
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
-from bot.handlers.common import argument_text, e, register_chat, reply
-from bot.render import digest_messages, story_card
+from bot.handlers.cards import card_keyboard
+from bot.handlers.common import COMMAND_UPDATES, argument_text, e, register_chat, reply
+from bot.render import digest_messages, link, story_card
 from bot.services import Services
-from bot.stories import find_story, top_stories
+from bot.stories import find_story, suggestions, top_stories
 from storage import chats as chat_store
+
+MAX_QUERY = 200
 
 
 class StoryHandlers:
@@ -22,7 +25,7 @@ class StoryHandlers:
         chat_id = await register_chat(self.services, update)
         topics = await self.services.query(chat_store.topics, chat_id)
         if not topics:
-            await reply(update, "You don't follow any topic yet. Try <code>/subscribe world</code> first.")
+            await reply(update, "You don't follow any topic yet. Try <code>/subscribe world</code> or /start.")
             return
         per_topic = self.services.settings.digest_stories_per_topic
         now = self.services.clock()
@@ -39,17 +42,23 @@ class StoryHandlers:
         if not query:
             await reply(update, "What are you looking for? e.g. <code>/story mars rover</code>.")
             return
-        if len(query) > 200:
-            await reply(update, "That's a long search; please use at most 200 characters.")
+        if len(query) > MAX_QUERY:
+            await reply(update, f"That's a long search; please use at most {MAX_QUERY} characters.")
             return
-        view = await self.services.query(find_story, query, self.services.clock())
-        if view is None:
-            await reply(update, f"No story found for <i>{e(query)}</i>. Try fewer or other words, "
-                                "or /digest for the top stories of your topics.")
+        now = self.services.clock()
+        view = await self.services.query(find_story, query, now)
+        if view is not None:
+            await reply(update, story_card(view), reply_markup=card_keyboard(view))
             return
-        await reply(update, story_card(view))
+        others = await self.services.query(suggestions, query, now)
+        text = f"No story found for <i>{e(query)}</i>. Try fewer or other words."
+        if others:
+            text += "\n\n<b>Maybe one of these:</b>\n" + "\n".join(
+                f"• {link(v.headline, v.headline_url, 120)}" for v in others
+            )
+        await reply(update, text)
 
 
 def handlers(services: Services) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
     h = StoryHandlers(services)
-    return [CommandHandler("digest", h.digest), CommandHandler("story", h.story)]
+    return [CommandHandler("digest", h.digest, COMMAND_UPDATES), CommandHandler("story", h.story, COMMAND_UPDATES)]

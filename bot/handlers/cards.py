@@ -1,0 +1,99 @@
+"""A story card's buttons: "All N sources" pages through every outlet in place, "Coverage" sends the chart."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+
+from bot.chart import coverage_chart
+from bot.handlers.common import edit
+from bot.render import sources_page, story_card
+from bot.services import Services
+from bot.stories import source_lines, story_by_id
+from news.types import StoryView
+
+log = logging.getLogger(__name__)
+SOURCES, CARD, COVERAGE = "src:", "card:", "cov:"
+GONE = "That story is no longer available."
+
+
+def card_keyboard(view: StoryView) -> InlineKeyboardMarkup:
+    n = view.source_count
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(f"All {n} source{'s' if n != 1 else ''}", callback_data=f"{SOURCES}{view.story_id}:0"),
+        InlineKeyboardButton("📊 Coverage", callback_data=f"{COVERAGE}{view.story_id}"),
+    ]])
+
+
+def pager_keyboard(story_id: int, page: int, pages: int) -> InlineKeyboardMarkup:
+    row = []
+    if page > 0:
+        row.append(InlineKeyboardButton("◀ Previous", callback_data=f"{SOURCES}{story_id}:{page - 1}"))
+    row.append(InlineKeyboardButton("Back to story", callback_data=f"{CARD}{story_id}"))
+    if page + 1 < pages:
+        row.append(InlineKeyboardButton("Next ▶", callback_data=f"{SOURCES}{story_id}:{page + 1}"))
+    return InlineKeyboardMarkup([row])
+
+
+class CardHandlers:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    async def sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None and query.data is not None
+        story_id, page = (int(part) for part in query.data.removeprefix(SOURCES).split(":"))
+        found = await self.services.query(story_by_id, story_id, self.services.clock())
+        if found is None:
+            await query.answer(GONE, show_alert=True)
+            return
+        view, articles = found
+        text, page, pages = sources_page(view.headline, source_lines(articles), page)
+        await query.answer()
+        await edit(update, text, pager_keyboard(view.story_id, page, pages))
+
+    async def card(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None and query.data is not None
+        found = await self.services.query(story_by_id, int(query.data.removeprefix(CARD)), self.services.clock())
+        if found is None:
+            await query.answer(GONE, show_alert=True)
+            return
+        await query.answer()
+        await edit(update, story_card(found[0]), card_keyboard(found[0]))
+
+    async def coverage(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None and query.data is not None
+        now = self.services.clock()
+        found = await self.services.query(story_by_id, int(query.data.removeprefix(COVERAGE)), now)
+        if found is None:
+            await query.answer(GONE, show_alert=True)
+            return
+        view, articles = found
+        published = [a.published for a in articles if a.published is not None]
+        png = coverage_chart(view.headline, view.coverage, published, now)
+        # A card shared inline has no chat we may post in: the chart goes to the presser's private chat.
+        message = query.message
+        chat_id = message.chat.id if message is not None else query.from_user.id
+        thread = message.message_thread_id if isinstance(message, Message) and message.is_topic_message else None
+        try:
+            await context.bot.send_photo(chat_id, png, caption="Coverage: who reports it, and when",
+                                         message_thread_id=thread)
+        except TelegramError:
+            log.info("could not send the coverage chart to %s", chat_id, exc_info=True)
+            await query.answer("Start a private chat with me to get the chart.", show_alert=True)
+            return
+        await query.answer()
+
+
+def handlers(services: Services) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    h = CardHandlers(services)
+    return [
+        CallbackQueryHandler(h.sources, pattern=rf"^{SOURCES}\d+:\d+$"),
+        CallbackQueryHandler(h.card, pattern=rf"^{CARD}\d+$"),
+        CallbackQueryHandler(h.coverage, pattern=rf"^{COVERAGE}\d+$"),
+    ]

@@ -1,0 +1,60 @@
+"""The bot's own membership: added to a group or channel, removed, and a group upgraded to a supergroup."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ChatMemberUpdated, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.ext import BaseHandler, ChatMemberHandler, ContextTypes, MessageHandler, filters
+
+from bot.handlers.common import register_chat
+from bot.services import Services
+from storage import chats as chat_store
+
+log = logging.getLogger(__name__)
+GONE = frozenset({ChatMemberStatus.LEFT, ChatMemberStatus.BANNED})
+GROUP_HELLO = (
+    "👋 Hi! I turn news into stories. A group admin can follow topics here with "
+    "<code>/subscribe climate</code> (or /start for popular ones); anyone can look one up with /story. "
+    "In a forum, the daily digest goes to the topic where you set it up."
+)
+
+
+class GroupHandlers:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    async def membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        change: ChatMemberUpdated | None = update.my_chat_member
+        assert change is not None
+        chat, old, new = change.chat, change.old_chat_member.status, change.new_chat_member.status
+        if new in GONE:
+            reason = "blocked the bot" if chat.type == ChatType.PRIVATE else f"bot {new}"
+            await self.services.query(chat_store.deactivate, chat.id, reason)
+            log.info("chat %s: %s", chat.id, reason)
+            return
+        if old in GONE and chat.type != ChatType.PRIVATE:
+            await register_chat(self.services, update)
+            if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+                await context.bot.send_message(chat.id, GROUP_HELLO)
+
+    async def migrated(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message is not None
+        if message.migrate_to_chat_id:
+            old_id, new_id = message.chat.id, message.migrate_to_chat_id
+        elif message.migrate_from_chat_id:
+            old_id, new_id = message.migrate_from_chat_id, message.chat.id
+        else:
+            return
+        await self.services.query(chat_store.migrate, old_id, new_id)  # idempotent: both service messages call it
+        log.info("chat %s migrated to supergroup %s", old_id, new_id)
+
+
+def handlers(services: Services) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    h = GroupHandlers(services)
+    return [
+        ChatMemberHandler(h.membership, ChatMemberHandler.MY_CHAT_MEMBER),
+        MessageHandler(filters.StatusUpdate.MIGRATE, h.migrated),
+    ]

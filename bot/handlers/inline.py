@@ -1,0 +1,52 @@
+"""Inline mode: `@bot words` in any chat offers matching story cards to share."""
+
+from __future__ import annotations
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.constants import ParseMode
+from telegram.ext import BaseHandler, ContextTypes, InlineQueryHandler
+
+from bot.handlers.cards import card_keyboard
+from bot.handlers.common import NO_PREVIEW
+from bot.render import counts_line, story_card
+from bot.services import Services
+from bot.stories import find_stories, trending
+from news.types import StoryView
+
+RESULTS = 5
+MAX_QUERY = 200
+CACHE_SECONDS = 60
+
+
+def result(view: StoryView) -> InlineQueryResultArticle:
+    return InlineQueryResultArticle(
+        id=str(view.story_id),
+        title=view.headline[:200],
+        description=counts_line(view)[:200],
+        input_message_content=InputTextMessageContent(
+            story_card(view), parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+        ),
+        reply_markup=card_keyboard(view),
+    )
+
+
+class InlineHandlers:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    async def answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.inline_query
+        assert query is not None
+        words = " ".join(query.query.split())
+        now = self.services.clock()
+        if len(words) > MAX_QUERY:
+            views: list[StoryView] = []
+        elif words:
+            views = await self.services.query(lambda s: find_stories(s, words, now, limit=RESULTS))
+        else:
+            views = await self.services.query(lambda s: trending(s, now, RESULTS))
+        await query.answer([result(v) for v in views], cache_time=CACHE_SECONDS)
+
+
+def handlers(services: Services) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    return [InlineQueryHandler(InlineHandlers(services).answer)]
