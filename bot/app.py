@@ -22,6 +22,7 @@ from bot.handlers.start import ADMIN_COMMANDS, COMMANDS
 from bot.ingest import Ingestor, IngestPolicy
 from bot.jobs import Jobs
 from bot.services import Services
+from bot.throttle import Throttle
 from news.cluster import ClusterParams
 from news.fetch import Fetcher
 from news.opml import load_default_feeds, parse_opml
@@ -85,7 +86,8 @@ def build_application(services: Services) -> Application:
         .post_init(_command_menus(settings.admin_user_ids))
         .build()
     )
-    access, guard = Access(), fallback.Fallback()
+    access = Access()
+    guard = fallback.Fallback(Throttle(settings.command_burst, settings.command_window_seconds))
     application.add_handler(fallback.gate(guard), group=-1)  # flood control runs before any handler
     application.add_handlers(admin.handlers(services))  # before the fallback: non-admins get its hint
     application.add_handlers(start.handlers(services, access))
