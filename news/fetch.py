@@ -119,8 +119,12 @@ class Fetcher:
         self._timeout = timeout
 
     @staticmethod
-    def make_client(connect_timeout: float = 10.0, total_timeout: float = 20.0) -> httpx.AsyncClient:
+    def make_client(
+        connect_timeout: float = 10.0, total_timeout: float = 20.0, transport: httpx.AsyncBaseTransport | None = None
+    ) -> httpx.AsyncClient:
+        """The shared client: our User-Agent, no automatic redirects (we follow and count them ourselves)."""
         return httpx.AsyncClient(
+            transport=transport,
             headers={"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, "
                      "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"},
             timeout=httpx.Timeout(total_timeout, connect=connect_timeout),
