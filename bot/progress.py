@@ -29,9 +29,7 @@ async def fetch_with_progress(ingestor: Ingestor, interactive: bool) -> FetchSum
         def log_line(outcome: FeedOutcome) -> None:
             nonlocal done
             done += 1
-            if outcome.error:
-                log.warning("feed %d %s failed: %s", outcome.feed_id, outcome.url, outcome.error)
-            elif done % 100 == 0 or done == total:
+            if done % 100 == 0 or done == total:  # failures are logged by the ingestor itself
                 log.info("%d of %d feeds done", done, total)
 
         return await ingestor.fetch_due(log_line, on_start=log_start)
