@@ -177,7 +177,8 @@ class Delivery(Base):
         index=True,
     )
     story_ids: Mapped[str] = mapped_column(Text, default="")  # comma-joined
-    message_ids: Mapped[str] = mapped_column(Text, default="")  # comma-joined Telegram ids
+    message_ids: Mapped[str] = mapped_column(Text, default="")  # comma-joined Telegram ids, one per part sent
+    messages: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list of the parts; None: not built
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

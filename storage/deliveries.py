@@ -1,0 +1,230 @@
+"""The digest outbox and the claim of due chats (SQL only: the bot computes schedules and content).
+
+A delivery row is written, unique per (chat, period), before anything is sent; each part of a digest goes
+through one compare-and-set, so a part is sent at most once even with two senders:
+
+    PENDING ──begin_part──► SENDING ──part_sent──► PENDING (parts left) ──► … ──► SENT
+       │                       ├── release (429, 5xx: surely not sent) ──► PENDING
+       │                       └── crash, or the connection broke mid-request ──► UNKNOWN (never re-sent)
+       ├── too late, nothing new, no topics ──► SKIPPED
+       └── chat gone, message refused ──► FAILED
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from storage.models import Chat, Delivery, DeliveryStatus, Subscription
+
+TERMINAL = (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED, DeliveryStatus.UNKNOWN)
+
+
+@dataclass(frozen=True, slots=True)
+class DueChat:
+    id: int
+    timezone: str
+    digest_times: str
+    due_at: datetime | None  # None: never scheduled
+    has_topics: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    id: int
+    chat_id: int
+    period: str
+    status: DeliveryStatus
+    messages: tuple[str, ...] | None  # None until the digest is built
+    sent: tuple[int, ...]  # Telegram message ids of the parts already sent, in order
+    attempts: int
+    created_at: datetime
+
+    @property
+    def failures(self) -> int:
+        return self.attempts - len(self.sent)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestChat:
+    id: int
+    active: bool
+    timezone: str
+    thread_id: int | None
+    send_empty: bool
+    last_digest_at: datetime | None
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    unknown: list[tuple[int, int, str]]  # (delivery id, chat id, period) caught mid-send
+    late: list[tuple[int, int, str]]  # pending rows too old to send now
+    pending: list[int]
+
+
+# --- claiming due chats ----------------------------------------------------------------------------
+
+
+def due_chats(session: Session, now: datetime, limit: int = 500) -> list[DueChat]:
+    has_topics = exists().where(Subscription.chat_id == Chat.id)
+    query = (
+        select(Chat.id, Chat.timezone, Chat.digest_times, Chat.next_digest_at, has_topics)
+        .where(Chat.active.is_(True), Chat.next_digest_at <= now)
+        .order_by(Chat.next_digest_at, Chat.id)
+        .limit(limit)
+    )
+    return [DueChat(*row) for row in session.execute(query)]
+
+
+def unscheduled_chats(session: Session, limit: int = 1000) -> list[DueChat]:
+    """Active chats without a next digest (made before scheduling existed, or by a caller that left it out)."""
+    query = (
+        select(Chat.id, Chat.timezone, Chat.digest_times, Chat.next_digest_at)
+        .where(Chat.active.is_(True), Chat.next_digest_at.is_(None))
+        .order_by(Chat.id)
+        .limit(limit)
+    )
+    return [DueChat(*row) for row in session.execute(query)]
+
+
+def claim_chat(session: Session, chat: DueChat, next_at: datetime) -> bool:
+    """Advance the chat's schedule if nobody else did: only one claimer of (chat, due_at) gets True."""
+    current = Chat.next_digest_at.is_(None) if chat.due_at is None else Chat.next_digest_at == chat.due_at
+    result = session.execute(
+        update(Chat).where(Chat.id == chat.id, Chat.active.is_(True), current).values(next_digest_at=next_at)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def add_delivery(
+    session: Session, chat_id: int, period: str, now: datetime, status: DeliveryStatus = DeliveryStatus.PENDING,
+    error: str | None = None,
+) -> int | None:
+    """The outbox row for (chat, period), or None when one exists already (it is never made twice)."""
+    values = {"chat_id": chat_id, "period": period, "status": status, "error": error, "created_at": now,
+              "story_ids": "", "message_ids": "", "attempts": 0}
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(Delivery).values(**values)
+        .on_conflict_do_nothing(index_elements=["chat_id", "period"])
+        .returning(Delivery.id)
+    )
+    return session.scalar(statement)
+
+
+# --- the outbox ------------------------------------------------------------------------------------
+
+
+def _item(row: Delivery) -> OutboxItem:
+    messages = tuple(json.loads(row.messages)) if row.messages is not None else None
+    sent = tuple(int(m) for m in row.message_ids.split(",") if m)
+    return OutboxItem(row.id, row.chat_id, row.period, row.status, messages, sent, row.attempts, row.created_at)
+
+
+def load(session: Session, delivery_id: int) -> OutboxItem | None:
+    row = session.get(Delivery, delivery_id)
+    return _item(row) if row is not None else None
+
+
+def digest_chat(session: Session, chat_id: int) -> DigestChat | None:
+    chat = session.get(Chat, chat_id)
+    if chat is None:
+        return None
+    query = select(Subscription.topic).where(Subscription.chat_id == chat_id).order_by(Subscription.id)
+    topics = session.scalars(query)
+    return DigestChat(chat.id, chat.active, chat.timezone, chat.thread_id, chat.send_empty_digest,
+                      chat.last_digest_at, tuple(topics))
+
+
+def save_content(
+    session: Session, delivery_id: int, messages: Sequence[str], story_ids: Sequence[int], built_at: datetime
+) -> OutboxItem | None:
+    """Store the parts before the first is sent; the chat's next digest counts news from `built_at`."""
+    row = session.get(Delivery, delivery_id)
+    if row is None or row.status != DeliveryStatus.PENDING or row.messages is not None:
+        return None
+    row.messages = json.dumps(list(messages), ensure_ascii=False)
+    row.story_ids = ",".join(str(s) for s in story_ids)
+    session.execute(update(Chat).where(Chat.id == row.chat_id).values(last_digest_at=built_at))
+    session.flush()
+    return _item(row)
+
+
+def begin_part(session: Session, delivery_id: int, sent: Sequence[int]) -> bool:
+    """PENDING with exactly `sent` parts done -> SENDING; False when another sender got there first."""
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.PENDING,
+               Delivery.message_ids == ",".join(str(m) for m in sent))
+        .values(status=DeliveryStatus.SENDING, attempts=Delivery.attempts + 1)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def part_sent(session: Session, delivery_id: int, message_id: int, now: datetime) -> OutboxItem | None:
+    """Record a sent part: SENT after the last one, else PENDING for the next."""
+    row = session.get(Delivery, delivery_id)
+    if row is None or row.status != DeliveryStatus.SENDING:
+        return None
+    row.message_ids = f"{row.message_ids},{message_id}" if row.message_ids else str(message_id)
+    done = len(row.message_ids.split(",")) >= len(json.loads(row.messages or "[]"))
+    row.status = DeliveryStatus.SENT if done else DeliveryStatus.PENDING
+    row.sent_at = now
+    row.error = None
+    session.flush()
+    return _item(row)
+
+
+def release(session: Session, delivery_id: int, error: str) -> None:
+    """SENDING -> PENDING: Telegram said no before sending (429, 5xx), so the part may go again."""
+    session.execute(
+        update(Delivery).where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.SENDING)
+        .values(status=DeliveryStatus.PENDING, error=error[:500])
+    )
+
+
+def finish(session: Session, delivery_id: int, status: DeliveryStatus, error: str | None = None) -> None:
+    """A final state (FAILED, SKIPPED, UNKNOWN) for a row that is not final yet."""
+    assert status in TERMINAL
+    session.execute(
+        update(Delivery).where(Delivery.id == delivery_id, Delivery.status.not_in(TERMINAL))
+        .values(status=status, error=error[:500] if error else None)
+    )
+
+
+def recover(session: Session, now: datetime, max_lateness: timedelta) -> Recovery:
+    """At start: rows caught mid-send become UNKNOWN, stale pending rows SKIPPED; the rest is to send."""
+    caught = session.execute(
+        select(Delivery.id, Delivery.chat_id, Delivery.period).where(Delivery.status == DeliveryStatus.SENDING)
+    ).all()
+    if caught:
+        session.execute(
+            update(Delivery).where(Delivery.id.in_([r.id for r in caught]), Delivery.status == DeliveryStatus.SENDING)
+            .values(status=DeliveryStatus.UNKNOWN, error="caught mid-send by a restart; not re-sent")
+        )
+    pending = session.execute(
+        select(Delivery.id, Delivery.chat_id, Delivery.period, Delivery.created_at)
+        .where(Delivery.status == DeliveryStatus.PENDING).order_by(Delivery.id)
+    ).all()
+    late = [(r.id, r.chat_id, r.period) for r in pending if now - r.created_at > max_lateness]
+    if late:
+        session.execute(
+            update(Delivery).where(Delivery.id.in_([r[0] for r in late]), Delivery.status == DeliveryStatus.PENDING)
+            .values(status=DeliveryStatus.SKIPPED, error="too late after a restart")
+        )
+    late_ids = {r[0] for r in late}
+    unknown = [(r.id, r.chat_id, r.period) for r in caught]
+    return Recovery(unknown, late, [r.id for r in pending if r.id not in late_ids])
+
+
+def counts(session: Session) -> dict[DeliveryStatus, int]:
+    rows = session.execute(select(Delivery.status, func.count(Delivery.id)).group_by(Delivery.status))
+    return {status: n for status, n in rows}

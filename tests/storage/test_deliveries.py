@@ -1,0 +1,159 @@
+"""The outbox and the due-chat claim on SQLite and PostgreSQL (the `db` fixture runs each test on both)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+from bot.digest_schedule import ClaimPolicy, claim_due, schedule_unscheduled
+from storage import chats, deliveries
+from storage.db import Database
+from storage.models import Chat, Delivery, DeliveryStatus
+
+NOW = datetime(2026, 3, 29, 6, 0, 30, tzinfo=UTC)  # 08:00:30 in Berlin, the day the clocks go forward
+POLICY = ClaimPolicy(max_lateness=timedelta(hours=3), claim_batch=50)
+
+
+def add_chat(db: Database, chat_id: int, due: datetime | None, *, topics: bool = True,
+             zone: str = "Europe/Berlin", times: str = "08:00") -> None:
+    with db.session() as s:
+        chats.ensure_chat(s, chat_id, timezone=zone, digest_times=times, next_digest_at=due)
+        if topics:
+            chats.subscribe(s, chat_id, "world")
+
+
+def status(db: Database, delivery_id: int) -> DeliveryStatus:
+    with db.session() as s:
+        item = deliveries.load(s, delivery_id)
+        assert item is not None
+        return item.status
+
+
+def test_claim_advances_schedule_and_writes_one_row(db: Database) -> None:
+    add_chat(db, 1, NOW - timedelta(seconds=30))
+    add_chat(db, 2, NOW + timedelta(minutes=1))  # not due yet
+    add_chat(db, 3, NOW - timedelta(minutes=5), topics=False)  # due, but nothing to send
+    with db.session() as s:
+        claimed = claim_due(s, NOW, POLICY)
+    assert claimed.seen == 2 and len(claimed.delivery_ids) == 1
+    with db.session() as s:
+        [row] = s.query(Delivery).all()
+        assert (row.chat_id, row.period, row.status) == (1, "2026-03-29T08:00", DeliveryStatus.PENDING)
+        assert s.get_one(Chat, 1).next_digest_at == datetime(2026, 3, 30, 6, 0, tzinfo=UTC)
+        assert s.get_one(Chat, 3).next_digest_at == datetime(2026, 3, 30, 6, 0, tzinfo=UTC)
+        assert claim_due(s, NOW, POLICY).seen == 0  # a second tick finds nothing
+
+
+def test_a_row_is_never_made_twice(db: Database) -> None:
+    add_chat(db, 1, None)
+    with db.session() as s:
+        first = deliveries.add_delivery(s, 1, "2026-03-29T08:00", NOW)
+        again = deliveries.add_delivery(s, 1, "2026-03-29T08:00", NOW)
+    assert first is not None and again is None
+
+
+def test_too_late_is_skipped_and_schedule_moves_on(db: Database) -> None:
+    add_chat(db, 1, NOW - timedelta(hours=5))
+    with db.session() as s:
+        claimed = claim_due(s, NOW, POLICY)
+        assert claimed.delivery_ids == [] and [c for c, _p, _l in claimed.late] == [1]
+        [row] = s.query(Delivery).all()
+        assert row.status == DeliveryStatus.SKIPPED and "late" in (row.error or "")
+        assert s.get_one(Chat, 1).next_digest_at == datetime(2026, 3, 30, 6, 0, tzinfo=UTC)
+
+
+def test_unscheduled_chats_get_a_next_digest(db: Database) -> None:
+    add_chat(db, 1, None, zone="Asia/Kolkata", times="07:30")
+    with db.session() as s:
+        assert schedule_unscheduled(s, NOW, POLICY) == 1
+        assert s.get_one(Chat, 1).next_digest_at == datetime(2026, 3, 30, 2, 0, tzinfo=UTC)
+
+
+def test_two_concurrent_claimers_get_disjoint_chats(db: Database) -> None:
+    for chat_id in range(1, 121):
+        add_chat(db, chat_id, NOW - timedelta(seconds=chat_id))
+    results: list[list[int]] = [[], []]
+    start = threading.Barrier(2)
+
+    def claimer(slot: int) -> None:
+        start.wait()
+        while True:
+            with db.session() as s:
+                batch = claim_due(s, NOW, POLICY)
+            results[slot] += batch.delivery_ids
+            if batch.seen == 0:
+                return
+
+    threads = [threading.Thread(target=claimer, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not set(results[0]) & set(results[1])
+    assert len(results[0]) + len(results[1]) == 120
+    with db.session() as s:
+        assert s.query(Delivery).count() == 120
+
+
+def test_parts_go_through_compare_and_set(db: Database) -> None:
+    add_chat(db, 1, None)
+    with db.session() as s:
+        row = deliveries.add_delivery(s, 1, "p", NOW)
+        assert row is not None
+        deliveries.save_content(s, row, ["one", "two"], [7, 8], NOW)
+    with db.session() as s:
+        assert deliveries.begin_part(s, row, ())
+        assert not deliveries.begin_part(s, row, ())  # a second sender loses
+        item = deliveries.part_sent(s, row, 101, NOW)
+        assert item is not None and item.status == DeliveryStatus.PENDING and item.sent == (101,)
+        assert not deliveries.begin_part(s, row, ())  # stale progress loses too
+        assert deliveries.begin_part(s, row, (101,))
+        deliveries.release(s, row, "429")  # Telegram said no: the part may go again
+        assert deliveries.begin_part(s, row, (101,))
+        item = deliveries.part_sent(s, row, 102, NOW)
+        assert item is not None and item.status == DeliveryStatus.SENT and item.sent == (101, 102)
+        assert s.get_one(Chat, 1).last_digest_at == NOW
+
+
+def test_recovery_after_a_crash(db: Database) -> None:
+    for chat_id in (1, 2, 3):
+        add_chat(db, chat_id, None)
+    with db.session() as s:
+        sending = deliveries.add_delivery(s, 1, "p", NOW)
+        pending = deliveries.add_delivery(s, 2, "p", NOW)
+        stale = deliveries.add_delivery(s, 3, "p", NOW - timedelta(hours=4))
+        assert sending and pending and stale
+        deliveries.save_content(s, sending, ["one"], [], NOW)
+        assert deliveries.begin_part(s, sending, ())
+    with db.session() as s:
+        found = deliveries.recover(s, NOW + timedelta(minutes=1), timedelta(hours=3))
+    assert found.unknown == [(sending, 1, "p")]
+    assert found.pending == [pending]
+    assert [r[0] for r in found.late] == [stale]
+    assert status(db, sending) == DeliveryStatus.UNKNOWN
+    assert status(db, stale) == DeliveryStatus.SKIPPED
+    with db.session() as s:
+        assert not deliveries.begin_part(s, sending, ())  # an unknown row is never sent again
+
+
+def test_deactivate_stops_the_schedule_and_migrate_moves_rows(db: Database) -> None:
+    add_chat(db, -5, NOW)
+    with db.session() as s:
+        row = deliveries.add_delivery(s, -5, "p", NOW)
+        chats.migrate(s, -5, -1005)
+    with db.session() as s:
+        assert row is not None
+        item = deliveries.load(s, row)
+        assert item is not None and item.chat_id == -1005
+        chats.deactivate(s, -1005, "blocked")
+        assert deliveries.due_chats(s, NOW + timedelta(days=2)) == []
+
+
+def test_set_schedule(db: Database) -> None:
+    add_chat(db, 1, NOW)
+    later = NOW + timedelta(hours=10)
+    with db.session() as s:
+        chats.set_schedule(s, 1, "07:00,19:00", "America/New_York", later)
+    with db.session() as s:
+        chat = s.get_one(Chat, 1)
+        assert (chat.digest_times, chat.timezone, chat.next_digest_at) == ("07:00,19:00", "America/New_York", later)
