@@ -80,7 +80,7 @@ async def test_inline_mode_offers_matching_cards(tmp_path: Path, db_url: str) ->
 
         await h.telegram.inline_query(user, "")  # no words yet: the most covered recent stories
         await wait_until(lambda: len(h.telegram.inline_answers) == 2)
-        assert [r["id"] for r in h.telegram.inline_answers[1]["results"]][0] == str(story_id)
+        assert h.telegram.inline_answers[1]["results"][0]["id"] == str(story_id)
         await h.telegram.inline_query(user, "nothing like this anywhere")
         await wait_until(lambda: len(h.telegram.inline_answers) == 3)
         assert h.telegram.inline_answers[2]["results"] == []

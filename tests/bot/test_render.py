@@ -1,0 +1,121 @@
+"""Story cards, pages and packing are valid Telegram HTML, escaped, and never too long (pure)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PIL import Image
+
+from bot.chart import coverage_chart, hourly_counts
+from bot.render import MAX_MESSAGE, SOURCES_PER_PAGE, SourceLine, digest_messages, pack, sources_page, story_card
+from bot.throttle import Throttle
+from news.types import Coverage, StoryView
+from storage.search import search_terms
+from tests.fakes.telegram_html import parse_html, utf16_len
+
+NOW = datetime(2026, 7, 31, 18, tzinfo=UTC)
+VIEW = StoryView(
+    story_id=7,
+    headline="Russian and US Space Chiefs Meet to Discuss Continued Cooperation",
+    headline_url="https://example.com/iss?a=1&b=2",
+    dateline="HOUSTON, JUL 31",
+    bullets=("Roscosmos and NASA agreed to operate the ISS for four more years.",
+             "Russian and US space chiefs meet to discuss continued cooperation.",  # the headline again
+             "They discussed extending ISS operations until 2028.",
+             "Roscosmos and NASA agreed to operate the ISS for four more years."),  # a repeat
+    article_count=26, source_count=19,
+    coverage=Coverage(left=2, center=10, right=5, unrated=3, blindspot="left"),
+    links=(("Reuters", "https://reuters.com/x"), ("AP", "https://apnews.com/y"), ("Fox", "https://foxnews.com/z")),
+    first_seen=NOW - timedelta(hours=5), last_updated=NOW,
+)
+
+
+def test_card_has_every_part_and_no_repeated_bullets() -> None:
+    card = parse_html(story_card(VIEW))
+    lines = card.text.split("\n")
+    assert lines[0] == VIEW.headline
+    assert lines[1] == "HOUSTON, JUL 31 – Roscosmos and NASA agreed to operate the ISS for four more years."
+    assert lines[2] == "• They discussed extending ISS operations until 2028."
+    assert lines[3] == "26 articles · 19 sources · Left 12% · Center 59% · Right 29%"
+    assert lines[4] == "🟦⬜⬜⬜⬜⬜⬜🟥🟥🟥 · 3 unrated · ⚠️ Blindspot: little left coverage"
+    assert lines[5] == "Reuters · AP · Fox"
+    urls = [e["url"] for e in card.entities if e["type"] == "text_link"]
+    assert urls[0] == "https://example.com/iss?a=1&b=2" and len(urls) == 4
+
+
+@pytest.mark.parametrize("evil", ['<script>alert(1)</script>', 'A & B "quoted" </a><b>', "&amp; &lt;"])
+def test_outside_strings_are_escaped(evil: str) -> None:
+    view = replace(VIEW, headline=evil, bullets=(evil,), dateline=evil, links=((evil, 'https://x.org/"><b>'),))
+    card = parse_html(story_card(view))
+    assert card.text.split("\n")[0] == evil
+    assert [e["type"] for e in card.entities if e["type"] not in ("text_link", "bold")] == []
+
+
+def test_absurd_urls_and_headlines_are_guarded() -> None:
+    view = replace(VIEW, headline="word " * 2000, headline_url="javascript:alert(1)",
+                   links=(("Long", "https://x.org/" + "a" * 5000), ("Spaces", "https://x.org/a b")))
+    html = story_card(view)
+    card = parse_html(html)
+    assert len(card.text.split("\n")[0]) <= 300 and "text_link" not in {e["type"] for e in card.entities}
+    assert len(html) < MAX_MESSAGE
+
+
+def test_digest_packs_at_card_boundaries_within_the_limit() -> None:
+    views = [replace(VIEW, story_id=i, headline=f"Story {i} <&> " + "x" * 200) for i in range(60)]
+    messages = digest_messages([("space <b>", views[:30]), ("world", views[30:])], "Your digest")
+    assert len(messages) > 1
+    for message in messages:
+        parsed = parse_html(message)  # raises on a tag cut in half
+        assert utf16_len(parsed.text) <= MAX_MESSAGE and len(message) <= MAX_MESSAGE
+    assert sum(m.count("Story ") for m in messages) == 60
+
+
+def test_pack_degrades_an_overlong_html_line_to_plain_text() -> None:
+    line = "".join(f'<a href="https://x.org/{i}">link {i}</a> ' for i in range(400))
+    for message in pack(["<b>title</b>", line]):
+        parse_html(message)
+        assert len(message) <= MAX_MESSAGE
+
+
+def test_sources_pages_cover_every_outlet() -> None:
+    lines = [SourceLine(f"Outlet {i}", f"Title {i} <i>", f"https://o{i}.org/a", ("left", None)[i % 2])
+             for i in range(19)]
+    seen = []
+    for page in range(3):
+        html, shown, pages = sources_page("Head <line>", lines, page)
+        parsed = parse_html(html)
+        assert (shown, pages) == (page, 3) and f"page {page + 1}/3" in parsed.text
+        seen += [e["url"] for e in parsed.entities if e["type"] == "text_link"]
+    assert len(seen) == 19 == len(set(seen))
+    assert sources_page("h", lines, 99)[1] == 2 and SOURCES_PER_PAGE == 8
+
+
+def test_coverage_chart_is_a_png_and_counts_articles_per_hour() -> None:
+    times = [NOW - timedelta(hours=5, minutes=10), NOW - timedelta(hours=5, minutes=5), NOW - timedelta(minutes=30)]
+    counts, width = hourly_counts(times, NOW)
+    assert width == 1 and counts[0] == 2 and sum(counts) == 3
+    counts, width = hourly_counts([NOW - timedelta(days=10), NOW], NOW)
+    assert width > 1 and len(counts) <= 48 and sum(counts) == 2
+    png = coverage_chart("Headline", VIEW.coverage, times, NOW)
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.format == "PNG"
+    assert coverage_chart("Nothing rated", Coverage(), [], NOW).startswith(b"\x89PNG")
+
+
+def test_throttle_allows_a_burst_then_refills() -> None:
+    clock = [0.0]
+    throttle = Throttle(burst=3, per_seconds=3.0, clock=lambda: clock[0])
+    assert [throttle.check(1) for _ in range(5)] == [(True, False)] * 3 + [(False, True), (False, False)]
+    assert throttle.check(2) == (True, False)
+    clock[0] += 1.0
+    assert throttle.check(1) == (True, False)
+
+
+def test_search_terms_drop_stop_words_and_stem() -> None:
+    assert search_terms("The elections in <b>Texas</b>!") == ["election", "texa"]  # prefixes: "texa" finds Texas
+    assert search_terms("the elections") == ["election"]
+    assert search_terms("the") == ["the"]
+    assert search_terms("x") == []
