@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9&]*(?:['’.\-][A-Za-z0-9&]+)*")
+_DIGIT = re.compile(r"\d")
 _SENTENCE_BREAK = re.compile(r"[.!?:;\"“”|]")
 _STOP = frozenset(ENGLISH_STOP_WORDS) | frozenset(
     {"said", "says", "say", "new", "just", "like", "year", "years", "week", "day", "days", "time",
@@ -75,7 +76,7 @@ def _segment_terms(text: str, in_title: bool, stats: CaseStats) -> list[Term]:
         if low in _STOP or (len(low) < 2 and not low.isdigit()):
             continue
         word = stem(low).replace(".", "")
-        number = any(ch.isdigit() for ch in word)
+        number = _DIGIT.search(word) is not None
         acronym = len(raw) >= 2 and raw.isupper() and raw.isalpha()
         initial = m.start() == 0 or bool(_SENTENCE_BREAK.search(gap))
         capitalised = raw[0].isupper()

@@ -61,8 +61,7 @@ class DocFreq:
 def dot(a: Vector, b: Vector) -> float:
     if len(a) > len(b):
         a, b = b, a
-    get = b.get
-    return sum(w * get(t, 0.0) for t, w in a.items())
+    return sum([w * b[t] for t, w in a.items() if t in b])
 
 
 def norm(a: Vector) -> float:

@@ -49,7 +49,7 @@ def test_unrelated_headlines_do_not_join() -> None:
 
 
 def test_story_idle_past_window_takes_no_more_articles() -> None:
-    clusterer = OnlineClusterer(ClusterParams(window_hours=72), new_key=counter_keys())
+    clusterer = OnlineClusterer(ClusterParams(window_hours=72, time_penalty=0.0), new_key=counter_keys())
     first = clusterer.assign(item("a", MH370[0]))
     same = clusterer.assign(item("b", MH370[1], T0 + timedelta(hours=48)))
     late = clusterer.assign(item("c", MH370[2], T0 + timedelta(hours=48 + 73)))

@@ -1,0 +1,43 @@
+"""The clusterer's tunables, in one frozen value (defaults tuned on the dev sets only).
+
+Items with a lead paragraph ("long text") get their own thresholds: a lead shares far more
+words with loosely related articles than a bare headline does, so the same cosine means less.
+That is one parameter set for both benchmark sets, switched per item by what the item carries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ClusterParams:
+    """Every tunable of the clusterer; see bench/cluster_quality.py for how the defaults score."""
+
+    # time
+    window_hours: float = 72.0  # a story idle longer than this takes no more articles
+    time_penalty: float = 0.75  # score lost per full window of story idleness
+    idf_window_days: int = 7  # IDF counts the items of the last N days seen so far
+    # joining
+    threshold: float = 0.10  # minimum score for a headline-only item to join a story
+    long_text_threshold: float = 0.34  # the same, for items with a lead paragraph
+    size_slope: float = 0.0  # threshold rises by this per doubling of story size
+    long_text_size_slope: float = 0.10  # the same, for items with a lead (guards against catch-alls)
+    same_source_penalty: float = -0.05  # score change if the outlet is already in the story (<0: bonus)
+    require_shared_name: bool = False  # the item must share a name or number with the story...
+    gate_bypass: float = 0.55  # ...unless its score is at least this
+    # term weights
+    entity_boost: float = 2.0  # multiplier for names (capitalised mid-sentence, acronyms)
+    long_text_entity_boost: float = 1.0  # the same, for items with a lead
+    number_boost: float = 1.5  # multiplier for tokens with digits
+    title_boost: float = 1.5  # multiplier for headline terms when there is a lead
+    bigram_weight: float = 0.5  # weight of adjacent headline-term pairs (0 = off)
+    long_text_bigram_weight: float = 0.0  # the same, for items with a lead
+    # stories and retrieval
+    centroid_terms: int = 80  # terms kept in a story centroid (the rest are an outlier's noise)
+    query_terms: int = 16  # rarest item terms used to fetch candidate stories
+    max_postings: int = 300  # skip posting lists longer than this (too common to help)
+    max_candidates: int = 20  # candidate stories scored in full per item
+    # merging
+    merge_threshold: float = 0.35  # merge two stories whose centroids are this similar (>1 = never)
+    long_text_merge_threshold: float = 0.60  # the same, when the growing story's newest item has a lead
