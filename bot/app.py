@@ -11,16 +11,18 @@ import httpx
 from telegram import BotCommandScopeChat
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, Defaults
+from telegram.ext import Application, Defaults
 
 from bot.clustering import StoryEngine
 from bot.config import Settings
+from bot.delivery import DigestDelivery, delivery_policy
 from bot.handlers import admin, cards, fallback, groups, inline, start, story, topics
 from bot.handlers import settings as chat_settings
 from bot.handlers.common import Access
 from bot.handlers.start import ADMIN_COMMANDS, COMMANDS
 from bot.ingest import Ingestor, IngestPolicy
 from bot.jobs import Jobs
+from bot.sender import ProjectRateLimiter, Sender, SendLimits
 from bot.services import Services
 from bot.throttle import Throttle
 from news.cluster import ClusterParams
@@ -76,16 +78,20 @@ def prepare(services: Services) -> None:
 
 def build_application(services: Services) -> Application:
     settings = services.settings
+    # One pace for replies and digests: global, per private chat, per group (bot.sender).
+    limits = SendLimits(settings.send_rate_global, settings.send_rate_private, settings.send_rate_group_per_minute)
     application = (
         Application.builder()
         .token(settings.token())
         .base_url(settings.bot_base_url)
         .base_file_url(settings.bot_base_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.send_rate_global, max_retries=3))
+        .rate_limiter(ProjectRateLimiter(limits))
         .post_init(_command_menus(settings.admin_user_ids))
+        .post_stop(lambda _app: delivery.stop())
         .build()
     )
+    delivery = DigestDelivery(services.db, Sender(application.bot, limits), delivery_policy(settings), services.clock)
     access = Access()
     guard = fallback.Fallback(Throttle(settings.command_burst, settings.command_window_seconds))
     application.add_handler(fallback.gate(guard), group=-1)  # flood control runs before any handler
@@ -99,7 +105,7 @@ def build_application(services: Services) -> Application:
     application.add_handlers(groups.handlers(services))
     application.add_handlers(fallback.handlers(guard))  # last in the group: only what nothing else took
     application.add_error_handler(fallback.on_error)
-    Jobs(services).schedule(application)
+    Jobs(services, delivery).schedule(application)
     return application
 
 

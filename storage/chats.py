@@ -110,16 +110,30 @@ def deactivate(session: Session, chat_id: int, reason: str) -> None:
 
 
 def migrate(session: Session, old_id: int, new_id: int) -> None:
-    """A group became a supergroup: move everything to the new id."""
+    """A group became a supergroup: move everything to the new id.
+
+    The supergroup may exist already (its first update registered it before the migration was handled): it then
+    takes the group's settings, topics and outbox, since it is the same chat.
+    """
     old = session.get(Chat, old_id)
-    if old is None or session.get(Chat, new_id) is not None:
+    if old is None:
         return
-    session.add(
-        Chat(id=new_id, type="supergroup", title=old.title, thread_id=old.thread_id, active=old.active,
-             timezone=old.timezone, digest_times=old.digest_times, send_empty_digest=old.send_empty_digest,
-             next_digest_at=old.next_digest_at, last_digest_at=old.last_digest_at, created_at=old.created_at)
-    )
+    new = session.get(Chat, new_id)
+    if new is None:
+        new = Chat(id=new_id, created_at=old.created_at)
+        session.add(new)
+    new.type, new.title, new.thread_id, new.active = "supergroup", old.title, old.thread_id, old.active
+    new.inactive_reason, new.timezone, new.digest_times = old.inactive_reason, old.timezone, old.digest_times
+    new.send_empty_digest, new.next_digest_at, new.last_digest_at = (
+        old.send_empty_digest, old.next_digest_at, old.last_digest_at)
     session.flush()
-    session.execute(update(Subscription).where(Subscription.chat_id == old_id).values(chat_id=new_id))
-    session.execute(update(Delivery).where(Delivery.chat_id == old_id).values(chat_id=new_id))
+    have = select(Subscription.topic).where(Subscription.chat_id == new_id)
+    moving = update(Subscription).where(Subscription.chat_id == old_id, Subscription.topic.not_in(have))
+    session.execute(moving.values(chat_id=new_id))
+    periods = select(Delivery.period).where(Delivery.chat_id == new_id)
+    session.execute(
+        update(Delivery).where(Delivery.chat_id == old_id, Delivery.period.not_in(periods)).values(chat_id=new_id)
+    )
+    session.execute(delete(Subscription).where(Subscription.chat_id == old_id))
+    session.execute(delete(Delivery).where(Delivery.chat_id == old_id))
     session.delete(old)

@@ -149,6 +149,23 @@ def test_deactivate_stops_the_schedule_and_migrate_moves_rows(db: Database) -> N
         assert deliveries.due_chats(s, NOW + timedelta(days=2)) == []
 
 
+def test_migrate_into_a_chat_registered_first(db: Database) -> None:
+    add_chat(db, -5, NOW, zone="Asia/Kolkata")
+    with db.session() as s:
+        chats.subscribe(s, -5, "climate")
+        row = deliveries.add_delivery(s, -5, "p", NOW)
+        chats.ensure_chat(s, -1005, type="supergroup")  # its first update came before the migration
+        chats.subscribe(s, -1005, "world")
+        chats.migrate(s, -5, -1005)
+    with db.session() as s:
+        assert s.get(Chat, -5) is None
+        new = s.get_one(Chat, -1005)
+        assert (new.timezone, new.next_digest_at) == ("Asia/Kolkata", NOW)
+        assert sorted(chats.topics(s, -1005)) == ["climate", "world"]
+        item = deliveries.load(s, row or 0)
+        assert item is not None and item.chat_id == -1005
+
+
 def test_set_schedule(db: Database) -> None:
     add_chat(db, 1, NOW)
     later = NOW + timedelta(hours=10)

@@ -1,0 +1,270 @@
+"""Daily digests: due chats -> outbox rows -> content -> paced sends -> recorded. Idempotent and crash-safe.
+
+`tick(now)` (the JobQueue calls it every minute) only picks work: it schedules chats that have no next digest,
+claims the due ones in batches and enqueues their outbox rows (bot.digest_schedule). A bounded pool of workers
+sends them: each worker builds a row's parts once (stored before the first is sent), then sends part after part
+through `Sender`, which paces and writes SENDING ahead of each request (storage.deliveries has the states).
+
+On start, `recover` marks rows caught mid-send UNKNOWN (logged, never re-sent), skips pending rows that are too
+late and enqueues the rest. A 429 sends the row back to the queue after `retry_after` (that chat only), a 5xx
+or refused connection after a backoff; a chat gone is deactivated; a migrated group gets its digest at its new id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from bot import digest
+from bot.config import Settings
+from bot.digest_schedule import ClaimPolicy, claim_due, schedule_unscheduled
+from bot.sender import ChatGone, ChatMoved, MaybeSent, RateLimited, Refused, Sender, Transient
+from storage import chats as chat_store
+from storage import deliveries as outbox
+from storage.db import Database
+from storage.models import DeliveryStatus
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+CORPUS_TTL = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy(ClaimPolicy):
+    per_topic: int = 5
+    workers: int = 32
+    max_failures: int = 10
+    backoff_cap: float = 300.0
+
+
+def delivery_policy(settings: Settings) -> DeliveryPolicy:
+    return DeliveryPolicy(
+        max_lateness=timedelta(hours=settings.digest_max_lateness_hours),
+        default_times=settings.digest_time.strftime("%H:%M"),
+        default_zone=settings.digest_timezone,
+        per_topic=settings.digest_stories_per_topic,
+        workers=settings.digest_workers,
+    )
+
+
+class DigestDelivery:
+    def __init__(self, db: Database, sender: Sender, policy: DeliveryPolicy, clock: Callable[[], datetime]) -> None:
+        self.db, self.sender, self.policy, self.clock = db, sender, policy, clock
+        self._queue: asyncio.Queue[int] = asyncio.Queue()
+        self._active: set[int] = set()  # queued, in flight or waiting to retry: never enqueued twice
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._workers: list[asyncio.Task[None]] = []
+        self._timers: set[asyncio.TimerHandle] = set()
+        self._corpus: digest.Corpus | None = None
+        self._corpus_lock = asyncio.Lock()
+        self._tick_lock = asyncio.Lock()
+        self._recovered = False
+
+    async def _q(self, fn: Callable[..., T], *args: object) -> T:
+        def run() -> T:
+            with self.db.session() as session:
+                return fn(session, *args)
+
+        return await asyncio.to_thread(run)
+
+    # --- the pool ----------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if not self._workers:
+            self._workers = [asyncio.create_task(self._work(), name=f"digest-{i}") for i in range(self.policy.workers)]
+
+    async def stop(self) -> None:
+        for timer in self._timers:
+            timer.cancel()
+        self._timers.clear()
+        for task in self._workers:
+            task.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        self._workers = []
+
+    async def idle(self, timeout: float = 30.0) -> None:
+        """Wait until nothing is queued, in flight or waiting to be retried (tests, benchmarks)."""
+        await asyncio.wait_for(self._idle.wait(), timeout)
+
+    def enqueue(self, delivery_id: int) -> None:
+        if delivery_id in self._active:
+            return
+        self._active.add(delivery_id)
+        self._idle.clear()
+        self._queue.put_nowait(delivery_id)
+
+    def _done(self, delivery_id: int) -> None:
+        self._active.discard(delivery_id)
+        if not self._active:
+            self._idle.set()
+
+    def _later(self, delivery_id: int, delay: float) -> None:
+        def fire() -> None:
+            self._timers.discard(handle)
+            self._queue.put_nowait(delivery_id)
+
+        handle = asyncio.get_running_loop().call_later(delay, fire)
+        self._timers.add(handle)
+
+    async def _work(self) -> None:
+        while True:
+            delivery_id = await self._queue.get()
+            retry = False
+            try:
+                retry = await self.deliver(delivery_id)
+            except Exception:
+                log.exception("digest delivery %d failed; left for the next start", delivery_id)
+            finally:
+                if not retry:
+                    self._done(delivery_id)
+
+    # --- picking work ------------------------------------------------------------------------------
+
+    async def recover(self, now: datetime) -> outbox.Recovery:
+        """At start: SENDING rows become UNKNOWN (logged), too-late pending rows SKIPPED, the rest enqueued."""
+        self._recovered = True
+        self.start()
+        found = await self._q(outbox.recover, now, self.policy.max_lateness)
+        for delivery_id, chat_id, period in found.unknown:
+            log.warning("digest %s for chat %d was mid-send at a crash: marked unknown, not re-sent (row %d)",
+                        period, chat_id, delivery_id)
+        for delivery_id, chat_id, period in found.late:
+            log.warning("digest %s for chat %d is too late after a restart: skipped (row %d)",
+                        period, chat_id, delivery_id)
+        for delivery_id in found.pending:
+            self.enqueue(delivery_id)
+        return found
+
+    async def tick(self, now: datetime | None = None) -> int:
+        """Claim every due chat and enqueue its digest; returns how many were enqueued."""
+        now = now or self.clock()
+        async with self._tick_lock:
+            self.start()
+            if not self._recovered:
+                await self.recover(now)
+            await self._q(schedule_unscheduled, now, self.policy)
+            enqueued = 0
+            while True:
+                batch = await self._q(claim_due, now, self.policy)
+                for chat_id, period, late_by in batch.late:
+                    log.warning("digest %s for chat %d is %s late: skipped", period, chat_id, late_by)
+                if batch.delivery_ids and not enqueued:
+                    self._corpus = None  # fresh stories for this round of digests
+                for delivery_id in batch.delivery_ids:
+                    self.enqueue(delivery_id)
+                enqueued += len(batch.delivery_ids)
+                if batch.seen < self.policy.claim_batch:
+                    return enqueued
+
+    # --- one delivery ------------------------------------------------------------------------------
+
+    async def _corpus_at(self, now: datetime) -> digest.Corpus:
+        async with self._corpus_lock:
+            corpus = self._corpus
+            if corpus is None or not timedelta(0) <= now - corpus.now <= CORPUS_TTL:
+                corpus = self._corpus = await self._q(digest.load_corpus, now)
+            return corpus
+
+    def _build(self, session: Session, item: outbox.OutboxItem, corpus: digest.Corpus,
+               now: datetime) -> outbox.OutboxItem | None:
+        chat = outbox.digest_chat(session, item.chat_id)
+        reason = "chat inactive" if chat is None or not chat.active else ("no topics" if not chat.topics else "")
+        if chat is None or reason:
+            outbox.finish(session, item.id, DeliveryStatus.SKIPPED, reason)
+            return None
+        picked = digest.select(corpus, chat.topics, digest.since_for(chat.last_digest_at, now), self.policy.per_topic)
+        parts = digest.messages(picked, date.fromisoformat(item.period[:10]), chat.send_empty)
+        if not parts:
+            outbox.finish(session, item.id, DeliveryStatus.SKIPPED, "nothing new")
+            return None
+        return outbox.save_content(session, item.id, parts, [view.story_id for _, view in picked], now)
+
+    def _load(self, session: Session, delivery_id: int) -> tuple[outbox.OutboxItem, int | None] | None:
+        item = outbox.load(session, delivery_id)
+        if item is None or item.status is not DeliveryStatus.PENDING:
+            return None
+        chat = outbox.digest_chat(session, item.chat_id)
+        return item, chat.thread_id if chat else None
+
+    async def deliver(self, delivery_id: int) -> bool:
+        """Send what is left of one outbox row. True when it was handed back to the queue for later."""
+        loaded = await self._q(self._load, delivery_id)
+        if loaded is None:
+            return False
+        item, thread_id = loaded
+        if item.messages is None:
+            now = self.clock()
+            built = await self._q(self._build, item, await self._corpus_at(now), now)
+            if built is None:
+                return False
+            item = built
+        assert item.messages is not None
+        while len(item.sent) < len(item.messages):
+            sent = item.sent
+            before = functools.partial(self._q, outbox.begin_part, delivery_id, sent)
+            try:
+                message_id = await self.sender.send(item.chat_id, item.messages[len(sent)], before, thread_id)
+            except (RateLimited, Transient, ChatMoved, ChatGone, Refused, MaybeSent) as exc:
+                return await self._failed(item, exc)
+            if message_id is None:
+                log.info("digest row %d was taken by another sender", delivery_id)
+                return False
+            updated = await self._q(outbox.part_sent, delivery_id, message_id, self.clock())
+            if updated is None:
+                log.warning("digest row %d left SENDING while its part was sent (message %d)", delivery_id, message_id)
+                return False
+            item = updated
+        return False
+
+    async def _failed(self, item: outbox.OutboxItem, exc: Exception) -> bool:
+        if isinstance(exc, RateLimited):
+            await self._q(outbox.release, item.id, str(exc))
+            self._later(item.id, exc.retry_after)
+            return True
+        if isinstance(exc, Transient) and item.failures + 1 < self.policy.max_failures:
+            await self._q(outbox.release, item.id, str(exc))
+            delay = min(self.policy.backoff_cap, 2.0 ** (item.failures + 1)) * random.uniform(0.8, 1.2)
+            log.info("digest row %d: %s; retrying in %.1f s", item.id, exc, delay)
+            self._later(item.id, delay)
+            return True
+        if isinstance(exc, ChatMoved):
+            moved = await self._q(self._move, item, exc.new_chat_id)
+            if moved:
+                self._later(item.id, 0)
+            return moved
+        if isinstance(exc, ChatGone):
+            log.info("chat %d is gone (%s): deactivated, its digests stop", item.chat_id, exc)
+            await self._q(self._gone, item, str(exc))
+            return False
+        status = DeliveryStatus.UNKNOWN if isinstance(exc, MaybeSent) else DeliveryStatus.FAILED
+        log.warning("digest row %d for chat %d: %s -> %s", item.id, item.chat_id, exc, status.value)
+        await self._q(outbox.finish, item.id, status, str(exc))
+        return False
+
+    @staticmethod
+    def _gone(session: Session, item: outbox.OutboxItem, reason: str) -> None:
+        chat_store.deactivate(session, item.chat_id, reason)
+        outbox.finish(session, item.id, DeliveryStatus.FAILED, reason)
+
+    @staticmethod
+    def _move(session: Session, item: outbox.OutboxItem, new_chat_id: int) -> bool:
+        """The group became a supergroup: move the chat (and this row) to the new id, then send there."""
+        outbox.release(session, item.id, f"chat moved to {new_chat_id}")
+        chat_store.migrate(session, item.chat_id, new_chat_id)
+        moved = outbox.load(session, item.id)
+        if moved is not None and moved.chat_id == new_chat_id:
+            log.info("chat %d moved to %d: its digest follows", item.chat_id, new_chat_id)
+            return True
+        # The new id had a chat of its own already: it keeps its own schedule; the old one stops.
+        chat_store.deactivate(session, item.chat_id, f"migrated to {new_chat_id}")
+        outbox.finish(session, item.id, DeliveryStatus.FAILED, f"chat moved to {new_chat_id}, which has its own")
+        return False

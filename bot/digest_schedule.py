@@ -1,0 +1,86 @@
+"""Which chats are due for a digest, claimed exactly once (runs inside one transaction per batch).
+
+Claiming is a compare-and-set on `chats.next_digest_at` (storage.deliveries.claim_chat): the claimer that moves a
+chat's next digest from the instant it read to the following one also writes the outbox row, in the same
+transaction. Two ticks or two processes reading the same due chat: one UPDATE matches, the other matches
+nothing. The row's unique (chat, period) is the second guard. Works alike on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot.digest_time import InvalidSchedule, next_digest_at, parse_times, parse_zone, period_key
+from storage import deliveries as outbox
+from storage.models import DeliveryStatus
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ClaimPolicy:
+    max_lateness: timedelta = timedelta(hours=3)
+    default_times: str = "08:00"
+    default_zone: str = "UTC"
+    claim_batch: int = 500
+
+
+@dataclass
+class Claimed:
+    seen: int = 0  # due chats read (a full batch means: look again)
+    delivery_ids: list[int] = field(default_factory=list)
+    late: list[tuple[int, str, timedelta]] = field(default_factory=list)  # (chat id, period, how late): skipped
+
+
+def schedule_of(chat: outbox.DueChat, policy: ClaimPolicy) -> tuple[tuple[time, ...], ZoneInfo]:
+    """The chat's times and zone; a stored value that no longer parses falls back to the defaults."""
+    try:
+        return parse_times(chat.digest_times), parse_zone(chat.timezone)
+    except InvalidSchedule:
+        log.warning("chat %d has an invalid schedule %r %r: using the defaults", chat.id, chat.digest_times,
+                    chat.timezone)
+        return parse_times(policy.default_times), parse_zone(policy.default_zone)
+
+
+def schedule_unscheduled(session: Session, now: datetime, policy: ClaimPolicy) -> int:
+    """Give active chats without a next digest one (chats made before, or reactivated)."""
+    count = 0
+    for chat in outbox.unscheduled_chats(session, policy.claim_batch):
+        times, zone = schedule_of(chat, policy)
+        count += outbox.claim_chat(session, chat, next_digest_at(times, zone, now))
+    return count
+
+
+def claim_due(session: Session, now: datetime, policy: ClaimPolicy) -> Claimed:
+    """Claim up to a batch of due chats: advance each one's schedule and write its outbox row.
+
+    The next digest is the first one after `now`, so a bot that was down for days sends at most one catch-up
+    per chat, and only if it is at most `max_lateness` late; otherwise the row is SKIPPED (and logged by the
+    caller). Chats without topics only have their schedule advanced.
+    """
+    claimed = Claimed()
+    due = outbox.due_chats(session, now, policy.claim_batch)
+    claimed.seen = len(due)
+    for chat in due:
+        assert chat.due_at is not None
+        times, zone = schedule_of(chat, policy)
+        if not outbox.claim_chat(session, chat, next_digest_at(times, zone, now)):
+            continue  # another claimer advanced it first
+        if not chat.has_topics:
+            continue
+        period = period_key(chat.due_at, zone)
+        late_by = now - chat.due_at
+        if late_by > policy.max_lateness:
+            error = f"{late_by} late (more than {policy.max_lateness})"
+            if outbox.add_delivery(session, chat.id, period, now, DeliveryStatus.SKIPPED, error) is not None:
+                claimed.late.append((chat.id, period, late_by))
+            continue
+        delivery_id = outbox.add_delivery(session, chat.id, period, now)
+        if delivery_id is not None:
+            claimed.delivery_ids.append(delivery_id)
+    return claimed
