@@ -23,7 +23,7 @@ DUE = NOW + timedelta(days=1)  # after everything the app's own ticks (at NOW) c
 TICK = DUE + timedelta(seconds=20)
 
 
-def app_delivery(application: Application) -> DigestDelivery:  # type: ignore[type-arg]
+def app_delivery(application: Application) -> DigestDelivery:
     """The app's own DigestDelivery; its scheduled ticks are removed so the test drives the clock."""
     assert application.job_queue is not None
     found = None
@@ -183,12 +183,14 @@ async def test_a_broken_connection_after_sending_is_never_resent(tmp_path: Path,
 async def test_restart_sends_pending_rows_and_never_resends_caught_ones(tmp_path: Path, db_url: str) -> None:
     async with bot(tmp_path, db_url) as (h, delivery):
         pending, caught, half = private(h, "Pending"), private(h, "Caught"), private(h, "Half")
-        ids = {}
+        ids: dict[int, int] = {}
         with h.services.db.session() as s:
             for chat_id in (pending, caught, half):
                 chats.ensure_chat(s, chat_id)
                 chats.subscribe(s, chat_id, "space")
-                ids[chat_id] = outbox.add_delivery(s, chat_id, "2026-08-01T00:00", TICK)
+                row = outbox.add_delivery(s, chat_id, "2026-08-01T00:00", TICK)
+                assert row is not None
+                ids[chat_id] = row
             outbox.save_content(s, ids[caught], ["caught part"], [], TICK)
             assert outbox.begin_part(s, ids[caught], ())  # the process died during this request
             outbox.save_content(s, ids[half], ["part one", "part two"], [], TICK)
