@@ -130,14 +130,22 @@ class Driver:
         return elapsed, reply.json()["result"][0]["text"]
 
     async def inline(self, query: str) -> tuple[float, int]:
+        """The fake logs a request when it completes: the update's getUpdates, then answerInlineQuery. Timing
+        stops when the count has moved twice; the answer list is checked afterwards (polling the list itself
+        would time the fake re-serializing hundreds of cards, not the bot)."""
         self.next_user += 1
-        before = len((await self.client.get("/_control/inline_answers")).json()["result"])
+        answers = len((await self.client.get("/_control/inline_answers")).json()["result"])
+        wanted = (await self.client.get("/_control/stats")).json()["result"]["requests"] + 2
         started = time.perf_counter()
         await self.client.post("/_control/inline_query", json={"user_id": self.next_user, "query": query})
         while True:
-            answers = (await self.client.get("/_control/inline_answers")).json()["result"]
-            if len(answers) > before:
-                return time.perf_counter() - started, len(answers[-1]["results"])
+            requests = (await self.client.get("/_control/stats")).json()["result"]["requests"]
+            elapsed = time.perf_counter() - started
+            if requests >= wanted:
+                now_answers = (await self.client.get("/_control/inline_answers")).json()["result"]
+                if len(now_answers) > answers:
+                    return elapsed, len(now_answers[-1]["results"])
+                wanted = requests + 1
             await asyncio.sleep(0.001)
 
 

@@ -71,5 +71,5 @@ def handlers(services: Services) -> list[BaseHandler[Update, ContextTypes.DEFAUL
     if not admins:
         return []
     h = AdminHandlers(services)
-    only_admins = filters.User(user_id=admins) & filters.UpdateType.MESSAGE
+    only_admins = filters.User(user_id=admins) & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     return [CommandHandler("stats", h.stats, only_admins), CommandHandler("feeds", h.feeds, only_admins)]
