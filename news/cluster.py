@@ -98,6 +98,7 @@ class OnlineClusterer:
         base, slope = (
             (p.long_text_threshold, p.long_text_size_slope) if item.long_text else (p.threshold, p.size_slope)
         )
+        same_source = p.long_text_same_source_penalty if item.long_text else p.same_source_penalty
         window = p.window_hours * 3600.0
         best: Story | None = None
         best_margin = 0.0
@@ -105,7 +106,7 @@ class OnlineClusterer:
             score = self._cosine(item.vec, story)
             score -= p.time_penalty * abs(item.when - story.last_time) / window
             if source and source in story.sources:
-                score -= p.same_source_penalty
+                score -= same_source
             if p.require_shared_name and score < p.gate_bypass and item.strong.isdisjoint(story.centroid):
                 continue
             margin = score - (base + slope * math.log2(story.size))

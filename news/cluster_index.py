@@ -29,7 +29,7 @@ class StoryIndex:
     def __init__(self, centroid_terms: int) -> None:
         self._cap = centroid_terms
         self.stories: dict[str, Story] = {}
-        self.postings: dict[str, set[str]] = {}
+        self.postings: dict[str, dict[str, None]] = {}  # dicts, not sets: a reproducible order
         self._expiry: list[tuple[float, str]] = []
 
     def add_member(self, story: Story, vec: Vector, when: float, source: str) -> None:
@@ -66,11 +66,11 @@ class StoryIndex:
         postings = self.postings
         for term in before - after:
             posting = postings[term]
-            posting.discard(story.key)
+            del posting[story.key]
             if not posting:
                 del postings[term]
         for term in after - before:
-            postings.setdefault(term, set()).add(story.key)
+            postings.setdefault(term, {})[story.key] = None
         story.norm_cache = -1.0
         if when > story.last_time:
             story.last_time = when
@@ -81,7 +81,7 @@ class StoryIndex:
         for term in story.centroid:
             posting = postings.get(term)
             if posting is not None:
-                posting.discard(story.key)
+                posting.pop(story.key, None)
                 if not posting:
                     del postings[term]
         del self.stories[story.key]

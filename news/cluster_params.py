@@ -24,6 +24,7 @@ class ClusterParams:
     size_slope: float = 0.0  # threshold rises by this per doubling of story size
     long_text_size_slope: float = 0.10  # the same, for items with a lead (guards against catch-alls)
     same_source_penalty: float = -0.05  # score change if the outlet is already in the story (<0: bonus)
+    long_text_same_source_penalty: float = 0.1  # the same, for items with a lead
     require_shared_name: bool = False  # the item must share a name or number with the story...
     gate_bypass: float = 0.55  # ...unless its score is at least this
     # term weights
