@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -66,6 +68,33 @@ def top_stories(
     return picked
 
 
+class _ViewCache:
+    """Recently built cards, keyed by what they are built from: a story whose articles are unchanged renders the
+    same. Handlers run on worker threads, hence the lock."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._views: OrderedDict[tuple[object, ...], StoryView] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def view(self, story_id: int, articles: Sequence[StoryArticle], now: datetime) -> StoryView:
+        newest = max((a.published for a in articles if a.published is not None), default=None)
+        key = (story_id, len(articles), articles[-1].url, newest)
+        with self._lock:
+            if (found := self._views.get(key)) is not None:
+                self._views.move_to_end(key)
+                return found
+        view = build_story_view(story_id, articles, now)
+        with self._lock:
+            self._views[key] = view
+            while len(self._views) > self.size:
+                self._views.popitem(last=False)
+        return view
+
+
+_cards = _ViewCache()
+
+
 def _exact_matcher(terms: Sequence[str]) -> TopicMatcher | None:
     try:
         return compile_topic(" ".join(terms))
@@ -93,7 +122,7 @@ def find_stories(
         ),
         reverse=True,
     )
-    return [build_story_view(sid, articles[sid], now) for _exact, _score, sid in scored[:limit]]
+    return [_cards.view(sid, articles[sid], now) for _exact, _score, sid in scored[:limit]]
 
 
 def find_story(session: Session, query: str, now: datetime, window: timedelta = SEARCH_WINDOW) -> StoryView | None:
@@ -108,7 +137,7 @@ def suggestions(session: Session, query: str, now: datetime, count: int = 3) -> 
     ids = matching_story_ids(session, search_terms(query), since, limit=count, any_term=True)
     ids = ids or story_store.recent_story_ids(session, since, limit=count)
     articles = story_store.story_articles(session, ids)
-    return [build_story_view(sid, arts, now) for sid, arts in articles.items() if arts]
+    return [_cards.view(sid, arts, now) for sid, arts in articles.items() if arts]
 
 
 def story_by_id(session: Session, story_id: int, now: datetime) -> tuple[StoryView, list[StoryArticle]] | None:
@@ -117,7 +146,7 @@ def story_by_id(session: Session, story_id: int, now: datetime) -> tuple[StoryVi
     if live is None:
         return None
     articles = story_store.story_articles(session, [live])[live]
-    return (build_story_view(live, articles, now), articles) if articles else None
+    return (_cards.view(live, articles, now), articles) if articles else None
 
 
 def source_lines(articles: Sequence[StoryArticle]) -> list[SourceLine]:
@@ -140,4 +169,4 @@ def trending(session: Session, now: datetime, limit: int = 5) -> list[StoryView]
     ids = story_store.recent_story_ids(session, reference_time(session, now) - RECENT, limit=limit * 4)
     articles = story_store.story_articles(session, ids)
     ranked = sorted(((rank_score(arts, now), sid) for sid, arts in articles.items() if arts), reverse=True)
-    return [build_story_view(sid, articles[sid], now) for _score, sid in ranked[:limit]]
+    return [_cards.view(sid, articles[sid], now) for _score, sid in ranked[:limit]]

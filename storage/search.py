@@ -20,6 +20,8 @@ from storage.models import Article, Story
 # Must stay identical to the expression indexed in migration 0004_bot.
 PG_DOCUMENT = "to_tsvector('simple'::regconfig, title || ' ' || summary)"
 MAX_TERMS = 8
+# A very common word matches a good part of the archive: look at its newest matches only (ids grow with time).
+MAX_MATCHED_ARTICLES = 5000
 _TERM = re.compile(r"[^\W_]+", re.UNICODE)
 STOP_WORDS = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it", "its",
@@ -64,11 +66,15 @@ def _matching_articles(dialect: str, terms: Sequence[str], any_term: bool) -> tu
     """The story ids of matching articles, as a subquery, and its bound parameters."""
     if dialect == "sqlite":
         fts_query = (" OR " if any_term else " AND ").join(f'"{t}"*' for t in terms)
-        rowids = select(text("rowid")).select_from(text("article_search")).where(text("article_search MATCH :q"))
+        rowids = (
+            select(text("rowid")).select_from(text("article_search")).where(text("article_search MATCH :q"))
+            .order_by(text("rowid DESC")).limit(MAX_MATCHED_ARTICLES)
+        )
         return select(Article.story_id).where(Article.id.in_(rowids)), {"q": fts_query}
     if dialect == "postgresql":
         ts_query = (" | " if any_term else " & ").join(f"{t}:*" for t in terms)
         condition = text(f"{PG_DOCUMENT} @@ to_tsquery('simple'::regconfig, :q)")
-        return select(Article.story_id).where(condition), {"q": ts_query}
+        newest = select(Article.story_id).where(condition).order_by(Article.id.desc()).limit(MAX_MATCHED_ARTICLES)
+        return newest, {"q": ts_query}
     patterns = [or_(Article.title.ilike(f"%{t}%"), Article.summary.ilike(f"%{t}%")) for t in terms]
     return select(Article.story_id).where(or_(*patterns) if any_term else and_(*patterns)), {}

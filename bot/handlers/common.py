@@ -63,7 +63,7 @@ async def reply(update: Update, text: str, **kwargs: object) -> None:
 
 
 class Access:
-    """Who may change a chat: anyone in private, channel admins (only they post), group admins only.
+    """Who may change a chat: anyone in private, whoever posts in a channel (only admins can), admins elsewhere.
 
     getChatMember answers are cached for `ttl` seconds so a busy group doesn't ask Telegram on every command."""
 
@@ -73,11 +73,12 @@ class Access:
         self._cache: dict[tuple[int, int], tuple[float, bool]] = {}
 
     async def may_change(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-        chat, user, message = update.effective_chat, update.effective_user, update.effective_message
-        if chat is None or chat.type in (ChatType.PRIVATE, ChatType.CHANNEL):
-            return True
+        chat, user, message = update.effective_chat, update.effective_user, update.message
+        if chat is None or chat.type == ChatType.PRIVATE or update.channel_post is not None:
+            return True  # only a channel's admins can post in it
         if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
             return True  # an anonymous admin writes as the group itself
+        # Everything else, including a button pressed under a channel post, needs an admin.
         if user is None:
             return False
         key = (chat.id, user.id)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from storage import chats as chat_store
 from storage.models import Chat
-from tests.bot.botkit import FAST, NOW, say, wait_until
+from tests.bot.botkit import FAST, NOW, button_data, press, say, wait_until
 from tests.bot.harness import running_bot
 
 
@@ -66,6 +66,12 @@ async def test_channel_admin_posts_commands(tmp_path: Path) -> None:
         channel = await h.telegram.add_channel("Daily brief")
         confirm = await say(h, channel.id, "/subscribe business")
         assert confirm.text and "Subscribed to business" in confirm.text
+        listing = await say(h, channel.id, "/topics")
+        reader = h.telegram.add_user("Reader")
+        h.telegram.set_member(channel.id, reader, "member")
+        await press(h, listing, button_data(listing)[0], reader)  # anyone can press a button under a post...
+        assert h.telegram.callback_answers[-1]["show_alert"]  # ...but only admins change the channel
+        assert h.services.run_sync(lambda s: chat_store.topics(s, channel.id)) == ["business"]
         await h.telegram.kick(channel.id)
         await wait_until(lambda: not h.services.run_sync(lambda s: s.get_one(Chat, channel.id).active))
 
