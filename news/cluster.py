@@ -13,6 +13,8 @@ Per item (`assign`):
        join if score >= threshold + size_slope * log2(size)
                [and, with require_shared_name, the item shares a name/number with the story]
 
+   Among the stories that qualify, the best score + prefer_large * log2(size) wins.
+
 4. When a story reaches size 2, 3, 4, 6, 8, 12, ... compare its centroid with its own
    candidates and merge any above `merge_threshold` (+ the size slope); see `drain_merges`.
 
@@ -95,8 +97,10 @@ class OnlineClusterer:
         idf = self._terms.df.idf
         query = sorted(((t, idf(t) * w) for t, w in item.vec.items()), key=lambda tw: -tw[1])
         candidates = self._index.candidates(query[: p.query_terms], p.max_postings, p.max_candidates)
-        base, slope = (
-            (p.long_text_threshold, p.long_text_size_slope) if item.long_text else (p.threshold, p.size_slope)
+        base, slope, prefer_large = (
+            (p.long_text_threshold, p.long_text_size_slope, p.long_text_prefer_large)
+            if item.long_text
+            else (p.threshold, p.size_slope, p.prefer_large)
         )
         same_source = p.long_text_same_source_penalty if item.long_text else p.same_source_penalty
         window = p.window_hours * 3600.0
@@ -110,7 +114,10 @@ class OnlineClusterer:
             if p.require_shared_name and score < p.gate_bypass and item.strong.isdisjoint(story.centroid):
                 continue
             margin = score - (base + slope * math.log2(story.size))
-            if margin >= 0.0 and (best is None or margin > best_margin):
+            if margin < 0.0:
+                continue
+            margin += prefer_large * math.log2(story.size)
+            if best is None or margin > best_margin:
                 best, best_margin = story, margin
         return best
 

@@ -25,6 +25,8 @@ class ClusterParams:
     long_text_size_slope: float = 0.10  # the same, for items with a lead (guards against catch-alls)
     same_source_penalty: float = -0.05  # score change if the outlet is already in the story (<0: bonus)
     long_text_same_source_penalty: float = 0.1  # the same, for items with a lead
+    prefer_large: float = 0.04  # among stories that qualify, rank up by this per doubling of size
+    long_text_prefer_large: float = 0.0  # the same, for items with a lead
     require_shared_name: bool = False  # the item must share a name or number with the story...
     gate_bypass: float = 0.55  # ...unless its score is at least this
     # term weights
