@@ -35,6 +35,7 @@ from storage.models import DeliveryStatus
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 CORPUS_TTL = timedelta(minutes=5)
+STALE = timedelta(minutes=2)  # a pending row this old and not in this process's hands is picked up again
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,8 @@ class DigestDelivery:
             if not self._recovered:
                 await self.recover(now)
             await self._q(schedule_unscheduled, now, self.policy)
+            for delivery_id in await self._q(outbox.stale_pending, now - STALE):
+                self.enqueue(delivery_id)  # ignored while queued, in flight or waiting to retry here
             enqueued = 0
             while True:
                 batch = await self._q(claim_due, now, self.policy)

@@ -9,6 +9,7 @@ nothing. The row's unique (chat, period) is the second guard. Works alike on SQL
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -59,28 +60,32 @@ def schedule_unscheduled(session: Session, now: datetime, policy: ClaimPolicy) -
 def claim_due(session: Session, now: datetime, policy: ClaimPolicy) -> Claimed:
     """Claim up to a batch of due chats: advance each one's schedule and write its outbox row.
 
-    The next digest is the first one after `now`, so a bot that was down for days sends at most one catch-up
-    per chat, and only if it is at most `max_lateness` late; otherwise the row is SKIPPED (and logged by the
-    caller). Chats without topics only have their schedule advanced.
+    Chats due at the same instant with the same times and zone are claimed by one UPDATE ... RETURNING. The next
+    digest is the first one after `now`, so a bot that was down for days sends at most one catch-up per chat, and
+    only if it is at most `max_lateness` late; otherwise the row is SKIPPED (and logged by the caller). Chats
+    without topics only have their schedule advanced.
     """
     claimed = Claimed()
     due = outbox.due_chats(session, now, policy.claim_batch)
     claimed.seen = len(due)
+    groups: dict[tuple[str, str, datetime], list[outbox.DueChat]] = defaultdict(list)
     for chat in due:
         assert chat.due_at is not None
-        times, zone = schedule_of(chat, policy)
-        if not outbox.claim_chat(session, chat, next_digest_at(times, zone, now)):
-            continue  # another claimer advanced it first
-        if not chat.has_topics:
-            continue
-        period = period_key(chat.due_at, zone)
-        late_by = now - chat.due_at
+        groups[(chat.digest_times, chat.timezone, chat.due_at)].append(chat)
+    to_send: list[tuple[int, str]] = []
+    too_late: list[tuple[int, str]] = []
+    for (_times, _zone, due_at), members in groups.items():
+        times, zone = schedule_of(members[0], policy)
+        got = outbox.claim_chats(session, [c.id for c in members], due_at, next_digest_at(times, zone, now))
+        period = period_key(due_at, zone)
+        late_by = now - due_at
+        rows = [(c.id, period) for c in members if c.id in got and c.has_topics]  # the rest: claimed elsewhere
         if late_by > policy.max_lateness:
-            error = f"{late_by} late (more than {policy.max_lateness})"
-            if outbox.add_delivery(session, chat.id, period, now, DeliveryStatus.SKIPPED, error) is not None:
-                claimed.late.append((chat.id, period, late_by))
-            continue
-        delivery_id = outbox.add_delivery(session, chat.id, period, now)
-        if delivery_id is not None:
-            claimed.delivery_ids.append(delivery_id)
+            too_late += rows
+            claimed.late += [(chat_id, period, late_by) for chat_id, period in rows]
+        else:
+            to_send += rows
+    error = f"more than {policy.max_lateness} late"
+    outbox.add_deliveries(session, too_late, now, DeliveryStatus.SKIPPED, error)
+    claimed.delivery_ids = outbox.add_deliveries(session, to_send, now)
     return claimed

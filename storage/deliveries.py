@@ -103,6 +103,36 @@ def claim_chat(session: Session, chat: DueChat, next_at: datetime) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def claim_chats(session: Session, chat_ids: Sequence[int], due_at: datetime, next_at: datetime) -> set[int]:
+    """claim_chat for many chats due at the same instant with the same next one: the ids this claimer got."""
+    result = session.execute(
+        update(Chat)
+        .where(Chat.id.in_(chat_ids), Chat.active.is_(True), Chat.next_digest_at == due_at)
+        .values(next_digest_at=next_at)
+        .returning(Chat.id),
+        execution_options={"synchronize_session": False},
+    )
+    return set(result.scalars())
+
+
+def add_deliveries(
+    session: Session, rows: Sequence[tuple[int, str]], now: datetime, status: DeliveryStatus = DeliveryStatus.PENDING,
+    error: str | None = None,
+) -> list[int]:
+    """add_delivery for many (chat id, period) pairs in one statement: the ids of the rows made."""
+    if not rows:
+        return []
+    values = [{"chat_id": chat_id, "period": period, "status": status, "error": error, "created_at": now,
+               "story_ids": "", "message_ids": "", "attempts": 0} for chat_id, period in rows]
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(Delivery).values(values)
+        .on_conflict_do_nothing(index_elements=["chat_id", "period"])
+        .returning(Delivery.id)
+    )
+    return sorted(session.scalars(statement))
+
+
 def add_delivery(
     session: Session, chat_id: int, period: str, now: datetime, status: DeliveryStatus = DeliveryStatus.PENDING,
     error: str | None = None,
@@ -223,6 +253,15 @@ def recover(session: Session, now: datetime, max_lateness: timedelta) -> Recover
     late_ids = {r[0] for r in late}
     unknown = [(r.id, r.chat_id, r.period) for r in caught]
     return Recovery(unknown, late, [r.id for r in pending if r.id not in late_ids])
+
+
+def stale_pending(session: Session, created_before: datetime, limit: int = 1000) -> list[int]:
+    """Pending rows older than a tick or two: left by a worker that failed, or by a process that stopped."""
+    query = (
+        select(Delivery.id).where(Delivery.status == DeliveryStatus.PENDING, Delivery.created_at < created_before)
+        .order_by(Delivery.id).limit(limit)
+    )
+    return list(session.scalars(query))
 
 
 def counts(session: Session) -> dict[DeliveryStatus, int]:

@@ -174,3 +174,12 @@ def test_set_schedule(db: Database) -> None:
     with db.session() as s:
         chat = s.get_one(Chat, 1)
         assert (chat.digest_times, chat.timezone, chat.next_digest_at) == ("07:00,19:00", "America/New_York", later)
+
+
+def test_stale_pending_rows_are_found_again(db: Database) -> None:
+    add_chat(db, 1, None)
+    add_chat(db, 2, None)
+    with db.session() as s:
+        old = deliveries.add_delivery(s, 1, "p", NOW - timedelta(minutes=10))
+        deliveries.add_delivery(s, 2, "p", NOW)
+        assert deliveries.stale_pending(s, NOW - timedelta(minutes=2)) == [old]
