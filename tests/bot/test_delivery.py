@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,7 +16,7 @@ from bot.jobs import Jobs
 from storage import chats
 from storage import deliveries as outbox
 from storage.models import Chat, Delivery, DeliveryStatus
-from tests.bot.botkit import ISS, NOW, seed_story
+from tests.bot.botkit import ISS, NOW, say, seed_story
 from tests.bot.harness import Harness, running_bot
 from tests.fakes.telegram_state import ChatState
 
@@ -220,3 +221,23 @@ async def test_empty_day_by_preference(tmp_path: Path, db_url: str) -> None:
         assert [m.text for m in h.telegram.messages(wants)] == ["📭 Nothing new in your topics since the last digest."]
         assert h.telegram.messages(quiet) == []
         assert rows(h)[quiet].status == DeliveryStatus.SKIPPED
+
+
+async def test_command_replies_overtake_a_digest_fan_out(tmp_path: Path, db_url: str) -> None:
+    async with bot(tmp_path, db_url) as (h, delivery):
+        h.telegram.enable_rate_limits(global_per_second=30, private_per_second=1, group_per_minute=20)
+        fan = [private(h, f"Reader{i}") for i in range(90)]
+        for chat_id in fan:
+            subscribe(h, chat_id)
+        user = private(h, "Impatient")
+        await delivery.tick(TICK)
+        await asyncio.sleep(0.5)
+        loop = asyncio.get_running_loop()
+        asked = loop.time()
+        reply = await say(h, user, "/help")
+        waited = loop.time() - asked
+        delivered = sum(len(h.telegram.messages(c)) for c in fan)
+        assert reply.text and waited < 1.0 and delivered < 60  # it did not queue behind the fan-out
+        await delivery.idle(timeout=20)
+        assert all(len(h.telegram.messages(c)) == 1 for c in fan)
+        assert h.telegram.rate_limited_count <= 3
