@@ -31,12 +31,14 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "no name/number boost": {"entity_boost": 1.0, "number_boost": 1.0},
     "no headline bigrams": {"bigram_weight": 0.0},
     "no time penalty": {"time_penalty": 0.0},
+    "no preference for larger stories": {"prefer_large": 0.0},
     "no same-outlet bonus": {"same_source_penalty": 0.0},
     "no size-aware threshold": {"long_text_size_slope": 0.0},
     "no merges": NO_MERGES,
     "plain TF-IDF centroid (all of the above off)": {
         "entity_boost": 1.0, "long_text_entity_boost": 1.0, "number_boost": 1.0, "title_boost": 1.0,
-        "bigram_weight": 0.0, "time_penalty": 0.0, "same_source_penalty": 0.0,
+        "bigram_weight": 0.0, "time_penalty": 0.0, "same_source_penalty": 0.0, "prefer_large": 0.0,
+        "long_text_same_source_penalty": 0.0,
         "long_text_size_slope": 0.0, **NO_MERGES,
     },
 }

@@ -109,6 +109,5 @@ class StoryIndex:
             for key in posting:
                 votes[key] = get(key, 0.0) + weight
         if len(votes) > limit:
-            best = heapq.nlargest(limit, votes.items(), key=lambda kv: kv[1])
-            return [self.stories[k] for k, _ in best]
+            return [self.stories[k] for k in heapq.nlargest(limit, votes, key=votes.__getitem__)]
         return [self.stories[k] for k in votes]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9&]*(?:['’.\-][A-Za-z0-9&]+)*")
 _DIGIT = re.compile(r"\d")
@@ -55,6 +56,7 @@ class Term:
     in_title: bool
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light plural/possessive strip: enough to join "Sanctions" and "sanction"."""
     if word.endswith(("'s", "’s")):
@@ -85,24 +87,22 @@ class CaseStats:
 def _segment_terms(text: str, in_title: bool, stats: CaseStats) -> list[Term]:
     text = text.replace("...", "   ")
     matches = list(_WORD.finditer(text))
-    words = [m.group(0) for m in matches]
-    content = [w for w in words if w.lower() not in _STOP]
+    lows = [m.group(0).lower().replace("’", "'") for m in matches]
+    content = [m.group(0) for m, low in zip(matches, lows, strict=True) if low not in _STOP]
     capitals = sum(1 for w in content if w[0].isupper())
     title_case = len(content) >= 3 and capitals >= 0.7 * len(content)
     terms: list[Term] = []
     previous_end = 0
-    for m, raw in zip(matches, words, strict=True):
-        gap = text[previous_end : m.start()]
-        previous_end = m.end()
-        low = raw.lower().replace("’", "'")
+    for m, low in zip(matches, lows, strict=True):
+        start, gap_start, previous_end = m.start(), previous_end, m.end()
         if low in _STOP or (len(low) < 2 and not low.isdigit()):
             continue
+        raw = m.group(0)
         word = stem(low).replace(".", "")
         number = _DIGIT.search(word) is not None
         acronym = len(raw) >= 2 and raw.isupper() and raw.isalpha()
-        initial = m.start() == 0 or bool(_SENTENCE_BREAK.search(gap))
-        capitalised = raw[0].isupper()
-        if not title_case and not initial and not number:
+        if not title_case and not number and start > 0 and not _SENTENCE_BREAK.search(text, gap_start, start):
+            capitalised = raw[0].isupper()
             stats.learn(word, capitalised)
             entity = capitalised or acronym or stats.is_name(word)
         else:
