@@ -125,3 +125,20 @@ def test_cluster_records_yields_every_id_in_order() -> None:
     stories = dict(out)
     assert len({stories[f"r{n}"] for n in range(len(MH370))}) == 1
     assert stories["u"] == stories["r0"]
+
+
+def test_restore_replays_merges_and_resolves_absorbed_keys() -> None:
+    params = ClusterParams(threshold=0.3, merge_threshold=0.3, bigram_weight=0.0)
+    titles = ["Crimea referendum vote", "Putin annexation speech Kremlin"] + [
+        "Crimea referendum vote Putin annexation speech Kremlin"
+    ] * 4 + ["Crimea referendum vote", "Kremlin speech", "Apple iPhone"]
+    stream = [item(f"i{n}", t, T0 + timedelta(minutes=n)) for n, t in enumerate(titles)]
+    whole = OnlineClusterer(params, new_key=counter_keys())
+    expected = [whole.assign(it) for it in stream]
+    assert whole.drain_merges()
+    cut = 6
+    resumed = OnlineClusterer(params, new_key=counter_keys(len(set(expected[:cut])) + 1))
+    for it, key in zip(stream[:cut], expected[:cut], strict=True):
+        resumed.restore(it, key)
+    assert resumed.drain_merges()  # the replay finds the same merge
+    assert [resumed.assign(it) for it in stream[cut:]] == expected[cut:]
