@@ -30,7 +30,7 @@ class ClusterParams:
     require_shared_name: bool = False  # the item must share a name or number with the story...
     gate_bypass: float = 0.55  # ...unless its score is at least this
     # term weights
-    entity_boost: float = 2.0  # multiplier for names (capitalised mid-sentence, acronyms)
+    entity_boost: float = 1.3  # multiplier for names (capitalised mid-sentence, acronyms)
     long_text_entity_boost: float = 1.0  # the same, for items with a lead
     number_boost: float = 1.5  # multiplier for tokens with digits
     title_boost: float = 1.5  # multiplier for headline terms when there is a lead
