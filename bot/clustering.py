@@ -44,7 +44,10 @@ class StoryEngine:
             replay = story_store.active_assignments(session, self.clock() - window)
         for item, key in replay:
             clusterer.restore(item, key)
-        clusterer.drain_merges()
+        merged = clusterer.drain_merges()
+        if merged:  # the database must agree with memory about which stories are one
+            with self.db.session() as session:
+                story_store.merge_stories(session, merged)
         log.info("clusterer rebuilt from %d articles of open stories", len(replay))
         return clusterer
 
@@ -53,21 +56,28 @@ class StoryEngine:
         with self._lock:
             if self._clusterer is None:
                 self._clusterer = self._warm()
-            clusterer = self._clusterer
-            total = touched = merges = 0
-            while True:
-                with self.db.session() as session:
-                    items = story_store.unclustered(session, limit=batch)
-                    if not items:
-                        break
-                    pairs = [(item.key, clusterer.assign(item)) for item in items]
-                    now = self.clock()
-                    ids = story_store.save_assignments(session, pairs, now)
-                    merged = clusterer.drain_merges()
-                    ids |= story_store.merge_stories(session, merged)
-                total += len(items)
-                touched += len(ids)
-                merges += len(merged)
-                if len(items) < batch:
+            try:
+                return self._cluster_batches(self._clusterer, batch)
+            except Exception:
+                # Memory may now hold assignments the database rolled back: rebuild from the database next time.
+                self._clusterer = None
+                raise
+
+    def _cluster_batches(self, clusterer: OnlineClusterer, batch: int) -> ClusterSummary:
+        total = touched = merges = 0
+        while True:
+            with self.db.session() as session:
+                items = story_store.unclustered(session, limit=batch)
+                if not items:
                     break
-            return ClusterSummary(total, touched, merges)
+                pairs = [(item.key, clusterer.assign(item)) for item in items]
+                now = self.clock()
+                ids = story_store.save_assignments(session, pairs, now)
+                merged = clusterer.drain_merges()
+                ids |= story_store.merge_stories(session, merged)
+            total += len(items)
+            touched += len(ids)
+            merges += len(merged)
+            if len(items) < batch:
+                break
+        return ClusterSummary(total, touched, merges)

@@ -16,6 +16,7 @@ from news.fetch import Fetcher
 from news.normalize import canonical_url
 from news.sources import load_outlets
 from storage import feeds as feed_store
+from storage import stories as story_store
 from storage.db import Database
 from storage.models import Article, Feed, Story
 from tests.conftest import FIXTURES
@@ -92,3 +93,28 @@ async def test_a_restarted_engine_continues_the_same_stories(sqlite_db: Database
         grown = s.scalar(select(func.count(Story.id)).where(Story.article_count > 1, Story.id <= stories_before))
         assert grown and grown > 0  # later articles joined stories made before the restart
     await ingestor.fetcher.aclose()
+
+
+async def test_a_failed_clustering_pass_loses_nothing(sqlite_db: Database, feed_server: FeedServer,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    urls = [feed_server.url(f"/{p.name}") for p in sorted((FIXTURES / "feeds").glob("*.xml"))]
+    with sqlite_db.session() as s:
+        feed_store.upsert_feeds(s, [(u, "", "") for u in urls])
+    ingestor = make_ingestor(sqlite_db)
+    await ingestor.fetch_due()
+    await ingestor.fetcher.aclose()
+    engine = StoryEngine(sqlite_db, ClusterParams(), lambda: NOW)
+
+    real_save = story_store.save_assignments
+
+    def crash(*args: object, **kwargs: object) -> set[int]:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(story_store, "save_assignments", crash)
+    with pytest.raises(RuntimeError):
+        engine.cluster_pending(batch=10)
+    monkeypatch.setattr(story_store, "save_assignments", real_save)
+    assert engine.cluster_pending(batch=10).articles == len(TRUTH)  # rebuilt from the database, nothing skipped
+    with sqlite_db.session() as s:
+        assert s.scalar(select(func.count(Article.id)).where(Article.story_id.is_(None))) == 0
+        assert s.scalar(select(func.sum(Story.article_count))) == len(TRUTH)
