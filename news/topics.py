@@ -98,7 +98,7 @@ def normalize_topic(raw: str) -> str:
     """Lowercase, trim and collapse spaces; `ValueError` with a message fit to show the user."""
     topic = _SPACES.sub(" ", raw).strip().lower()
     if not topic:
-        raise ValueError("Please give a topic, for example: /follow climate change")
+        raise ValueError("Please give a topic, for example: /subscribe climate change")
     if len(topic) > MAX_TOPIC_LENGTH:
         raise ValueError(f"That topic is too long: keep it under {MAX_TOPIC_LENGTH} characters.")
     if not any(ch.isalnum() for ch in topic):
