@@ -1,32 +1,33 @@
 """refresh_feed: fetch -> (304 stop) -> parse -> normalize -> idempotent insert -> record outcome.
 
 Failures are rows, not crashes: every FetchError/parse error is stored on the feed and the batch goes on.
-Work is split by kind: HTTP on the event loop, parsing (CPU) on worker threads, and every database write on one
-writer thread, so SQLite never sees two writers and PostgreSQL never sees a burst of connections.
+Work is split by kind: HTTP on the event loop, parsing (CPU) on a small thread pool of its own, and every
+database write through one GroupWriter thread, so SQLite never sees two writers and a thousand feeds cost a few
+dozen commits, not a thousand.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
+import multiprocessing
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import zip_longest
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from news.fetch import Fetcher, FetchError, FetchResult, HTTPStatusError, URLCheck
-from news.normalize import normalize_entry
-from news.parse import FeedParseError, parse_feed
+from news.normalize import NormalizedFeed, normalize_feed
+from news.parse import FeedParseError
 from news.schedule import next_check_after_failure, next_check_after_success
 from news.sources import OutletDirectory
-from news.types import ArticleIn
 from storage import articles as article_store
 from storage import feeds as feed_store
 from storage.db import Database
@@ -34,6 +35,7 @@ from storage.feeds import FeedRef
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+Job = Callable[[Session], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,26 +71,6 @@ class IngestPolicy:
     pause_after_hours: float = 48.0
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedFeed:
-    """A fetched body turned into articles, plus what the feed said about itself."""
-
-    articles: tuple[ArticleIn, ...]
-    title: str
-    ttl_minutes: int | None
-    warning: str | None  # recovered from broken XML / wrong charset, or entries skipped
-
-
-def prepare(result: FetchResult, feed_url: str, fetched_at: datetime) -> PreparedFeed:
-    """Parse and normalize (pure, CPU-bound: runs on a worker thread)."""
-    parsed = parse_feed(result.body, result.content_type)
-    articles = tuple(a for e in parsed.entries if (a := normalize_entry(e, feed_url, fetched_at)) is not None)
-    notes = [f"recovered: {parsed.warning}"] if parsed.warning else []
-    if skipped := len(parsed.entries) - len(articles):
-        notes.append(f"{skipped} of {len(parsed.entries)} entries skipped (no link, or no title and no text)")
-    return PreparedFeed(articles, parsed.title, parsed.ttl_minutes, "; ".join(notes) or None)
-
-
 def interleave_by_host(feeds: Sequence[FeedRef]) -> list[FeedRef]:
     """Round-robin over hosts, so a host with many feeds does not queue everyone else behind its per-host limit."""
     by_host: defaultdict[str, list[FeedRef]] = defaultdict(list)
@@ -97,10 +79,72 @@ def interleave_by_host(feeds: Sequence[FeedRef]) -> list[FeedRef]:
     return [f for row in zip_longest(*by_host.values()) for f in row if f is not None]
 
 
+def _parse_pool(processes: int) -> Executor:
+    """Parsing is pure-Python CPU work. Worker processes put it on the other cores and leave this process's GIL to
+    the event loop and the writer; 0 keeps it on two threads of this process (enough for a few hundred feeds).
+    Either way it is a pool of its own, so a thousand parses never queue the bot's other to_thread work."""
+    if processes > 0:  # spawned, never forked: this process runs threads; workers start on first use
+        return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="ingest-parse")
+
+
+class GroupWriter:
+    """Every write on one thread, grouped: the jobs that queue up while one transaction runs share the next one.
+
+    A job is fn(session) -> value. When a shared transaction fails, its jobs are redone one transaction each, so
+    one feed's bad row cannot undo the others' work (every job is safe to redo after a rollback).
+    """
+
+    def __init__(self, db: Database, *, max_jobs: int = 100, on_commit: Callable[[], None] = lambda: None,
+                 on_rollback: Callable[[], None] = lambda: None) -> None:
+        self._db = db
+        self._max_jobs = max_jobs
+        self._on_commit = on_commit
+        self._on_rollback = on_rollback
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-db")
+        self._queue: list[tuple[Job, asyncio.Future[Any]]] = []
+        self._drainer: asyncio.Task[None] | None = None
+
+    async def run(self, job: Callable[[Session], T]) -> T:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._queue.append((job, future))
+        if self._drainer is None or self._drainer.done():
+            self._drainer = loop.create_task(self._drain())
+        return await future
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=True)
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._queue:
+            batch, self._queue = self._queue[: self._max_jobs], self._queue[self._max_jobs :]
+            try:
+                results = await loop.run_in_executor(self._thread, self._commit, [job for job, _ in batch])
+            except BaseException as exc:  # the thread is gone (shutdown, cancelled): nobody may wait forever
+                results = [(False, exc)] * len(batch)
+            for (_, future), (ok, value) in zip(batch, results, strict=True):
+                if not future.done():
+                    future.set_result(value) if ok else future.set_exception(value)
+
+    def _commit(self, jobs: list[Job]) -> list[tuple[bool, Any]]:
+        try:
+            with self._db.session() as session:
+                values = [job(session) for job in jobs]
+        except Exception as exc:
+            self._on_rollback()
+            if len(jobs) == 1:
+                return [(False, exc)]
+            return [self._commit([job])[0] for job in jobs]
+        self._on_commit()
+        return [(True, value) for value in values]
+
+
 class Ingestor:
     def __init__(
         self, db: Database, fetcher: Fetcher, outlets: OutletDirectory, policy: IngestPolicy,
-        clock: Callable[[], datetime], *, in_flight: int = 40,
+        clock: Callable[[], datetime], *, in_flight: int = 40, parse_processes: int = 0,
     ) -> None:
         self.db = db
         self.fetcher = fetcher
@@ -108,14 +152,17 @@ class Ingestor:
         self.policy = policy
         self.clock = clock
         self.in_flight = in_flight  # feeds between "fetch started" and "stored": bounds memory held in bodies
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-db")
-        self._source_ids: dict[str, int | None] = {}  # domain -> sources.id, filled after each commit
+        self._parser = _parse_pool(parse_processes)
+        self._writer = GroupWriter(db, on_commit=self._sources_committed, on_rollback=self._sources_rolled_back)
+        self._source_ids: dict[str, int | None] = {}  # domain -> sources.id, known committed
+        self._new_source_ids: dict[str, int | None] = {}  # made in the transaction now open
 
     async def fetch_due(
         self, on_done: Callable[[FeedOutcome], None] | None = None, *, on_start: Callable[[int], None] | None = None
     ) -> FetchSummary:
         """Refresh every due feed; `on_start(total)` is called before the first fetch, `on_done` after each feed."""
-        feeds = interleave_by_host(await self._write(self._due))
+        now = self.clock()
+        feeds = interleave_by_host(await self._writer.run(lambda session: feed_store.due_feeds(session, now)))
         if on_start:
             on_start(len(feeds))
         slots = asyncio.Semaphore(self.in_flight)
@@ -142,52 +189,49 @@ class Ingestor:
         """One feed, start to finish; never raises for a feed's own faults. `check` vets user-given URLs."""
         try:
             result = await self.fetcher.fetch(feed.url, feed.etag, feed.last_modified, check=check)
-            prepared = None
+            normalized = None
             if not result.not_modified:  # a 304 costs no parsing
-                prepared = await asyncio.to_thread(prepare, result, feed.url, self.clock())
+                normalized = await asyncio.get_running_loop().run_in_executor(
+                    self._parser, normalize_feed, result.body, result.content_type, feed.url, self.clock())
         except (FetchError, FeedParseError) as exc:
-            return await self._write(self._failed, feed, exc)
+            return await self._record_failure(feed, exc)
         except Exception as exc:  # a bug must not stop the batch; it is recorded like any failure
             log.exception("unexpected error refreshing feed %s", feed.url)
-            return await self._write(self._failed, feed, exc)
+            return await self._record_failure(feed, exc)
         try:
-            return await self._write(self._store, feed, result, prepared)
+            return await self._writer.run(lambda session: self._store(session, feed, result, normalized))
         except SQLAlchemyError as exc:
             log.exception("could not store feed %s", feed.url)
             return FeedOutcome(feed.id, feed.url, error=f"database: {type(exc).__name__}")
 
     def close(self) -> None:
-        self._writer.shutdown(wait=True)
+        self._writer.close()
+        self._parser.shutdown(wait=True)
 
-    async def _write(self, fn: Callable[..., T], *args: object) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._writer, functools.partial(fn, *args))
-
-    def _due(self) -> list[FeedRef]:
-        with self.db.session() as session:
-            return feed_store.due_feeds(session, self.clock())
-
-    def _store(self, feed: FeedRef, result: FetchResult, prepared: PreparedFeed | None) -> FeedOutcome:
+    def _store(self, session: Session, feed: FeedRef, result: FetchResult, feed_data: NormalizedFeed | None
+               ) -> FeedOutcome:
         now = self.clock()
-        articles = prepared.articles if prepared else ()
-        ttl = prepared.ttl_minutes if prepared else None
-        created: dict[str, int | None] = {}
-        with self.db.session() as session:
-            for domain in {a.domain for a in articles} - self._source_ids.keys():
-                created[domain] = article_store.source_id_for(session, domain, self.outlets.by_domain(domain))
-            source_ids = {**self._source_ids, **created}
-            new = article_store.insert_articles(session, feed.id, articles, source_ids)
-            feed_store.record_success(
-                session, feed.id, now=now,
-                next_check_at=next_check_after_success(now, self.policy, result.cache_control, result.expires, ttl),
-                etag=result.etag or (feed.etag if result.not_modified else None),
-                last_modified=result.last_modified or (feed.last_modified if result.not_modified else None),
-                title=prepared.title if prepared else None, new_url=result.permanent_redirect,
-                warning=prepared.warning if prepared else None, not_modified=result.not_modified,
-            )
-        self._source_ids.update(created)  # only once committed: a rolled-back id must not be reused
+        articles = feed_data.articles if feed_data else ()
+        for domain in {a.domain for a in articles} - self._source_ids.keys() - self._new_source_ids.keys():
+            self._new_source_ids[domain] = article_store.source_id_for(session, domain, self.outlets.by_domain(domain))
+        new = article_store.insert_articles(session, feed.id, articles, {**self._source_ids, **self._new_source_ids})
+        ttl = feed_data.ttl_minutes if feed_data else None
+        feed_store.record_success(
+            session, feed.id, now=now,
+            next_check_at=next_check_after_success(now, self.policy, result.cache_control, result.expires, ttl),
+            etag=result.etag or (feed.etag if result.not_modified else None),
+            last_modified=result.last_modified or (feed.last_modified if result.not_modified else None),
+            title=feed_data.title if feed_data else None, new_url=result.permanent_redirect,
+            warning=feed_data.warning if feed_data else None, not_modified=result.not_modified,
+        )
         return FeedOutcome(feed.id, feed.url, new_articles=new, not_modified=result.not_modified)
 
-    def _failed(self, feed: FeedRef, exc: Exception) -> FeedOutcome:
+    async def _record_failure(self, feed: FeedRef, exc: Exception) -> FeedOutcome:
+        outcome = await self._writer.run(lambda session: self._failed(session, feed, exc))
+        log.info("feed %s failed: %s", feed.url, outcome.error)
+        return outcome
+
+    def _failed(self, session: Session, feed: FeedRef, exc: Exception) -> FeedOutcome:
         now = self.clock()
         message = f"{type(exc).__name__}: {exc}"[:900]
         next_at, pause = next_check_after_failure(now, self.policy, exc, feed.error_count + 1, feed.failing_since)
@@ -195,7 +239,12 @@ class Ingestor:
             gone = isinstance(exc, HTTPStatusError) and exc.status == 410
             reason = "gone for good" if gone else f"failing for over {self.policy.pause_after_hours:g} h"
             message = f"{message} (paused: {reason})"[:1000]
-        with self.db.session() as session:
-            feed_store.record_failure(session, feed.id, now=now, error=message, next_check_at=next_at, pause=pause)
-        log.info("feed %s failed: %s", feed.url, message)
+        feed_store.record_failure(session, feed.id, now=now, error=message, next_check_at=next_at, pause=pause)
         return FeedOutcome(feed.id, feed.url, error=message, paused=pause)
+
+    def _sources_committed(self) -> None:
+        self._source_ids.update(self._new_source_ids)
+        self._new_source_ids.clear()
+
+    def _sources_rolled_back(self) -> None:
+        self._new_source_ids.clear()  # those ids were never committed: they must not be reused

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from w3lib.html import remove_tags, remove_tags_with_content, replace_entities
 from w3lib.url import url_query_cleaner
 
-from news.parse import RawEntry
+from news.parse import RawEntry, parse_feed
 from news.sources import domain_of
 from news.types import ArticleIn
 
@@ -98,3 +99,23 @@ def normalize_entry(entry: RawEntry, feed_url: str, fetched_at: datetime) -> Art
         domain=domain_of(link) or domain_of(feed_url),
         categories=tuple(c[:64] for c in entry.categories[:10]),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedFeed:
+    """A feed body turned into articles, plus what the feed said about itself."""
+
+    articles: tuple[ArticleIn, ...]
+    title: str
+    ttl_minutes: int | None
+    warning: str | None  # recovered from broken XML or a wrong charset, or entries skipped
+
+
+def normalize_feed(body: bytes, content_type: str | None, feed_url: str, fetched_at: datetime) -> NormalizedFeed:
+    """Parse and normalize a whole body (raises news.parse.FeedParseError when it is not a feed)."""
+    parsed = parse_feed(body, content_type)
+    articles = tuple(a for e in parsed.entries if (a := normalize_entry(e, feed_url, fetched_at)) is not None)
+    notes = [f"recovered: {parsed.warning}"] if parsed.warning else []
+    if skipped := len(parsed.entries) - len(articles):
+        notes.append(f"{skipped} of {len(parsed.entries)} entries skipped (no link, or no title and no text)")
+    return NormalizedFeed(articles, parsed.title, parsed.ttl_minutes, "; ".join(notes) or None)

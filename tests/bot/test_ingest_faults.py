@@ -1,14 +1,20 @@
-"""Every kind of bad feed in ONE run with healthy ones: each gets a clear record, and nothing else is lost."""
+"""Every kind of bad feed in ONE run with healthy ones: each gets a clear record, and nothing else is lost.
+Also the database side: a failing write cannot undo other feeds' writes."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from bot.ingest import Ingestor, IngestPolicy
+from bot.ingest import GroupWriter, Ingestor, IngestPolicy
 from news.fetch import Fetcher
 from news.normalize import canonical_url
 from news.sources import load_outlets
@@ -114,3 +120,56 @@ async def test_bad_feeds_are_recorded_and_healthy_ones_fully_ingested(db: Databa
     assert odd["https://odd.example/1900"].published_at == NOW
     assert odd["https://odd.example/3000"].published_at == NOW
     assert all(len(a.title) <= 500 for a in by_url.values())
+
+
+# The database side of faults: GroupWriter shares transactions, and one failing job cannot undo the others.
+
+
+def add_feed(url: str) -> Callable[[Session], str]:
+    def job(session: Session) -> str:
+        session.add(Feed(url=url))
+        session.flush()  # a duplicate URL fails here, inside the shared transaction
+        return url
+
+    return job
+
+
+async def test_jobs_queued_together_share_one_transaction(sqlite_db: Database) -> None:
+    commits: list[int] = []
+    writer = GroupWriter(sqlite_db, on_commit=lambda: commits.append(1))
+    urls = [f"http://x.test/{i}" for i in range(20)]
+    assert await asyncio.gather(*(writer.run(add_feed(u)) for u in urls)) == urls
+    writer.close()
+    assert len(commits) <= 2  # the first job may go alone; the rest queue up behind it
+
+
+async def test_a_failing_job_does_not_undo_the_others(sqlite_db: Database) -> None:
+    rollbacks: list[int] = []
+    writer = GroupWriter(sqlite_db, on_rollback=lambda: rollbacks.append(1))
+    urls = [f"http://x.test/{i}" for i in range(10)]
+    jobs = [add_feed(u) for u in urls]
+    jobs.insert(5, add_feed(urls[0]))  # breaks the unique key in the middle of the group
+    results = await asyncio.gather(*(writer.run(job) for job in jobs), return_exceptions=True)
+    writer.close()
+    assert [r for r in results if isinstance(r, str)] == urls
+    assert sum(isinstance(r, IntegrityError) for r in results) == 1
+    assert rollbacks
+    with sqlite_db.session() as s:
+        assert sorted(s.scalars(select(Feed.url))) == sorted(urls)
+
+
+async def test_results_come_back_in_order_across_many_groups(sqlite_db: Database) -> None:
+    writer = GroupWriter(sqlite_db, max_jobs=3)
+    def square(i: int) -> Callable[[Session], int]:
+        return lambda session: i * i
+
+    values = await asyncio.gather(*(writer.run(square(i)) for i in range(10)))
+    writer.close()
+    assert values == [i * i for i in range(10)]
+
+
+async def test_a_closed_writer_fails_loudly_instead_of_hanging(sqlite_db: Database) -> None:
+    writer = GroupWriter(sqlite_db)
+    writer.close()
+    with pytest.raises(RuntimeError):
+        await asyncio.wait_for(writer.run(lambda s: 1), 5)
