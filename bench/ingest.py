@@ -53,7 +53,7 @@ class Row:
     lost: int
     duplicated: int
     peak_rss_mb: float
-    workers_mb: float  # parse worker processes, if any (the farm is not counted)
+    workers_mb: float  # child processes but the farm: parse workers, multiprocessing's resource tracker
 
 
 def peak_rss_mb() -> float:
@@ -139,14 +139,14 @@ async def run(feeds: int, database_url: str, concurrency: int, timeout: float, p
 
 def print_table(rows: list[Row]) -> None:
     header = f"{'phase':<12}{'wall s':>8}{'feeds ok':>10}{'304':>6}{'failed':>8}{'new':>8}{'entries/s':>11}" \
-             f"{'lost':>6}{'dup':>5}{'peak RSS MB':>13}{'workers MB':>12}"
+             f"{'lost':>6}{'dup':>5}{'peak RSS MB':>13}{'children MB':>13}"
     print(header)
     print("-" * len(header))
     for r in rows:
         s = r.summary
         rate = f"{r.entries / r.seconds:,.0f}" if r.entries else "-"
         print(f"{r.phase:<12}{r.seconds:>8.2f}{s.ok:>10}{s.not_modified:>6}{s.failed:>8}{s.new_articles:>8}"
-              f"{rate:>11}{r.lost:>6}{r.duplicated:>5}{r.peak_rss_mb:>13.0f}{r.workers_mb:>12.0f}")
+              f"{rate:>11}{r.lost:>6}{r.duplicated:>5}{r.peak_rss_mb:>13.0f}{r.workers_mb:>13.0f}")
 
 
 def main() -> int:
