@@ -47,7 +47,16 @@ async def fetch_with_progress(ingestor: Ingestor, interactive: bool) -> FetchSum
             failed += outcome.error is not None
             progress.update(task, advance=1, description=f"{new} new articles, {failed} failed")
 
-        summary = await ingestor.fetch_due(advance, on_start=start)
+        # Per-feed failure lines would tear the live bar; the bar counts them and `storybot feeds list` names them.
+        ingest_log = logging.getLogger("bot.ingest")
+        level = ingest_log.level
+        ingest_log.setLevel(max(logging.WARNING, ingest_log.getEffectiveLevel()))
+        try:
+            summary = await ingestor.fetch_due(advance, on_start=start)
+        finally:
+            ingest_log.setLevel(level)
+    if failed:
+        Console(stderr=True).print(f"{failed} feeds failed: `storybot feeds list` shows why")
     return summary
 
 
