@@ -162,9 +162,9 @@ async def test_jobs_queued_together_share_one_transaction(sqlite_db: Database) -
     assert len(commits) <= 2  # the first job may go alone; the rest queue up behind it
 
 
-async def test_a_failing_job_does_not_undo_the_others(sqlite_db: Database) -> None:
+async def test_a_failing_job_does_not_undo_the_others(db: Database) -> None:
     rollbacks: list[int] = []
-    writer = GroupWriter(sqlite_db, on_rollback=lambda: rollbacks.append(1))
+    writer = GroupWriter(db, on_rollback=lambda: rollbacks.append(1))
     urls = [f"http://x.test/{i}" for i in range(10)]
     jobs = [add_feed(u) for u in urls]
     jobs.insert(5, add_feed(urls[0]))  # breaks the unique key in the middle of the group
@@ -173,7 +173,7 @@ async def test_a_failing_job_does_not_undo_the_others(sqlite_db: Database) -> No
     assert [r for r in results if isinstance(r, str)] == urls
     assert sum(isinstance(r, IntegrityError) for r in results) == 1
     assert rollbacks
-    with sqlite_db.session() as s:
+    with db.session() as s:
         assert sorted(s.scalars(select(Feed.url))) == sorted(urls)
 
 
