@@ -26,7 +26,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-import psutil
 from sqlalchemy import func, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -53,7 +52,6 @@ class Row:
     lost: int
     duplicated: int
     peak_rss_mb: float
-    workers_mb: float  # child processes but the farm: parse workers, multiprocessing's resource tracker
 
 
 def peak_rss_mb() -> float:
@@ -82,7 +80,7 @@ def feed_number(url: str) -> int:
     return int(url.rsplit("/", 1)[1].removesuffix(".xml"))
 
 
-async def run(feeds: int, database_url: str, concurrency: int, timeout: float, processes: int) -> list[Row]:
+async def run(feeds: int, database_url: str, concurrency: int, timeout: float) -> list[Row]:
     farm, port = ingest_farm.start(feeds)
     control = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}")
     settings = Settings(
@@ -92,7 +90,6 @@ async def run(feeds: int, database_url: str, concurrency: int, timeout: float, p
         fetch_per_host=concurrency,
         fetch_timeout_seconds=timeout,
         fetch_connect_timeout_seconds=timeout,
-        fetch_parse_processes=processes,
     )
     services = build_services(settings)
     upgrade(services.db)
@@ -114,9 +111,7 @@ async def run(feeds: int, database_url: str, concurrency: int, timeout: float, p
                     polled[feed_number(url)] = generation
         lost, duplicated = check(services, ingest_farm.truth(feeds, polled))
         entries = (summary.ok - summary.not_modified) * ingest_farm.ENTRIES  # bodies parsed
-        workers = [p for p in psutil.Process().children(recursive=True) if p.pid != farm.pid]
-        workers_mb = sum(p.memory_info().rss for p in workers) / 2**20
-        rows.append(Row(name, seconds, summary, entries, lost, duplicated, peak_rss_mb(), workers_mb))
+        rows.append(Row(name, seconds, summary, entries, lost, duplicated, peak_rss_mb()))
 
     faulty = {i: FAULT_KINDS[n % len(FAULT_KINDS)] for n, i in enumerate(range(3, feeds, 10))}
     try:
@@ -139,14 +134,14 @@ async def run(feeds: int, database_url: str, concurrency: int, timeout: float, p
 
 def print_table(rows: list[Row]) -> None:
     header = f"{'phase':<12}{'wall s':>8}{'feeds ok':>10}{'304':>6}{'failed':>8}{'new':>8}{'entries/s':>11}" \
-             f"{'lost':>6}{'dup':>5}{'peak RSS MB':>13}{'children MB':>13}"
+             f"{'lost':>6}{'dup':>5}{'peak RSS MB':>13}"
     print(header)
     print("-" * len(header))
     for r in rows:
         s = r.summary
         rate = f"{r.entries / r.seconds:,.0f}" if r.entries else "-"
         print(f"{r.phase:<12}{r.seconds:>8.2f}{s.ok:>10}{s.not_modified:>6}{s.failed:>8}{s.new_articles:>8}"
-              f"{rate:>11}{r.lost:>6}{r.duplicated:>5}{r.peak_rss_mb:>13.0f}{r.workers_mb:>13.0f}")
+              f"{rate:>11}{r.lost:>6}{r.duplicated:>5}{r.peak_rss_mb:>13.0f}")
 
 
 def main() -> int:
@@ -155,15 +150,13 @@ def main() -> int:
     parser.add_argument("--database-url", help="an empty database (default: a fresh SQLite file)")
     parser.add_argument("--concurrency", type=int, default=20, help="FETCH_CONCURRENCY (default 20, as shipped)")
     parser.add_argument("--timeout", type=float, default=2.0, help="FETCH_TIMEOUT_SECONDS for the run")
-    parser.add_argument("--parse-processes", type=int, default=0, help="FETCH_PARSE_PROCESSES (default 0, as shipped)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{folder}/bench.db"
         print(f"{args.feeds} feeds x {ingest_farm.ENTRIES} entries, concurrency {args.concurrency}, "
-              f"parse processes {args.parse_processes}, "
               f"database {url.split('@')[-1]}; peak RSS before polling {peak_rss_mb():.0f} MB")
-        rows = asyncio.run(run(args.feeds, url, args.concurrency, args.timeout, args.parse_processes))
+        rows = asyncio.run(run(args.feeds, url, args.concurrency, args.timeout))
     print_table(rows)
     cold, warm, faulty, recovery = rows
     expected_failures = len(range(3, args.feeds, 10))

@@ -61,8 +61,7 @@ def build_services(
         max_minutes=settings.fetch_max_interval_minutes,
         pause_after_hours=settings.fetch_pause_after_hours,
     )
-    ingestor = Ingestor(db, fetcher, outlets, policy, clock, in_flight=2 * settings.fetch_concurrency,
-                        parse_processes=settings.fetch_parse_processes)
+    ingestor = Ingestor(db, fetcher, outlets, policy, clock, in_flight=2 * settings.fetch_concurrency)
     engine = StoryEngine(db, ClusterParams(), clock)
     return Services(settings, db, outlets, ingestor, engine, clock)
 

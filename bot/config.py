@@ -38,7 +38,6 @@ class Settings(BaseSettings):
     fetch_min_interval_minutes: int = Field(default=5, ge=1, le=24 * 60)  # floor, whatever a feed asks
     fetch_max_interval_minutes: int = Field(default=24 * 60, ge=1, le=7 * 24 * 60)  # ceiling for max-age/<ttl>
     fetch_pause_after_hours: float = Field(default=48.0, gt=0, le=24 * 365)  # failing this long pauses a feed
-    fetch_parse_processes: int = Field(default=0, ge=0, le=32)  # 0: parse on threads of the bot's own process
     cluster_interval_minutes: int = Field(default=5, ge=1, le=24 * 60)
 
     digest_time: time = time(8, 0)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import zip_longest
@@ -79,15 +78,6 @@ def interleave_by_host(feeds: Sequence[FeedRef]) -> list[FeedRef]:
     return [f for row in zip_longest(*by_host.values()) for f in row if f is not None]
 
 
-def _parse_pool(processes: int) -> Executor:
-    """Parsing is pure-Python CPU work. Worker processes put it on the other cores and leave this process's GIL to
-    the event loop and the writer; 0 keeps it on two threads of this process (enough for a few hundred feeds).
-    Either way it is a pool of its own, so a thousand parses never queue the bot's other to_thread work."""
-    if processes > 0:  # spawned, never forked: this process runs threads; workers start on first use
-        return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
-    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="ingest-parse")
-
-
 class GroupWriter:
     """Every write on one thread, grouped: the jobs that queue up while one transaction runs share the next one.
 
@@ -144,7 +134,7 @@ class GroupWriter:
 class Ingestor:
     def __init__(
         self, db: Database, fetcher: Fetcher, outlets: OutletDirectory, policy: IngestPolicy,
-        clock: Callable[[], datetime], *, in_flight: int = 40, parse_processes: int = 0,
+        clock: Callable[[], datetime], *, in_flight: int = 40, parse_threads: int = 2,
     ) -> None:
         self.db = db
         self.fetcher = fetcher
@@ -152,7 +142,10 @@ class Ingestor:
         self.policy = policy
         self.clock = clock
         self.in_flight = in_flight  # feeds between "fetch started" and "stored": bounds memory held in bodies
-        self._parser = _parse_pool(parse_processes)
+        # A pool of its own, so a thousand parses never queue the bot's other to_thread work (handlers' queries).
+        # Threads, not processes: a spawned worker re-imports the bot's main module (~180 MB each, measured), which
+        # costs more than the GIL does here (parsing is ~60% of a cold poll's CPU; see bench/ingest.py).
+        self._parser = ThreadPoolExecutor(max_workers=parse_threads, thread_name_prefix="ingest-parse")
         self._writer = GroupWriter(db, on_commit=self._sources_committed, on_rollback=self._sources_rolled_back)
         self._source_ids: dict[str, int | None] = {}  # domain -> sources.id, known committed
         self._new_source_ids: dict[str, int | None] = {}  # made in the transaction now open

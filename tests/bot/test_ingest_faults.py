@@ -122,25 +122,6 @@ async def test_bad_feeds_are_recorded_and_healthy_ones_fully_ingested(db: Databa
     assert all(len(a.title) <= 500 for a in by_url.values())
 
 
-async def test_parsing_in_worker_processes_records_the_same(sqlite_db: Database) -> None:
-    async with FeedServer() as server:
-        healthy = server.add_dir(FIXTURES / "feeds")
-        html = server.add("/page.html", bad("not_a_feed.html"), content_type="text/html")
-        malformed = server.add("/malformed.xml", bad("malformed.xml"))
-        with sqlite_db.session() as s:
-            feed_store.upsert_feeds(s, [(u, "", "") for u in [*healthy, html, malformed]])
-        fetcher = Fetcher(Fetcher.make_client(), timeout=TIMEOUT)
-        ingestor = Ingestor(sqlite_db, fetcher, load_outlets(), IngestPolicy(), lambda: NOW, parse_processes=1)
-        summary = await ingestor.fetch_due()
-        await fetcher.aclose()
-        ingestor.close()
-    assert (summary.ok, summary.failed) == (len(healthy) + 1, 1)
-    with sqlite_db.session() as s:
-        feeds = {f.url: f for f in s.scalars(select(Feed))}
-        assert TRUTH.issubset(set(s.scalars(select(Article.url))))
-    assert "not an RSS or Atom feed" in (feeds[html].last_error or "")
-    assert "recovered" in (feeds[malformed].last_error or "")
-
 # The database side of faults: GroupWriter shares transactions, and one failing job cannot undo the others.
 
 
