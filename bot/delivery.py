@@ -196,7 +196,10 @@ class DigestDelivery:
         if item is None or item.status is not DeliveryStatus.PENDING:
             return None
         chat = outbox.digest_chat(session, item.chat_id)
-        return item, chat.thread_id if chat else None
+        if chat is None or not chat.active:  # stopped (/stop, blocked) after its digest was claimed
+            outbox.finish(session, item.id, DeliveryStatus.SKIPPED, "chat inactive")
+            return None
+        return item, chat.thread_id
 
     async def deliver(self, delivery_id: int) -> bool:
         """Send what is left of one outbox row. True when it was handed back to the queue for later."""
