@@ -113,6 +113,7 @@ class SendLimits:
         self.group_interval = 60.0 / (group_per_minute * SAFETY)
         self.clock = clock
         self._next = 0.0
+        self._last_sent = 0.0  # when the last message really went out
         self._chats: dict[int | str, float] = {}  # a chat's next slot by its own pace
         self._paused: dict[int | str, float] = {}  # until when a 429 paused a chat
         self._bulk = asyncio.Semaphore(BULK_AHEAD)
@@ -144,12 +145,22 @@ class SendLimits:
         if delay > 0:
             await asyncio.sleep(delay)
 
+    async def _space_out(self) -> None:
+        """Keep real sends an interval apart: tasks that wake late together (a busy loop, a slow disk) would
+        otherwise leave in a burst that Telegram's sliding window counts against us."""
+        now = self.clock()
+        at = max(now, self._last_sent + self.interval)
+        self._last_sent = at
+        if at > now:
+            await asyncio.sleep(at - now)
+
     async def acquire(self, chat_id: int | str) -> None:
         """For a reply: wait for the global pace, and in a group for the group's pace too. A private chat's own
         pace is not applied: a user's burst of commands gets its burst of replies (Telegram allows short bursts;
         its 1/s is for sustained sending) unless the chat was paused by a 429."""
         await asyncio.sleep(self.chat_ready_in(chat_id, paced=is_group(chat_id)))
         await self._sleep_until(self._reserve(chat_id))
+        await self._space_out()
 
     async def acquire_bulk(self, chat_id: int | str, before: Callable[[], Awaitable[bool]], lead: float) -> bool:
         """For a digest part: a slot, then `before()` (the outbox write) `lead` seconds ahead of it.
@@ -166,6 +177,7 @@ class SendLimits:
             if not await before():
                 return False
             await self._sleep_until(slot)
+            await self._space_out()
         return True
 
 
