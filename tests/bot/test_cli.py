@@ -19,7 +19,9 @@ from tests.fakes.feed_server import FeedServer
 CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL", "FEEDS_FILE"))}
 
 
-def storybot(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def storybot(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, timeout=60,
                           env={**CLEAN_ENV, **(env or {}), "PYTHONPATH": str(Path.cwd())}, cwd=cwd)
 
