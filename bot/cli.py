@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     imp = feeds_sub.add_parser("import", help="add the feeds of an OPML file")
     imp.add_argument("file", type=Path)
     feeds_sub.add_parser("export", help="print the feeds as OPML")
+    resume = feeds_sub.add_parser("resume", help="poll paused feeds again (a 410 or two days of failures pause one)")
+    resume.add_argument("ids", nargs="*", type=int, help="feed ids from `feeds list`; none: every paused feed")
     return parser
 
 
@@ -73,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "stats":
         return commands.stats(settings, as_json=args.json)
     if args.command == "feeds":
+        if args.feeds_command == "resume":
+            return commands.resume_feeds(settings, args.ids or None)
         return commands.feeds(settings, args.feeds_command, getattr(args, "file", None))
     raise AssertionError(args.command)
 

@@ -122,6 +122,13 @@ def stats(settings: Settings, *, as_json: bool) -> int:
     return 0
 
 
+def resume_feeds(settings: Settings, ids: Sequence[int] | None) -> int:
+    services = _prepared(settings)
+    count = services.run_sync(lambda s: feed_store.resume(s, ids))
+    print(f"resumed {count} paused feed{'s' if count != 1 else ''}; they are polled on the next fetch")
+    return 0
+
+
 def feeds(settings: Settings, action: str, file: Path | None) -> int:
     services = _prepared(settings)
     if action == "import":

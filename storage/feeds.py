@@ -128,5 +128,19 @@ def feed_health(session: Session, now: datetime) -> Sequence[FeedHealth]:
     ]
 
 
+def resume(session: Session, feed_ids: Sequence[int] | None) -> int:
+    """Un-pause feeds (all paused ones when `feed_ids` is None) and make them due now; returns how many."""
+    query = select(Feed).where(Feed.status == FeedStatus.PAUSED)
+    if feed_ids is not None:
+        query = query.where(Feed.id.in_(feed_ids))
+    feeds = list(session.scalars(query))
+    for feed in feeds:
+        feed.status = FeedStatus.ACTIVE
+        feed.error_count = 0
+        feed.failing_since = None
+        feed.next_check_at = None
+    return len(feeds)
+
+
 def all_feeds(session: Session) -> list[tuple[str, str, str]]:
     return [(f.url, f.title, f.category) for f in session.scalars(select(Feed).order_by(Feed.id))]

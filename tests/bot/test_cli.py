@@ -42,7 +42,8 @@ def test_invalid_setting_is_one_clear_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", [["run"], ["migrate"], ["fetch"], ["cluster"], ["cluster-file"], ["preview"],
-                                     ["stats"], ["feeds"], ["feeds", "list"], ["feeds", "import"], ["feeds", "export"]])
+                                     ["stats"], ["feeds"], ["feeds", "list"], ["feeds", "import"], ["feeds", "export"],
+                                     ["feeds", "resume"]])
 def test_every_subcommand_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main([*command, "--help"])
@@ -97,6 +98,8 @@ async def test_fetch_cluster_stats_preview_and_feeds(tmp_path: Path, monkeypatch
     assert {f.url for f in parse_opml(capsys.readouterr().out)} == set(urls)
     assert main(["feeds", "list"]) == 0
     assert "6 feeds" in capsys.readouterr().out
+    assert main(["feeds", "resume"]) == 0
+    assert "resumed 0 paused feeds" in capsys.readouterr().out
 
 
 async def _in_thread(argv: list[str]) -> int:

@@ -130,3 +130,18 @@ def test_assignments_create_stories_with_counts_and_merges(db: Database) -> None
         views = story_store.story_articles(s, [k2.id])
         assert {a.source_name for a in views[k2.id]} == {"Reuters", "apnews.com"}
         assert story_store.search_story_ids(s, ["title", "3"], NOW - timedelta(days=3)) == [k2.id]
+
+
+def test_paused_feeds_resume(db: Database) -> None:
+    feed_a, feed_b = two_feeds(db)
+    with db.session() as s:
+        for feed_id in (feed_a, feed_b):
+            feed_store.record_failure(s, feed_id, now=NOW, error="HTTP 410", next_check_at=NOW + timedelta(days=1),
+                                      pause=True)
+    with db.session() as s:
+        assert feed_store.due_feeds(s, NOW + timedelta(days=2)) == []
+        assert feed_store.resume(s, [feed_a]) == 1
+    with db.session() as s:
+        assert [f.id for f in feed_store.due_feeds(s, NOW)] == [feed_a]
+        assert feed_store.resume(s, None) == 1
+        assert len(feed_store.due_feeds(s, NOW)) == 2
