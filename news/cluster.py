@@ -18,6 +18,13 @@ Per item (`assign`):
 4. When a story reaches size 2, 3, 4, 6, 8, 12, ... compare its centroid with its own
    candidates and merge any above `merge_threshold` (+ the size slope); see `drain_merges`.
 
+Hybrid mode (an item that comes with a sentence embedding, from `encoder` or the caller):
+the cosine above becomes (1 - w) * TF-IDF cosine + w * embedding cosine to the story's
+embedding centroid (w = `embedding_weight`), judged against the `hybrid_*` thresholds, and the
+candidates also include the story centroids nearest to the item's embedding
+(news.cluster_vectors). `assign_many` encodes a whole batch at once, which is how the
+scheduler and `cluster_records` use it.
+
 Items without `published` arrive at the latest time seen so far. Nothing here reads the clock
 or the environment.
 """
@@ -26,15 +33,19 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from news.cluster_index import Story, StoryIndex
 from news.cluster_params import ClusterParams
 from news.cluster_terms import ItemVector, TermWeigher
 from news.types import ClusterItem
 from news.vectors import Vector, dot, norm
+
+if TYPE_CHECKING:  # numpy stays out of the import path of the default engine
+    from news.cluster_vectors import CentroidMatrix, Vec
+    from news.embed import Encoder
 
 __all__ = ["DEFAULT_PARAMS", "ClusterParams", "OnlineClusterer", "cluster_records"]
 
@@ -48,22 +59,40 @@ def _to_seconds(published: datetime) -> float:
 
 
 class OnlineClusterer:
-    def __init__(self, params: ClusterParams = DEFAULT_PARAMS, new_key: Callable[[], str] | None = None):
+    def __init__(
+        self,
+        params: ClusterParams = DEFAULT_PARAMS,
+        new_key: Callable[[], str] | None = None,
+        encoder: Encoder | None = None,
+    ):
         self.params = params
+        self.encoder = encoder
         self._new_key = new_key or (lambda: uuid.uuid4().hex)
         self._terms = TermWeigher(params)
         self._index = StoryIndex(params.centroid_terms)
+        self._vectors: CentroidMatrix | None = None  # embedding centroids, from the first embedded item on
         self._aliases: dict[str, str] = {}  # absorbed story -> survivor, while the survivor is active
         self._merges: list[tuple[str, str]] = []
         self._clock: float | None = None
 
-    def assign(self, item: ClusterItem) -> str:
-        """Join the best active story or start one; returns the story key."""
-        vec = self._observe(item)
-        story = self._best_story(vec, item.source) or Story(self._new_key())
-        return self._commit(story, vec, item.source)
+    def assign(self, item: ClusterItem, embedding: Vec | None = None) -> str:
+        """Join the best active story or start one; returns the story key.
 
-    def restore(self, item: ClusterItem, story_key: str) -> None:
+        `embedding` (a unit vector) switches the item to hybrid scoring; without one, an
+        encoder given to the clusterer embeds the item on its own (prefer `assign_many`).
+        """
+        if embedding is None and self.encoder is not None:
+            embedding = self.encoder.encode([_embedding_text(item)])[0]
+        vec = self._observe(item)
+        story = self._best_story(vec, item.source, embedding) or Story(self._new_key())
+        return self._commit(story, vec, item.source, embedding)
+
+    def assign_many(self, items: Sequence[ClusterItem]) -> list[str]:
+        """`assign` each item in order, with one encoder call for the whole batch."""
+        embeddings = self._encode(items)
+        return [self.assign(item, e) for item, e in zip(items, embeddings, strict=True)]
+
+    def restore(self, item: ClusterItem, story_key: str, embedding: Vec | None = None) -> None:
         """Replay a known assignment (e.g. from the database after a restart) without searching.
 
         State changes exactly as in `assign`, merges included; a key absorbed by a merge that
@@ -71,7 +100,12 @@ class OnlineClusterer:
         """
         vec = self._observe(item)
         key = self._aliases.get(story_key, story_key)
-        self._commit(self._index.stories.get(key) or Story(key), vec, item.source)
+        self._commit(self._index.stories.get(key) or Story(key), vec, item.source, embedding)
+
+    def restore_many(self, assignments: Sequence[tuple[ClusterItem, str]]) -> None:
+        embeddings = self._encode([item for item, _ in assignments])
+        for (item, key), e in zip(assignments, embeddings, strict=True):
+            self.restore(item, key, e)
 
     def drain_merges(self) -> list[tuple[str, str]]:
         """(absorbed_key, surviving_key) for each merge since the last call."""
@@ -81,6 +115,11 @@ class OnlineClusterer:
     @property
     def active_stories(self) -> int:
         return len(self._index.stories)
+
+    def _encode(self, items: Sequence[ClusterItem]) -> Sequence[Vec | None]:
+        if self.encoder is None or not items:
+            return [None] * len(items)
+        return list(self.encoder.encode([_embedding_text(item) for item in items]))
 
     def _observe(self, item: ClusterItem) -> ItemVector:
         if item.published is not None:
@@ -92,69 +131,84 @@ class OnlineClusterer:
             when = self._clock if self._clock is not None else 0.0
         return self._terms.observe(item.title, item.summary, when)
 
-    def _best_story(self, item: ItemVector, source: str) -> Story | None:
+    def _candidates(self, centroid: Vector, embedding: Vec | None) -> list[Story]:
         p = self.params
         idf = self._terms.df.idf
-        query = sorted(((t, idf(t) * w) for t, w in item.vec.items()), key=lambda tw: -tw[1])
-        candidates = self._index.candidates(query[: p.query_terms], p.max_postings, p.max_candidates)
-        base, slope, prefer_large = (
-            (p.long_text_threshold, p.long_text_size_slope, p.long_text_prefer_large)
-            if item.long_text
-            else (p.threshold, p.size_slope, p.prefer_large)
-        )
-        same_source = p.long_text_same_source_penalty if item.long_text else p.same_source_penalty
+        query = sorted(((t, idf(t) * w) for t, w in centroid.items()), key=lambda tw: -tw[1])
+        found = self._index.candidates(query[: p.query_terms], p.max_postings, p.max_candidates)
+        if embedding is not None and self._vectors is not None:
+            seen = {story.key for story in found}
+            for key, _ in self._vectors.nearest(embedding, p.embedding_candidates, p.embedding_floor):
+                if key not in seen:
+                    found.append(self._index.stories[key])
+        return found
+
+    def _best_story(self, item: ItemVector, source: str, embedding: Vec | None) -> Story | None:
+        p = self.params
+        regime = p.regime(item.long_text, embedding is not None)
         window = p.window_hours * 3600.0
         best: Story | None = None
         best_margin = 0.0
-        for story in candidates:
-            score = self._cosine(item.vec, story)
+        for story in self._candidates(item.vec, embedding):
+            score = self._similarity(item.vec, embedding, story)
             score -= p.time_penalty * abs(item.when - story.last_time) / window
             if source and source in story.sources:
-                score -= same_source
+                score -= regime.same_source_penalty
             if p.require_shared_name and score < p.gate_bypass and item.strong.isdisjoint(story.centroid):
                 continue
-            margin = score - (base + slope * math.log2(story.size))
+            margin = score - (regime.threshold + regime.size_slope * math.log2(story.size))
             if margin < 0.0:
                 continue
-            margin += prefer_large * math.log2(story.size)
+            margin += regime.prefer_large * math.log2(story.size)
             if best is None or margin > best_margin:
                 best, best_margin = story, margin
         return best
 
-    def _cosine(self, vec: Vector, story: Story) -> float:
+    def _similarity(self, vec: Vector, embedding: Vec | None, story: Story, vec_norm: float = 1.0) -> float:
+        """TF-IDF cosine of a unit-or-`vec_norm` vector with a story, mixed with embedding cosine if any."""
         if story.norm_cache < 0:
             story.norm_cache = norm(story.centroid)
-        return dot(vec, story.centroid) / story.norm_cache if story.norm_cache else 0.0
+        lexical = dot(vec, story.centroid) / (story.norm_cache * vec_norm) if story.norm_cache else 0.0
+        if embedding is None or self._vectors is None:
+            return lexical
+        w = self.params.embedding_weight
+        return (1.0 - w) * lexical + w * self._vectors.cosine(story.key, embedding)
 
-    def _commit(self, story: Story, item: ItemVector, source: str) -> str:
-        p = self.params
+    def _commit(self, story: Story, item: ItemVector, source: str, embedding: Vec | None) -> str:
         self._index.add_member(story, item.vec, item.when, source)
-        threshold, slope = (
-            (p.long_text_merge_threshold, p.long_text_size_slope)
-            if item.long_text
-            else (p.merge_threshold, p.size_slope)
-        )
-        if threshold <= 1.0 and _is_checkpoint(story.size):
-            story = self._merge_around(story, threshold, slope)
+        hybrid = embedding is not None
+        if embedding is not None:
+            if self._vectors is None:
+                from news.cluster_vectors import CentroidMatrix
+
+                self._vectors = CentroidMatrix(len(embedding))
+            self._vectors.add(story.key, embedding)
+        regime = self.params.regime(item.long_text, hybrid)
+        if regime.merge_threshold <= 1.0 and _is_checkpoint(story.size):
+            story = self._merge_around(story, regime.merge_threshold, regime.size_slope, hybrid)
         return story.key
 
-    def _merge_around(self, story: Story, threshold: float, slope: float) -> Story:
-        p = self.params
-        idf = self._terms.df.idf
-        query = sorted(((t, idf(t) * w) for t, w in story.centroid.items()), key=lambda tw: -tw[1])
-        for other in self._index.candidates(query[: p.query_terms], p.max_postings, p.max_candidates):
+    def _merge_around(self, story: Story, threshold: float, slope: float, hybrid: bool) -> Story:
+        embedding = self._vectors.unit(story.key) if hybrid and self._vectors is not None else None
+        for other in self._candidates(story.centroid, embedding):
             if other is story or other.key not in self._index.stories:
                 continue
             if story.norm_cache < 0:
                 story.norm_cache = norm(story.centroid)
-            sim = self._cosine(story.centroid, other) / story.norm_cache if story.norm_cache else 0.0
+            if not story.norm_cache:
+                break
+            sim = self._similarity(story.centroid, embedding, other, story.norm_cache)
             if sim >= threshold + slope * math.log2(story.size + other.size):
                 story = self._merge(other, story)
+                if embedding is not None and self._vectors is not None:
+                    embedding = self._vectors.unit(story.key)
         return story
 
     def _merge(self, a: Story, b: Story) -> Story:
         survivor, absorbed = (a, b) if a.size >= b.size else (b, a)
         self._index.absorb(survivor, absorbed)
+        if self._vectors is not None:
+            self._vectors.absorb(survivor.key, absorbed.key)
         for key in [absorbed.key, *absorbed.absorbed]:
             self._aliases[key] = survivor.key
         self._merges.append((absorbed.key, survivor.key))
@@ -163,8 +217,16 @@ class OnlineClusterer:
     def _expire(self) -> None:
         assert self._clock is not None
         for story in self._index.expire(self._clock - self.params.window_hours * 3600.0):
+            if self._vectors is not None:
+                self._vectors.remove(story.key)
             for key in story.absorbed:
                 self._aliases.pop(key, None)
+
+
+def _embedding_text(item: ClusterItem) -> str:
+    from news.embed import embedding_text
+
+    return embedding_text(item.title, item.summary)
 
 
 def _is_checkpoint(size: int) -> bool:
@@ -183,22 +245,30 @@ def _parse_time(value: Any) -> datetime | None:
 
 
 def cluster_records(
-    records: Iterable[Mapping[str, Any]], params: ClusterParams = DEFAULT_PARAMS
+    records: Iterable[Mapping[str, Any]],
+    params: ClusterParams = DEFAULT_PARAMS,
+    encoder: Encoder | None = None,
+    batch: int = 2048,
 ) -> Iterator[tuple[str, str]]:
     """records are dicts with id, title, summary, source, url, published (ISO-8601 string or None);
     processed in the given order; yields (id, story) for each.
 
     Story keys are "s1", "s2", ... in order of creation, so a run is reproducible. A merge
     affects later items only: earlier outputs are not revised, and later items get the survivor.
+    With an encoder, items are embedded `batch` at a time (hybrid mode), as the scheduler does.
     """
     counter = iter(range(1, 1 << 62))
-    clusterer = OnlineClusterer(params, new_key=lambda: f"s{next(counter)}")
+    clusterer = OnlineClusterer(params, new_key=lambda: f"s{next(counter)}", encoder=encoder)
+    pending: list[ClusterItem] = []
     for rec in records:
-        item = ClusterItem(
+        pending.append(ClusterItem(
             key=str(rec["id"]),
             title=str(rec.get("title") or ""),
             summary=str(rec.get("summary") or ""),
             source=str(rec.get("source") or ""),
             published=_parse_time(rec.get("published")),
-        )
-        yield item.key, clusterer.assign(item)
+        ))
+        if len(pending) >= (batch if encoder is not None else 1):
+            yield from zip((it.key for it in pending), clusterer.assign_many(pending), strict=True)
+            pending = []
+    yield from zip((it.key for it in pending), clusterer.assign_many(pending), strict=True)

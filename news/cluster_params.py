@@ -7,7 +7,8 @@ That is one parameter set for both benchmark sets, switched per item by what the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -44,3 +45,43 @@ class ClusterParams:
     # merging
     merge_threshold: float = 0.35  # merge two stories whose centroids are this similar (>1 = never)
     long_text_merge_threshold: float = 0.60  # the same, when the growing story's newest item has a lead
+    # hybrid mode (items with a sentence embedding; news.embed): score mixes in embedding cosine
+    embedding_weight: float = 0.4  # score = (1 - w) * TF-IDF cosine + w * embedding cosine
+    embedding_candidates: int = 8  # nearest story centroids added to the term-index candidates
+    embedding_floor: float = 0.35  # ...when their embedding cosine is at least this
+    hybrid_threshold: float = 0.25  # `threshold` in hybrid mode
+    hybrid_long_text_threshold: float = 0.45  # `long_text_threshold` in hybrid mode
+    hybrid_merge_threshold: float = 0.55  # `merge_threshold` in hybrid mode
+    hybrid_long_text_merge_threshold: float = 0.75  # `long_text_merge_threshold` in hybrid mode
+
+    def regime(self, long_text: bool, hybrid: bool) -> Regime:
+        """The thresholds that apply to an item: headline-only or with a lead, hybrid or TF-IDF only."""
+        if long_text:
+            return Regime(
+                self.hybrid_long_text_threshold if hybrid else self.long_text_threshold,
+                self.long_text_size_slope, self.long_text_prefer_large, self.long_text_same_source_penalty,
+                self.hybrid_long_text_merge_threshold if hybrid else self.long_text_merge_threshold,
+            )
+        return Regime(
+            self.hybrid_threshold if hybrid else self.threshold,
+            self.size_slope, self.prefer_large, self.same_source_penalty,
+            self.hybrid_merge_threshold if hybrid else self.merge_threshold,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Regime:
+    threshold: float
+    size_slope: float
+    prefer_large: float
+    same_source_penalty: float
+    merge_threshold: float
+
+
+def params_with(base: ClusterParams | None = None, **overrides: Any) -> ClusterParams:
+    """`base` (default: the defaults) with the overrides that are not None; unknown names raise."""
+    known = {f.name for f in fields(ClusterParams)}
+    unknown = set(overrides) - known
+    if unknown:
+        raise TypeError(f"unknown cluster parameter(s): {', '.join(sorted(unknown))}")
+    return replace(base or ClusterParams(), **{k: v for k, v in overrides.items() if v is not None})
