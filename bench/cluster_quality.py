@@ -1,11 +1,13 @@
 """Story-clustering quality on the dev sets: one command, scores plus items/s.
 
-    .venv/bin/python bench/cluster_quality.py [--shared ../shared] [--direct] [--ablations]
+    .venv/bin/python bench/cluster_quality.py [--shared ../shared] [--direct] [--ablations] [--embeddings]
 
 Runs `python -m bot.cli cluster-file IN --out OUT` when bot/cli.py has that subcommand, else calls
 `news.cluster.cluster_records` in-process (it says which), then scores the predictions with the
 benchmark's own score.py: UCI per day, AllSides pooled. `--ablations` then also scores the
 default parameters with one feature switched off at a time (in-process, thresholds not re-tuned).
+`--embeddings` runs the hybrid TF-IDF + MiniLM path (needs storybot[embeddings]) and prints the
+encoder's throughput; items/s end to end then includes encoding.
 """
 
 from __future__ import annotations
@@ -55,19 +57,27 @@ def sort_key(indexed: tuple[int, dict[str, Any]]) -> tuple[int, str, int]:
     return (0, "", position) if not published else (1, str(published), position)
 
 
-def predict_direct(gold: Path, out: Path, params: ClusterParams = DEFAULT_PARAMS) -> int:
+def predict_direct(gold: Path, out: Path, params: ClusterParams = DEFAULT_PARAMS, embeddings: bool = False) -> int:
     with gold.open(encoding="utf-8") as f:
         rows = [json.loads(line) for line in f if line.strip()]
     ordered = [rec for _, rec in sorted(enumerate(rows), key=sort_key)]
     records = [{k: v for k, v in rec.items() if k != "story"} for rec in ordered]
+    encoder = None
+    if embeddings:
+        from news.embed import MiniLMEncoder
+
+        encoder = MiniLMEncoder()
     with out.open("w", encoding="utf-8") as f:
-        for item_id, story in cluster_records(records, params):
+        for item_id, story in cluster_records(records, params, encoder):
             f.write(json.dumps({"id": item_id, "story": story}) + "\n")
+    if encoder is not None:
+        print(f"encoded {encoder.encoded} texts in {encoder.seconds:.1f}s = {encoder.rate():,.0f} items/s")
     return len(records)
 
 
-def predict_cli(gold: Path, out: Path) -> int:
+def predict_cli(gold: Path, out: Path, embeddings: bool = False) -> int:
     cmd = [sys.executable, "-m", "bot.cli", "cluster-file", str(gold), "--out", str(out)]
+    cmd += ["--embeddings"] if embeddings else []
     subprocess.run(cmd, cwd=REPO, check=True)
     with gold.open(encoding="utf-8") as f:
         return sum(1 for line in f if line.strip())
@@ -99,17 +109,22 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared", help="dir holding bench/")
     parser.add_argument("--direct", action="store_true", help="call cluster_records even if the CLI exists")
     parser.add_argument("--ablations", action="store_true", help="also score one-feature-off variants")
+    parser.add_argument("--embeddings", action="store_true", help="hybrid TF-IDF + MiniLM (storybot[embeddings])")
     args = parser.parse_args()
     bench_dir = args.shared / "bench"
     use_cli = cli_has_cluster_file() and not args.direct
-    print(f"method: {'python -m bot.cli cluster-file' if use_cli else 'news.cluster.cluster_records (direct)'}")
+    print(f"method: {'python -m bot.cli cluster-file' if use_cli else 'news.cluster.cluster_records (direct)'}"
+          + (" with MiniLM embeddings (hybrid)" if args.embeddings else ""))
     print(f"params: {ClusterParams()}")
     with tempfile.TemporaryDirectory(prefix="cluster-quality-") as tmp:
         for name, score_args in DATASETS:
             gold = bench_dir / name
             pred = Path(tmp) / f"pred-{name}"
             start = time.perf_counter()
-            n = predict_cli(gold, pred) if use_cli else predict_direct(gold, pred)
+            if use_cli:
+                n = predict_cli(gold, pred, args.embeddings)
+            else:
+                n = predict_direct(gold, pred, embeddings=args.embeddings)
             seconds = time.perf_counter() - start
             print(f"\n== {name}: {n} items in {seconds:.1f}s = {n / seconds:,.0f} items/s (end to end)")
             code, out = score(bench_dir, gold, pred, score_args)

@@ -13,7 +13,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, Defaults
 
-from bot.clustering import StoryEngine
+from bot.clustering import StoryEngine, cluster_encoder, cluster_params
 from bot.config import Settings
 from bot.delivery import DigestDelivery, delivery_policy
 from bot.handlers import admin, cards, fallback, groups, inline, start, story, topics
@@ -25,7 +25,6 @@ from bot.jobs import Jobs
 from bot.sender import ProjectRateLimiter, Sender, SendLimits
 from bot.services import Services
 from bot.throttle import Throttle
-from news.cluster import ClusterParams
 from news.fetch import Fetcher
 from news.opml import load_default_feeds, parse_opml
 from news.sources import load_outlets
@@ -62,7 +61,7 @@ def build_services(
         pause_after_hours=settings.fetch_pause_after_hours,
     )
     ingestor = Ingestor(db, fetcher, outlets, policy, clock, in_flight=2 * settings.fetch_concurrency)
-    engine = StoryEngine(db, ClusterParams(), clock)
+    engine = StoryEngine(db, cluster_params(settings), clock, cluster_encoder(settings))
     return Services(settings, db, outlets, ingestor, engine, clock)
 
 

@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     cf = sub.add_parser("cluster-file", help="cluster a JSON-lines file of news items with the production code")
     cf.add_argument("input", type=Path, help="JSON lines with id, title, summary, source, url, published")
     cf.add_argument("--out", type=Path, required=True, help="where to write {id, story} lines")
+    cf.add_argument("--embeddings", action="store_true", help="hybrid TF-IDF + MiniLM (needs storybot[embeddings])")
     preview = sub.add_parser("preview", help="print the digest a chat would get, as plain text")
     preview.add_argument("--topic", action="append", help="a topic (repeatable); default: every section")
     stats = sub.add_parser("stats", help="counts of feeds, articles, stories, chats, deliveries")
@@ -54,8 +55,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "cluster-file":
         from bot.commands import cluster_file
 
-        return cluster_file(args.input, args.out)
+        return cluster_file(args.input, args.out, embeddings=args.embeddings)
     settings = _settings()
+    if settings.cluster_embeddings and args.command != "migrate":
+        from news.embed import embeddings_problem
+
+        problem = embeddings_problem()
+        if problem:  # asked for explicitly, so no silent fallback to the TF-IDF-only thresholds
+            print(f"storybot: {problem}", file=sys.stderr)
+            return 2
     from bot import commands
 
     if args.command == "run":

@@ -2,6 +2,8 @@
 
 The clusterer lives in memory for the life of the process; on first use it is rebuilt by replaying the
 assignments of still-open stories, so a restart changes nothing about where the next article goes.
+With an encoder (CLUSTER_EMBEDDINGS), each batch of pending articles is embedded in one call, and the
+replay re-embeds the open stories' articles (embeddings are not stored).
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.config import Settings
 from news.cluster import ClusterParams, OnlineClusterer
+from news.cluster_params import params_with
+from news.embed import Encoder, MiniLMEncoder
 from storage import stories as story_store
 from storage.db import Database
 
@@ -29,21 +34,41 @@ class ClusterSummary:
         return f"clustered {self.articles} articles into {self.stories_touched} stories ({self.merges} merges)"
 
 
+def cluster_params(settings: Settings) -> ClusterParams:
+    """ClusterParams with the CLUSTER_* settings that are set; the rest keep the tuned defaults."""
+    return params_with(
+        window_hours=settings.cluster_window_hours,
+        threshold=settings.cluster_threshold,
+        long_text_threshold=settings.cluster_long_text_threshold,
+        merge_threshold=settings.cluster_merge_threshold,
+        embedding_weight=settings.cluster_embedding_weight,
+        hybrid_threshold=settings.cluster_hybrid_threshold,
+        hybrid_long_text_threshold=settings.cluster_hybrid_long_text_threshold,
+    )
+
+
+def cluster_encoder(settings: Settings) -> Encoder | None:
+    """The MiniLM encoder when CLUSTER_EMBEDDINGS is on (raises EmbeddingsUnavailable without the extra)."""
+    return MiniLMEncoder() if settings.cluster_embeddings else None
+
+
 class StoryEngine:
-    def __init__(self, db: Database, params: ClusterParams, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, db: Database, params: ClusterParams, clock: Callable[[], datetime], encoder: Encoder | None = None
+    ) -> None:
         self.db = db
         self.params = params
         self.clock = clock
+        self.encoder = encoder
         self._clusterer: OnlineClusterer | None = None
         self._lock = threading.Lock()  # one clustering pass at a time; the clusterer is not thread-safe
 
     def _warm(self) -> OnlineClusterer:
-        clusterer = OnlineClusterer(self.params)
+        clusterer = OnlineClusterer(self.params, encoder=self.encoder)
         window = timedelta(hours=self.params.window_hours)
         with self.db.session() as session:
             replay = story_store.active_assignments(session, self.clock() - window)
-        for item, key in replay:
-            clusterer.restore(item, key)
+        clusterer.restore_many(replay)
         merged = clusterer.drain_merges()
         if merged:  # the database must agree with memory about which stories are one
             with self.db.session() as session:
@@ -70,7 +95,7 @@ class StoryEngine:
                 items = story_store.unclustered(session, limit=batch)
                 if not items:
                     break
-                pairs = [(item.key, clusterer.assign(item)) for item in items]
+                pairs = list(zip((item.key for item in items), clusterer.assign_many(items), strict=True))
                 now = self.clock()
                 ids = story_store.save_assignments(session, pairs, now)
                 merged = clusterer.drain_merges()

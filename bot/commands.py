@@ -81,16 +81,28 @@ def _records(path: Path) -> Iterator[dict[str, Any]]:
                     raise SystemExit(f"storybot: {path}:{number}: not JSON ({exc.msg})") from None
 
 
-def cluster_file(source: Path, out: Path) -> int:
+def cluster_file(source: Path, out: Path, *, embeddings: bool = False) -> int:
     """Online, in publish order (ties keep file order; any unknown time: file order), with the scheduler's clusterer."""
+    encoder = None
+    if embeddings:
+        from news.embed import MiniLMEncoder, embeddings_problem
+
+        problem = embeddings_problem()
+        if problem:
+            print(f"storybot: {problem}", file=sys.stderr)
+            return 2
+        encoder = MiniLMEncoder()
     records = list(_records(source))
     order: Sequence[int] = range(len(records))
     if all(r.get("published") for r in records):
         order = sorted(order, key=lambda i: (records[i]["published"], i))
     with out.open("w", encoding="utf-8") as handle:
-        for item_id, story in cluster_records((records[i] for i in order), ClusterParams()):
+        for item_id, story in cluster_records((records[i] for i in order), ClusterParams(), encoder):
             handle.write(json.dumps({"id": item_id, "story": story}) + "\n")
     print(f"clustered {len(records)} items into {out}", file=sys.stderr)
+    if encoder is not None:
+        rate = f"{encoder.encoded} texts in {encoder.seconds:.1f}s = {encoder.rate():,.0f} items/s"
+        print(f"encoded {rate}", file=sys.stderr)
     return 0
 
 

@@ -39,6 +39,15 @@ class Settings(BaseSettings):
     fetch_max_interval_minutes: int = Field(default=24 * 60, ge=1, le=7 * 24 * 60)  # ceiling for max-age/<ttl>
     fetch_pause_after_hours: float = Field(default=48.0, gt=0, le=24 * 365)  # failing this long pauses a feed
     cluster_interval_minutes: int = Field(default=5, ge=1, le=24 * 60)
+    # Clustering thresholds: None keeps the default tuned on the dev sets (news.cluster_params.ClusterParams).
+    cluster_window_hours: float | None = Field(default=None, gt=0, le=24 * 30)
+    cluster_threshold: float | None = Field(default=None, ge=0, le=1)  # headline-only articles
+    cluster_long_text_threshold: float | None = Field(default=None, ge=0, le=1)  # articles with a lead
+    cluster_merge_threshold: float | None = Field(default=None, ge=0, le=2)  # >1 never merges stories
+    cluster_embeddings: bool = False  # MiniLM sentence embeddings; needs `pip install 'storybot[embeddings]'`
+    cluster_embedding_weight: float | None = Field(default=None, ge=0, le=1)
+    cluster_hybrid_threshold: float | None = Field(default=None, ge=0, le=1)
+    cluster_hybrid_long_text_threshold: float | None = Field(default=None, ge=0, le=1)
 
     digest_time: time = time(8, 0)
     digest_timezone: str = "UTC"
