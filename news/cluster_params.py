@@ -46,12 +46,12 @@ class ClusterParams:
     merge_threshold: float = 0.35  # merge two stories whose centroids are this similar (>1 = never)
     long_text_merge_threshold: float = 0.60  # the same, when the growing story's newest item has a lead
     # hybrid mode (items with a sentence embedding; news.embed): score mixes in embedding cosine
-    embedding_weight: float = 0.4  # score = (1 - w) * TF-IDF cosine + w * embedding cosine
+    embedding_weight: float = 0.5  # score = (1 - w) * TF-IDF cosine + w * embedding cosine
     embedding_candidates: int = 8  # nearest story centroids added to the term-index candidates
     embedding_floor: float = 0.35  # ...when their embedding cosine is at least this
-    hybrid_threshold: float = 0.25  # `threshold` in hybrid mode
-    hybrid_long_text_threshold: float = 0.45  # `long_text_threshold` in hybrid mode
-    hybrid_merge_threshold: float = 0.55  # `merge_threshold` in hybrid mode
+    hybrid_threshold: float = 0.21  # `threshold` in hybrid mode
+    hybrid_long_text_threshold: float = 0.46  # `long_text_threshold` in hybrid mode
+    hybrid_merge_threshold: float = 0.45  # `merge_threshold` in hybrid mode
     hybrid_long_text_merge_threshold: float = 0.75  # `long_text_merge_threshold` in hybrid mode
 
     def regime(self, long_text: bool, hybrid: bool) -> Regime:
