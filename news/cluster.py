@@ -98,6 +98,8 @@ class OnlineClusterer:
         State changes exactly as in `assign`, merges included; a key absorbed by a merge that
         this clusterer has seen resolves to its survivor.
         """
+        if embedding is None and self.encoder is not None:
+            embedding = self.encoder.encode([_embedding_text(item)])[0]
         vec = self._observe(item)
         key = self._aliases.get(story_key, story_key)
         self._commit(self._index.stories.get(key) or Story(key), vec, item.source, embedding)
