@@ -63,12 +63,14 @@ class MiniLMEncoder:
 
     dim = 384
 
-    def __init__(self, batch_size: int = 64, max_tokens: int = 128, threads: int | None = None) -> None:
+    def __init__(self, batch_size: int = 64, max_tokens: int = 64, threads: int | None = None) -> None:
         problem = embeddings_problem()
         if problem:
             raise EmbeddingsUnavailable(problem)
         self.batch_size = batch_size
-        self.max_tokens = max_tokens  # a headline is ~20 tokens; a lead past ~100 adds cost, not signal
+        # A headline is ~20 tokens. Cutting title + lead at 64 instead of 128 scored the same on AllSides dev
+        # (pairwise F1 0.567 both) and encodes 1.7x faster (103 vs 62 items/s on 2 cores).
+        self.max_tokens = max_tokens
         self.threads = threads
         self.encoded = 0  # texts encoded so far, and the seconds spent (model loading excluded)
         self.seconds = 0.0
