@@ -46,10 +46,17 @@ def embedding_text(title: str, summary: str) -> str:
 
 def embeddings_problem() -> str | None:
     """Why the MiniLM encoder cannot be used, or None. Cheap: finds modules, imports none."""
-    missing = [name for name in _REQUIRED if importlib.util.find_spec(name) is None]
+    missing = [name for name in _REQUIRED if not _findable(name)]
     if missing:
         return f"CLUSTER_EMBEDDINGS needs the embeddings extra (missing {', '.join(missing)}): {EXTRA_HINT}"
     return None
+
+
+def _findable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # a broken install, or a module blanked out in sys.modules
+        return False
 
 
 def unit_rows(matrix: npt.ArrayLike) -> FloatMatrix:

@@ -140,7 +140,7 @@ def test_importing_the_engine_does_not_import_torch() -> None:
 NO_EXTRA = embeddings_problem()
 
 
-@pytest.mark.skipif(NO_EXTRA is not None, reason=f"needs the embeddings extra: {NO_EXTRA}")
+@pytest.mark.skipif(NO_EXTRA is not None, reason=str(NO_EXTRA))
 def test_real_minilm_puts_paraphrases_closer_than_unrelated_news() -> None:
     from news.embed import MiniLMEncoder
 
