@@ -35,6 +35,12 @@ def test_stem_joins_plural_and_possessive() -> None:
     assert stem("companies") == "company"
 
 
+def test_stem_joins_ing_forms_but_leaves_short_words() -> None:
+    assert stem("talking") == stem("talks") == "talk"
+    assert stem("meetings") == stem("meeting")
+    assert stem("king") == "king" and stem("thing") == "thing"
+
+
 def test_doc_freq_forgets_items_older_than_the_window() -> None:
     df = DocFreq(bucket_seconds=86400, buckets=2)
     df.add(["crimea"], when=0)
