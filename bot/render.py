@@ -136,38 +136,34 @@ def digest_messages(sections: Sequence[tuple[str, Sequence[StoryView]]], title: 
 
 def pack(blocks: Iterable[str], limit: int = MAX_MESSAGE, separator: str = "\n\n") -> list[str]:
     """Join blocks into as few messages as fit; a block that alone is too long is cut at a line."""
-    messages: list[str] = []
-    current = ""
-    for block in blocks:
-        for piece in _fit(block, limit):
-            candidate = f"{current}{separator}{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                messages.append(current)
-                current = piece
-    if current:
-        messages.append(current)
-    return messages
+    return _greedy((piece for block in blocks for piece in _fit(block, limit)), limit, separator)
 
 
 def _fit(block: str, limit: int) -> list[str]:
     if len(block) <= limit:
         return [block]
-    pieces: list[str] = []
+    lines = [
+        # cutting markup could split a tag: show an overlong line as plain text (escaping grows text at most 5x)
+        _e(_clip(to_plain(line), limit // 6)) if len(line) > limit else line
+        for line in block.split("\n")
+    ]
+    return _greedy(lines, limit, "\n")
+
+
+def _greedy(parts: Iterable[str], limit: int, separator: str) -> list[str]:
+    """Fill each message with whole parts (each at most `limit` long) while they fit."""
+    messages: list[str] = []
     current = ""
-    for line in block.split("\n"):
-        if len(line) > limit:  # cutting markup could split a tag: show that one line as plain text
-            line = _e(_clip(to_plain(line), limit // 6))  # escaping grows text at most 5x
-        candidate = f"{current}\n{line}" if current else line
+    for part in parts:
+        candidate = f"{current}{separator}{part}" if current else part
         if len(candidate) <= limit:
             current = candidate
         else:
-            pieces.append(current)
-            current = line
+            messages.append(current)
+            current = part
     if current:
-        pieces.append(current)
-    return pieces
+        messages.append(current)
+    return messages
 
 
 TAG = re.compile(r"<[^>]+>")
