@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -23,7 +23,7 @@ from bot.handlers.start import ADMIN_COMMANDS, COMMANDS
 from bot.ingest import Ingestor, IngestPolicy
 from bot.jobs import Jobs
 from bot.sender import ProjectRateLimiter, Sender, SendLimits
-from bot.services import Services
+from bot.services import Services, utc_now
 from bot.throttle import Throttle
 from news.fetch import Fetcher
 from news.opml import load_default_feeds, parse_opml
@@ -33,10 +33,6 @@ from storage.db import Database
 from storage.migrate import upgrade
 
 log = logging.getLogger("storybot")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def build_services(

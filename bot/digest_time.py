@@ -54,10 +54,8 @@ def parse_zone(name: str) -> ZoneInfo:
 
 def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
     """The UTC instant of `at` on `day` in `zone` (first occurrence; a skipped time maps past the gap)."""
-    local = datetime.combine(day, at, tzinfo=zone)
-    instant = local.astimezone(UTC)
-    # A nonexistent wall time round-trips to another wall time; zoneinfo with fold=0 already maps it after the gap.
-    return instant
+    # zoneinfo resolves a nonexistent wall time (fold=0) with the offset from before the gap: past the jump.
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
 
 
 def next_digest_at(times: tuple[time, ...], zone: ZoneInfo, after: datetime) -> datetime:
