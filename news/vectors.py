@@ -77,7 +77,3 @@ def normalized(a: Vector) -> Vector:
 def add_into(target: Vector, vec: Vector, scale: float = 1.0) -> None:
     for t, w in vec.items():
         target[t] = target.get(t, 0.0) + scale * w
-
-
-def top_terms(vec: Vector, k: int) -> list[str]:
-    return sorted(vec, key=vec.__getitem__, reverse=True)[:k]

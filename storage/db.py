@@ -56,9 +56,5 @@ class Database:
         with self._sessions.begin() as session:
             yield session
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
-
     def dispose(self) -> None:
         self.engine.dispose()
