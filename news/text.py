@@ -13,9 +13,30 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9&]*(?:['’.\-][A-Za-z0-9&]+)*")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9&]*(?:['’.][A-Za-z0-9&]+)*")
 _DIGIT = re.compile(r"\d")
 _SENTENCE_BREAK = re.compile(r"[.!?:;\"“”|]")
+# "719,000", "719K", "719 thousand" -> "719k"; "$1.5 billion", "1.5bn" -> "1.5b": one token per amount.
+_AMOUNT = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s?(thousand|million|billion|trillion)\b|"
+    r"(k|m|mn|mln|b|bn|tn)\b)?",
+    re.IGNORECASE,
+)
+_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6,
+          "billion": 1e9, "b": 1e9, "bn": 1e9, "trillion": 1e12, "tn": 1e12}
+
+
+def _amount(match: re.Match[str]) -> str:
+    digits, word, suffix = match.group(1), match.group(2), match.group(3)
+    scale = word or suffix
+    if scale is None and "," not in digits and not (digits.isdigit() and len(digits) >= 5):
+        return match.group(0)
+    value = float(digits.replace(",", "")) * _SCALE[scale.lower()] if scale else float(digits.replace(",", ""))
+    for unit, size in (("t", 1e12), ("b", 1e9), ("m", 1e6), ("k", 1e3)):
+        if value >= size:
+            return f"{value / size:.3g}{unit}"
+    return f"{value:g}"
+
 # English stop words: the Glasgow IR group list as shipped by scikit-learn (BSD), inlined so that
 # importing the engine does not import scikit-learn (~1 s), plus words common in news headlines.
 _ENGLISH_STOP_WORDS = """
@@ -90,7 +111,7 @@ class CaseStats:
 
 
 def _segment_terms(text: str, in_title: bool, stats: CaseStats) -> list[Term]:
-    text = text.replace("...", "   ")
+    text = _AMOUNT.sub(_amount, text.replace("...", "   "))
     matches = list(_WORD.finditer(text))
     lows = [m.group(0).lower().replace("’", "'") for m in matches]
     content = [m.group(0) for m, low in zip(matches, lows, strict=True) if low not in _STOP]

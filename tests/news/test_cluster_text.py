@@ -41,6 +41,22 @@ def test_stem_joins_ing_forms_but_leaves_short_words() -> None:
     assert stem("king") == "king" and stem("thing") == "thing"
 
 
+def _texts(title: str) -> list[str]:
+    return [t.text for t in extract_terms(title, "", CaseStats())]
+
+
+def test_amounts_written_differently_become_one_term() -> None:
+    assert "719k" in _texts("Jobless claims rise to 719K") and "719k" in _texts("719,000 Americans file claims")
+    assert "118m" in _texts("GM recalls 1.18M SUVs") and "118m" in _texts("GM recalls 1.18 million SUVs")
+    assert "15b" in _texts("A $1.5bn deal") and "15b" in _texts("A $1.5 billion deal")
+    assert "18k" in _texts("18000 volunteers") and "18k" in _texts("18,000 volunteers")
+    assert "2014" in _texts("Recalls in 2014") and "1500" in _texts("1500-year-old moss")  # years stay
+
+
+def test_hyphenated_words_split_into_their_parts() -> None:
+    assert {"17", "long", "truce"} <= set(_texts("A truce in a 17-year-long fight"))
+
+
 def test_doc_freq_forgets_items_older_than_the_window() -> None:
     df = DocFreq(bucket_seconds=86400, buckets=2)
     df.add(["crimea"], when=0)
