@@ -21,7 +21,7 @@ class ClusterParams:
     idf_window_days: int = 7  # IDF counts the items of the last N days seen so far
     # joining
     threshold: float = 0.10  # minimum score for a headline-only item to join a story
-    long_text_threshold: float = 0.32  # the same, for items with a lead paragraph
+    long_text_threshold: float = 0.34  # the same, for items with a lead paragraph
     size_slope: float = 0.0  # threshold rises by this per doubling of story size
     long_text_size_slope: float = 0.10  # the same, for items with a lead (guards against catch-alls)
     same_source_penalty: float = -0.05  # score change if the outlet is already in the story (<0: bonus)
@@ -50,7 +50,7 @@ class ClusterParams:
     embedding_candidates: int = 8  # nearest story centroids added to the term-index candidates
     embedding_floor: float = 0.35  # ...when their embedding cosine is at least this
     hybrid_threshold: float = 0.21  # `threshold` in hybrid mode
-    hybrid_long_text_threshold: float = 0.46  # `long_text_threshold` in hybrid mode
+    hybrid_long_text_threshold: float = 0.48  # `long_text_threshold` in hybrid mode
     hybrid_merge_threshold: float = 0.45  # `merge_threshold` in hybrid mode
     hybrid_long_text_merge_threshold: float = 0.75  # `long_text_merge_threshold` in hybrid mode
 

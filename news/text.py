@@ -13,7 +13,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import Stemmer
+
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9&]*(?:['’.][A-Za-z0-9&]+)*")
+_SNOWBALL = Stemmer.Stemmer("english")
 _DIGIT = re.compile(r"\d")
 _SENTENCE_BREAK = re.compile(r"[.!?:;\"“”|]")
 # "719,000", "719K", "719 thousand" -> "719k"; "$1.5 billion", "1.5bn" -> "1.5b": one token per amount.
@@ -79,18 +82,20 @@ class Term:
 
 @lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """A light plural/possessive/-ing strip: enough to join "Sanctions" and "sanction", "talks" and "talking".
+    """The Snowball (Porter 2) stem of a word, after dropping a possessive: "Sanctions" and "sanction",
+    "talks" and "talking", "recalls" and "recalled" meet. Names are stemmed too ("kennedy" ->
+    "kennedi"), which is harmless because every occurrence is. Tokens with digits or dots are only
+    stripped of a plural "s".
 
-    Stripping "-ed" as well scored the same on the dev sets, and it mangles names ("Ahmed").
+    Measured against a plural/-ing strip: UCI per-day B3 0.826 -> 0.828, AllSides pairwise
+    0.537 -> 0.544 (with the lead threshold re-tuned).
     """
     if word.endswith(("'s", "’s")):
         word = word[:-2]
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
+    if word.isalpha():
+        return _SNOWBALL.stemWord(word)
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
-    if len(word) > 5 and word.endswith("ing"):
-        word = word[:-3]
     return word
 
 
