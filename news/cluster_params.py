@@ -49,7 +49,7 @@ class ClusterParams:
     embedding_weight: float = 0.5  # score = (1 - w) * TF-IDF cosine + w * embedding cosine
     embedding_candidates: int = 8  # nearest story centroids added to the term-index candidates
     embedding_floor: float = 0.35  # ...when their embedding cosine is at least this
-    hybrid_threshold: float = 0.21  # `threshold` in hybrid mode
+    hybrid_threshold: float = 0.24  # `threshold` in hybrid mode
     hybrid_long_text_threshold: float = 0.48  # `long_text_threshold` in hybrid mode
     hybrid_merge_threshold: float = 0.45  # `merge_threshold` in hybrid mode
     hybrid_long_text_merge_threshold: float = 0.75  # `long_text_merge_threshold` in hybrid mode
