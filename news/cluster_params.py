@@ -34,7 +34,7 @@ class ClusterParams:
     entity_boost: float = 1.3  # multiplier for names (capitalised mid-sentence, acronyms)
     long_text_entity_boost: float = 1.0  # the same, for items with a lead
     number_boost: float = 1.5  # multiplier for tokens with digits
-    title_boost: float = 1.5  # multiplier for headline terms when there is a lead
+    title_boost: float = 1.3  # multiplier for headline terms when there is a lead
     bigram_weight: float = 0.5  # weight of adjacent headline-term pairs (0 = off)
     long_text_bigram_weight: float = 0.0  # the same, for items with a lead
     # stories and retrieval
