@@ -34,7 +34,7 @@ def _amount(match: re.Match[str]) -> str:
     scale = word or suffix
     if scale is None and "," not in digits and not (digits.isdigit() and len(digits) >= 5):
         return match.group(0)
-    value = float(digits.replace(",", "")) * _SCALE[scale.lower()] if scale else float(digits.replace(",", ""))
+    value = float(digits.replace(",", "")) * (_SCALE[scale.lower()] if scale else 1.0)
     for unit, size in (("t", 1e12), ("b", 1e9), ("m", 1e6), ("k", 1e3)):
         if value >= size:
             return f"{value / size:.3g}{unit}"
