@@ -46,7 +46,8 @@ def _settings() -> Settings:
     except ValidationError as exc:
         for error in exc.errors():
             name = "_".join(str(p) for p in error["loc"]).upper() or "settings"
-            print(f"storybot: invalid setting {name}: {error['msg']}", file=sys.stderr)
+            message = error["msg"].removeprefix("Value error, ")
+            print(f"storybot: invalid setting {name}: {message}", file=sys.stderr)
         raise SystemExit(2) from None
 
 
@@ -64,6 +65,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problem:  # asked for explicitly, so no silent fallback to the TF-IDF-only thresholds
             print(f"storybot: {problem}", file=sys.stderr)
             return 2
+    from bot import commands
+
+    try:
+        return _dispatch(args, settings)
+    except commands.CommandError as exc:
+        print(f"storybot: {exc}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from bot import commands
 
     if args.command == "run":

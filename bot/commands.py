@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import Application
 
 from bot.app import build_application, build_services, configure_logging, prepare
 from bot.config import Settings
@@ -17,7 +22,8 @@ from bot.render import digest_messages, to_plain
 from bot.services import Services
 from bot.stories import top_stories
 from news.cluster import ClusterParams, cluster_records
-from news.opml import FeedSpec, export_opml, parse_opml
+from news.opml import FeedSpec, OpmlError, export_opml, parse_opml
+from news.sources import OutletFileError
 from news.topics import SECTIONS
 from storage import feeds as feed_store
 from storage import stats as stats_store
@@ -38,8 +44,14 @@ def migrate(settings: Settings) -> int:
 
 def _prepared(settings: Settings) -> Services:
     configure_logging(settings.log_level)
-    services = build_services(settings)
-    prepare(services)
+    try:
+        services = build_services(settings)
+    except OutletFileError as exc:
+        raise CommandError(f"invalid setting OUTLETS_FILE: {exc}") from None
+    try:
+        prepare(services)
+    except OpmlError as exc:
+        raise CommandError(f"invalid setting FEEDS_FILE: {settings.feeds_file}: {exc}") from None
     return services
 
 
@@ -48,8 +60,53 @@ def run(settings: Settings) -> int:
     application = build_application(services)
     log.info("storybot starting: Bot API at %s, database %s", settings.telegram_api_url,
              services.db.engine.url.render_as_string(hide_password=True))
-    application.run_polling(allowed_updates=None, drop_pending_updates=False)
-    services.db.dispose()
+    try:
+        return asyncio.run(_serve(application))
+    finally:
+        services.db.dispose()
+
+
+class CommandError(Exception):
+    """A problem the operator must fix, said in one line (the CLI prints it and exits with status 2)."""
+
+
+class BotApiUnavailable(CommandError):
+    """The Bot API can't be used at start: unreachable, or it refused the token."""
+
+
+async def _serve(application: Application) -> int:
+    """Long polling until SIGINT or SIGTERM. The start is checked: getMe must answer, or it is one line, exit 2.
+    Once running, python-telegram-bot rides out network outages by retrying."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await application.initialize()
+    except InvalidToken as exc:
+        raise BotApiUnavailable("Telegram refused TELEGRAM_BOT_TOKEN (revoked or mistyped?); "
+                                "get the current one from @BotFather") from exc
+    except NetworkError as exc:  # TimedOut is a NetworkError too
+        url = application.bot.base_url.removesuffix(application.bot.token).removesuffix("/bot")
+        reason = exc.message.replace(application.bot.token, "<token>")
+        raise BotApiUnavailable(f"cannot reach the Telegram Bot API at {url} ({reason}); "
+                                "check TELEGRAM_API_URL and the network, then start again") from exc
+    try:
+        if application.post_init:
+            await application.post_init(application)
+        assert application.updater is not None
+        await application.updater.start_polling(allowed_updates=None, drop_pending_updates=False)
+        await application.start()
+        await stop.wait()
+        log.info("storybot stopping")
+    finally:
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+            if application.post_stop:
+                await application.post_stop(application)
+        await application.shutdown()
     return 0
 
 
@@ -145,7 +202,10 @@ def feeds(settings: Settings, action: str, file: Path | None) -> int:
     services = _prepared(settings)
     if action == "import":
         assert file is not None
-        specs = parse_opml(file.read_bytes())
+        try:
+            specs = parse_opml(file.read_bytes())
+        except (OSError, OpmlError) as exc:
+            raise CommandError(f"cannot import {file}: {exc}") from None
         added = services.run_sync(lambda s: feed_store.upsert_feeds(s, ((f.url, f.title, f.category) for f in specs)))
         print(f"imported {added} new feeds ({len(specs) - added} already followed)")
     elif action == "export":

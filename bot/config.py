@@ -1,17 +1,23 @@
 """Settings: every key, its default, validated once at startup.
 
-Read from the environment and `.env`. Nothing else in the project reads os.environ.
+Read from the environment and `.env`. Nothing else in the project reads os.environ. A key that is present but
+empty (`FEEDS_FILE=` in `.env`, a compose file or a systemd unit) means "use the default", for every key.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import time
+from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import available_timezones
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from news.cluster_params import ClusterParams
+
+TUNED = ClusterParams()  # the clustering defaults chosen on the dev sets
 
 TOKEN_PATTERN = re.compile(r"^\d{5,20}:[A-Za-z0-9_-]{30,60}$")
 TOKEN_HELP = (
@@ -21,7 +27,7 @@ TOKEN_HELP = (
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
@@ -38,16 +44,16 @@ class Settings(BaseSettings):
     fetch_min_interval_minutes: int = Field(default=5, ge=1, le=24 * 60)  # floor, whatever a feed asks
     fetch_max_interval_minutes: int = Field(default=24 * 60, ge=1, le=7 * 24 * 60)  # ceiling for max-age/<ttl>
     fetch_pause_after_hours: float = Field(default=48.0, gt=0, le=24 * 365)  # failing this long pauses a feed
-    cluster_interval_minutes: int = Field(default=5, ge=1, le=24 * 60)
-    # Clustering thresholds: None keeps the default tuned on the dev sets (news.cluster_params.ClusterParams).
-    cluster_window_hours: float | None = Field(default=None, gt=0, le=24 * 30)
-    cluster_threshold: float | None = Field(default=None, ge=0, le=1)  # headline-only articles
-    cluster_long_text_threshold: float | None = Field(default=None, ge=0, le=1)  # articles with a lead
-    cluster_merge_threshold: float | None = Field(default=None, ge=0, le=2)  # >1 never merges stories
+    cluster_interval_minutes: int = Field(default=1, ge=1, le=24 * 60)  # how often new articles are clustered
+    # Clustering: the defaults are the values tuned on the dev sets (news.cluster_params.ClusterParams).
+    cluster_window_hours: float = Field(default=TUNED.window_hours, gt=0, le=24 * 30)
+    cluster_threshold: float = Field(default=TUNED.threshold, ge=0, le=1)  # headline-only articles
+    cluster_long_text_threshold: float = Field(default=TUNED.long_text_threshold, ge=0, le=1)  # with a lead
+    cluster_merge_threshold: float = Field(default=TUNED.merge_threshold, ge=0, le=2)  # >1 never merges stories
     cluster_embeddings: bool = False  # MiniLM sentence embeddings; needs `pip install 'storybot[embeddings]'`
-    cluster_embedding_weight: float | None = Field(default=None, ge=0, le=1)
-    cluster_hybrid_threshold: float | None = Field(default=None, ge=0, le=1)
-    cluster_hybrid_long_text_threshold: float | None = Field(default=None, ge=0, le=1)
+    cluster_embedding_weight: float = Field(default=TUNED.embedding_weight, ge=0, le=1)
+    cluster_hybrid_threshold: float = Field(default=TUNED.hybrid_threshold, ge=0, le=1)
+    cluster_hybrid_long_text_threshold: float = Field(default=TUNED.hybrid_long_text_threshold, ge=0, le=1)
 
     digest_time: time = time(8, 0)
     digest_timezone: str = "UTC"
@@ -66,10 +72,19 @@ class Settings(BaseSettings):
     @field_validator("digest_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown IANA timezone {value!r}") from exc
+        if value not in _zone_names():  # not ZoneInfo(value): "Europe" is a directory of the tz database
+            raise ValueError(f"unknown IANA timezone {value[:64]!r} (use a name such as Europe/Berlin)")
+        return value
+
+    @field_validator("feeds_file", "outlets_file")
+    @classmethod
+    def _readable_file(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        if value.is_dir():
+            raise ValueError(f"{str(value)!r} is a directory; give the path of a file, or leave it empty")
+        if not value.is_file():
+            raise ValueError(f"{str(value)!r}: no such file; give the path of a file, or leave it empty")
         return value
 
     @field_validator("telegram_api_url")
@@ -105,3 +120,8 @@ class Settings(BaseSettings):
     def token(self) -> str:
         assert self.telegram_bot_token is not None
         return self.telegram_bot_token.get_secret_value().strip()
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
