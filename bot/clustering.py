@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import Settings
-from news.cluster import ClusterParams, OnlineClusterer
-from news.cluster_params import params_with
+from news.cluster import ClusterParams, OnlineClusterer, params_with
 from news.embed import Encoder, MiniLMEncoder
 from storage import stories as story_store
 from storage.db import Database

@@ -15,7 +15,7 @@ from zoneinfo import available_timezones
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from news.cluster_params import ClusterParams
+from news.cluster import ClusterParams
 
 TUNED = ClusterParams()  # the clustering defaults chosen on the dev sets
 
@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     fetch_max_interval_minutes: int = Field(default=24 * 60, ge=1, le=7 * 24 * 60)  # ceiling for max-age/<ttl>
     fetch_pause_after_hours: float = Field(default=48.0, gt=0, le=24 * 365)  # failing this long pauses a feed
     cluster_interval_minutes: int = Field(default=1, ge=1, le=24 * 60)  # how often new articles are clustered
-    # Clustering: the defaults are the values tuned on the dev sets (news.cluster_params.ClusterParams).
+    # Clustering: the defaults are the values tuned on the dev sets (news.cluster.ClusterParams).
     cluster_window_hours: float = Field(default=TUNED.window_hours, gt=0, le=24 * 30)
     cluster_threshold: float = Field(default=TUNED.threshold, ge=0, le=1)  # headline-only articles
     cluster_long_text_threshold: float = Field(default=TUNED.long_text_threshold, ge=0, le=1)  # with a lead

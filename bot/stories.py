@@ -16,8 +16,9 @@ from news.rank import rank_score
 from news.summarize import build_story_view
 from news.topics import TopicMatcher, compile_topic
 from news.types import StoryArticle, StoryView
+from news.words import search_terms
 from storage import stories as story_store
-from storage.search import matching_story_ids, search_terms
+from storage.search import matching_story_ids
 
 RECENT = timedelta(hours=48)
 SEARCH_WINDOW = timedelta(days=7)

@@ -2,7 +2,7 @@
 
 Users never supply regexes: every word is `re.escape`d, and we add only our own light stemming.
 
-Stemming is deliberately conservative (a wrong match costs a chat an unwanted story):
+Stemming is deliberately conservative (news.words.word_forms; a wrong match costs a chat an unwanted story):
 - plurals: "election" matches "elections"; "party" matches "parties"; "elections" matches "election".
 - for words of 4+ letters only, -ing/-ed forms: "vote" matches "voting"/"voted", "strike" matches "striking".
 - nothing else: "election" does not match "elected", "art" matches "arts" but not "start" or "artist".
@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+
+from news.words import tokens, word_forms
 
 MAX_TOPIC_LENGTH = 64
 
@@ -82,16 +84,8 @@ SECTION_ALIASES: dict[str, str] = {
     "arts": "entertainment",
 }
 
-# Words whose trailing "s" is not a plural ("news" must not match "new").
-_NOT_PLURAL = frozenset({
-    "news", "series", "species", "physics", "politics", "economics", "mathematics", "olympics", "athletics",
-    "gymnastics", "texas", "kansas", "arkansas", "lens", "chaos", "gas", "bus", "always", "perhaps",
-    "whereas",
-})
-
 _SPACES = re.compile(r"\s+")
 _ALPHA = re.compile(r"[a-z]+")
-_WORD = re.compile(r"\w+")
 
 
 def normalize_topic(raw: str) -> str:
@@ -106,43 +100,17 @@ def normalize_topic(raw: str) -> str:
     return topic
 
 
-def _word_forms(word: str) -> set[str]:
-    if not _ALPHA.fullmatch(word):
-        return {word}
-    forms = {word}
-    singular = word
-    if word in _NOT_PLURAL:
-        return forms
-    if word.endswith("ies") and len(word) > 4:
-        singular = word[:-3] + "y"
-    elif word.endswith(("sses", "xes", "zes", "ches", "shes")):
-        singular = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-        singular = word[:-1]
-    forms.add(singular)
-    if singular.endswith("y") and len(singular) > 2 and singular[-2] not in "aeiou":
-        forms.add(singular[:-1] + "ies")
-    elif singular.endswith(("s", "x", "z", "ch", "sh")):
-        forms.add(singular + "es")
-    else:
-        forms.add(singular + "s")
-    if len(singular) >= 4:
-        stem = singular[:-1] if singular.endswith("e") else singular
-        forms.update({stem + "ing", stem + "ed"})
-    return forms
-
-
 def _phrase_pattern(phrase: str) -> str:
     parts = []
     for word in phrase.split(" "):
-        forms = sorted(_word_forms(word), key=len, reverse=True)
+        forms = sorted(word_forms(word), key=len, reverse=True)
         parts.append("(?:" + "|".join(re.escape(form) for form in forms) + ")")
     return r"[\s\-]+".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
 class TopicMatcher:
-    """A compiled topic, tested against the text's lowercased \\w+ tokens (one tokenization per text):
+    """A compiled topic, tested against the text's tokens (news.words.tokens, one tokenization per text):
     plain words by set lookup; phrases and symbol words ("c++") by one word-bounded regex, which runs
     only when a token could start one of them (`gate`; None = always run)."""
 
@@ -153,10 +121,10 @@ class TopicMatcher:
     gate: frozenset[str] | None
 
     def _hit(self, text: str) -> bool:
-        tokens = set(_WORD.findall(text.lower()))
-        if not self.words.isdisjoint(tokens):
+        found = set(tokens(text))
+        if not self.words.isdisjoint(found):
             return True
-        if self.pattern is None or (self.gate is not None and self.gate.isdisjoint(tokens)):
+        if self.pattern is None or (self.gate is not None and self.gate.isdisjoint(found)):
             return False
         return self.pattern.search(text) is not None
 
@@ -164,19 +132,19 @@ class TopicMatcher:
         return self._hit(text) or any(self._hit(category) for category in categories)
 
 
-def _first_tokens(phrase: str) -> set[str] | None:
+def _first_tokens(phrase: str) -> frozenset[str] | None:
     first = phrase.split(" ")[0]
     if _ALPHA.fullmatch(first):
-        return _word_forms(first)
-    token = _WORD.match(first)
-    return {token.group()} if token else None
+        return word_forms(first)
+    found = tokens(first)
+    return frozenset({found[0]}) if found else None
 
 
 @lru_cache(maxsize=4096)
 def _compile(topic: str) -> TopicMatcher:
     section = SECTION_ALIASES.get(topic, topic)
     phrases = SECTIONS.get(section, frozenset({topic}))
-    words = {form for p in phrases if _ALPHA.fullmatch(p) for form in _word_forms(p)}
+    words = {form for p in phrases if _ALPHA.fullmatch(p) for form in word_forms(p)}
     complex_phrases = sorted(p for p in phrases if not _ALPHA.fullmatch(p))
     alternatives = sorted({_phrase_pattern(p) for p in complex_phrases}, key=len, reverse=True)
     gate: set[str] | None = set()

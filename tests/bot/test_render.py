@@ -13,7 +13,7 @@ from bot.chart import coverage_chart, hourly_counts
 from bot.render import MAX_MESSAGE, SOURCES_PER_PAGE, SourceLine, digest_messages, pack, sources_page, story_card
 from bot.throttle import Throttle
 from news.types import Coverage, StoryView
-from storage.search import search_terms
+from news.words import search_terms
 from tests.fakes.telegram_html import parse_html, utf16_len
 
 NOW = datetime(2026, 7, 31, 18, tzinfo=UTC)
@@ -114,8 +114,10 @@ def test_throttle_allows_a_burst_then_refills() -> None:
     assert throttle.check(1) == (True, False)
 
 
-def test_search_terms_drop_stop_words_and_stem() -> None:
-    assert search_terms("The elections in <b>Texas</b>!") == ["election", "texa"]  # prefixes: "texa" finds Texas
-    assert search_terms("the elections") == ["election"]
-    assert search_terms("the") == ["the"]
+def test_search_terms_drop_stop_words_and_use_the_topic_forms() -> None:
+    elections, texas = search_terms("The elections in <b>Texas</b>!")
+    assert {"election", "elections"} <= set(elections) and "elected" not in elections
+    assert texas == ("texas",)  # "texas" is not a plural
+    assert search_terms("the elections") == [elections]
+    assert "the" in search_terms("the")[0]  # stop words only when nothing else is left
     assert search_terms("x") == []

@@ -11,9 +11,8 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from news.cluster import ClusterParams, OnlineClusterer, cluster_records
-from news.cluster_params import params_with
-from news.cluster_vectors import CentroidMatrix
+from news.cluster import ClusterParams, OnlineClusterer, cluster_records, params_with
+from news.cluster.centroids import CentroidMatrix
 from news.embed import FloatMatrix, embeddings_problem, unit_rows
 from tests.news.test_cluster import T0, counter_keys, item
 

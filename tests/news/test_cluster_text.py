@@ -4,8 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from news.text import CaseStats, extract_terms, stem
-from news.vectors import DocFreq, dot, normalized
+from news.cluster.sparse import DocFreq, dot, normalized
+from news.cluster.text import CaseStats, extract_terms, stem
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -2,9 +2,9 @@
 
 Per item (`assign`):
 1. Terms of headline + lead, names and numbers weighted up, TF-IDF with IDF over a rolling
-   window of the items seen so far (news.cluster_terms).
+   window of the items seen so far (news.cluster.terms).
 2. Candidate stories from an inverted index over the item's rarest terms; only active stories
-   are indexed, so the cost stays flat as history grows (news.cluster_index).
+   are indexed, so the cost stays flat as history grows (news.cluster.index).
 3. Score each candidate and join the best one that clears its threshold, else start a story:
 
        score = cosine(item, term-capped centroid)
@@ -22,7 +22,7 @@ Hybrid mode (an item that comes with a sentence embedding, from `encoder` or the
 the cosine above becomes (1 - w) * TF-IDF cosine + w * embedding cosine to the story's
 embedding centroid (w = `embedding_weight`), judged against the `hybrid_*` thresholds, and the
 candidates also include the story centroids nearest to the item's embedding
-(news.cluster_vectors). `assign_many` encodes a whole batch at once, which is how the
+(news.cluster.centroids). `assign_many` encodes a whole batch at once, which is how the
 scheduler and `cluster_records` use it.
 
 Items without `published` arrive at the latest time seen so far. Nothing here reads the clock
@@ -37,17 +37,17 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from news.cluster_index import Story, StoryIndex
-from news.cluster_params import ClusterParams
-from news.cluster_terms import ItemVector, TermWeigher
+from news.cluster.index import Story, StoryIndex
+from news.cluster.params import ClusterParams
+from news.cluster.sparse import Vector, dot, norm
+from news.cluster.terms import ItemVector, TermWeigher
 from news.types import ClusterItem
-from news.vectors import Vector, dot, norm
 
 if TYPE_CHECKING:  # numpy stays out of the import path of the default engine
-    from news.cluster_vectors import CentroidMatrix, Vec
+    from news.cluster.centroids import CentroidMatrix, Vec
     from news.embed import Encoder
 
-__all__ = ["DEFAULT_PARAMS", "ClusterParams", "OnlineClusterer", "cluster_records"]
+
 
 DEFAULT_PARAMS = ClusterParams()
 
@@ -181,7 +181,7 @@ class OnlineClusterer:
         hybrid = embedding is not None
         if embedding is not None:
             if self._vectors is None:
-                from news.cluster_vectors import CentroidMatrix
+                from news.cluster.centroids import CentroidMatrix
 
                 self._vectors = CentroidMatrix(len(embedding))
             self._vectors.add(story.key, embedding)

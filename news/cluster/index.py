@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 
-from news.vectors import Vector, add_into
+from news.cluster.sparse import Vector, add_into
 
 
 @dataclass

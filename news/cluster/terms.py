@@ -6,9 +6,9 @@ import math
 from dataclasses import dataclass
 from itertools import pairwise
 
-from news.cluster_params import ClusterParams
-from news.text import CaseStats, Term, extract_terms
-from news.vectors import DocFreq, Vector, norm
+from news.cluster.params import ClusterParams
+from news.cluster.sparse import DocFreq, Vector, norm
+from news.cluster.text import CaseStats, Term, extract_terms
 
 _DAY = 86400.0
 
