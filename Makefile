@@ -23,7 +23,7 @@ run: install
 test: install lint typecheck pytest
 
 lint: install
-	$(BIN)/ruff check bot storage news tests bench
+	$(BIN)/ruff check app bot storage news tests bench
 
 typecheck: install
 	$(BIN)/mypy

@@ -88,7 +88,7 @@ def start_bot(args: argparse.Namespace, api: str, db_url: str, feeds: Path) -> s
 
 async def run_child(args: argparse.Namespace) -> None:
     from bot.app import build_application, build_services, configure_logging, prepare
-    from bot.config import Settings
+    from app.settings import Settings
 
     configure_logging("WARNING")
     settings = Settings(_env_file=None, telegram_bot_token=DEFAULT_TOKEN, telegram_api_url=args.api,  # type: ignore[call-arg]

@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import ingest_farm  # the sibling module (the spawned farm process imports it too)
 
 from bot.app import build_services
-from bot.config import Settings
-from bot.ingest import FetchSummary
+from app.settings import Settings
+from app.feeds import FetchSummary
 from bot.services import Services
 from storage import feeds as feed_store
 from storage.migrate import upgrade

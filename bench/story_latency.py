@@ -31,9 +31,9 @@ from pathlib import Path
 import httpx
 from sqlalchemy import insert
 
-from bot import stories as bot_stories
+from app import stories as bot_stories
 from bot.app import build_application, build_services, prepare
-from bot.config import Settings
+from app.settings import Settings
 from news.sources import load_outlets
 from storage import stories as story_store
 from storage.db import Database
@@ -41,7 +41,7 @@ from storage.migrate import upgrade
 from storage.models import Article, Feed, Source, Story
 
 NOW = datetime(2026, 7, 31, 18, 0, tzinfo=UTC)
-HEADLINES = Path("/work/shared/bench/uci-dev.jsonl")
+HEADLINES = Path(__file__).resolve().parents[1] / ".." / "shared" / "bench" / "uci-dev.jsonl"
 TOKEN = "123456789:" + "AAbenchmarkTokenForTheFakeBotApi000"  # the fake wants 35 characters
 STOP = {"the", "a", "an", "of", "to", "in", "on", "for", "and", "with", "is", "at", "by", "as", "its", "from"}
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.config import Settings
+from app.runtime import StartupError
+from app.settings import Settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,8 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     cf.add_argument("input", type=Path, help="JSON lines with id, title, summary, source, url, published")
     cf.add_argument("--out", type=Path, required=True, help="where to write {id, story} lines")
     cf.add_argument("--embeddings", action="store_true", help="hybrid TF-IDF + MiniLM (needs storybot[embeddings])")
-    preview = sub.add_parser("preview", help="print the digest a chat would get, as plain text")
-    preview.add_argument("--topic", action="append", help="a topic (repeatable); default: every section")
+    preview = sub.add_parser("preview", help="print the digest a chat would get now, as plain text")
+    preview.add_argument("--chat", type=int, help="a chat's id: exactly the digest it would be sent now")
+    preview.add_argument("--topic", action="append", help="a topic (repeatable) for a new chat; default: every section")
     stats = sub.add_parser("stats", help="counts of feeds, articles, stories, chats, deliveries")
     stats.add_argument("--json", action="store_true", help="print JSON")
     feeds = sub.add_parser("feeds", help="list, import or export the followed feeds")
@@ -56,7 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "cluster-file":
         from bot.commands import cluster_file
 
-        return cluster_file(args.input, args.out, embeddings=args.embeddings)
+        try:
+            return cluster_file(args.input, args.out, embeddings=args.embeddings)
+        except StartupError as exc:
+            print(f"storybot: {exc}", file=sys.stderr)
+            return 2
     settings = _settings()
     if settings.cluster_embeddings and args.command != "migrate":
         from news.embed import embeddings_problem
@@ -65,11 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problem:  # asked for explicitly, so no silent fallback to the TF-IDF-only thresholds
             print(f"storybot: {problem}", file=sys.stderr)
             return 2
-    from bot import commands
-
     try:
         return _dispatch(args, settings)
-    except commands.CommandError as exc:
+    except StartupError as exc:
         print(f"storybot: {exc}", file=sys.stderr)
         return 2
 
@@ -88,15 +92,15 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "fetch":
         return asyncio.run(commands.fetch_once(settings))
     if args.command == "cluster":
-        return commands.cluster(settings)
+        return asyncio.run(commands.cluster(settings))
     if args.command == "preview":
-        return commands.preview(settings, args.topic)
+        return asyncio.run(commands.preview(settings, args.topic, args.chat))
     if args.command == "stats":
-        return commands.stats(settings, as_json=args.json)
+        return asyncio.run(commands.stats(settings, as_json=args.json))
     if args.command == "feeds":
         if args.feeds_command == "resume":
-            return commands.resume_feeds(settings, args.ids or None)
-        return commands.feeds(settings, args.feeds_command, getattr(args, "file", None))
+            return asyncio.run(commands.resume_feeds(settings, args.ids or None))
+        return asyncio.run(commands.feeds(settings, args.feeds_command, getattr(args, "file", None)))
     raise AssertionError(args.command)
 
 

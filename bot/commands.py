@@ -1,36 +1,33 @@
-"""What each `storybot` subcommand does (the parser lives in bot.cli)."""
+"""What each `storybot` subcommand does (the parser lives in bot.cli). Every command builds what it needs from
+Settings through the composition roots: `Core` (app.runtime) offline, `Runtime` (bot.runtime) for the bot."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import logging
-import signal
 import sys
-from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from telegram.error import InvalidToken, NetworkError
-from telegram.ext import Application
-
-from bot.app import build_application, build_services, configure_logging, prepare
-from bot.config import Settings
-from bot.progress import fetch_with_progress
+from app.runtime import Core, StartupError
+from app.settings import Settings
+from bot.progress import fetch_with_progress, print_feed_health
 from bot.render import digest_messages, to_plain
-from bot.services import Services
-from bot.stories import top_stories
+from bot.runtime import Runtime, configure_logging
 from news.cluster import ClusterParams, cluster_records
-from news.opml import FeedSpec, OpmlError, export_opml, parse_opml
-from news.sources import OutletFileError
+from news.opml import OpmlError, parse_opml
 from news.topics import SECTIONS
-from storage import feeds as feed_store
-from storage import stats as stats_store
 from storage.db import Database
 from storage.migrate import upgrade
 
-log = logging.getLogger("storybot")
+__all__ = ["CommandError", "cluster", "cluster_file", "feeds", "fetch_once", "migrate", "preview", "resume_feeds",
+           "run", "stats"]
+
+
+class CommandError(StartupError):
+    """A problem the operator must fix, said in one line (the CLI prints it and exits with status 2)."""
 
 
 def migrate(settings: Settings) -> int:
@@ -42,89 +39,33 @@ def migrate(settings: Settings) -> int:
     return 0
 
 
-def _prepared(settings: Settings) -> Services:
+@asynccontextmanager
+async def _core(settings: Settings) -> AsyncIterator[Core]:
+    """A prepared Core (migrated, feeds added) for one offline command, closed afterwards."""
     configure_logging(settings.log_level)
+    core = Core.build(settings)
     try:
-        services = build_services(settings)
-    except OutletFileError as exc:
-        raise CommandError(f"invalid setting OUTLETS_FILE: {exc}") from None
-    try:
-        prepare(services)
-    except OpmlError as exc:
-        raise CommandError(f"invalid setting FEEDS_FILE: {settings.feeds_file}: {exc}") from None
-    return services
+        core.prepare()
+        yield core
+    finally:
+        await core.close()
 
 
 def run(settings: Settings) -> int:
-    services = _prepared(settings)
-    application = build_application(services)
-    log.info("storybot starting: Bot API at %s, database %s", settings.telegram_api_url,
-             services.db.engine.url.render_as_string(hide_password=True))
-    try:
-        return asyncio.run(_serve(application))
-    finally:
-        services.db.dispose()
-
-
-class CommandError(Exception):
-    """A problem the operator must fix, said in one line (the CLI prints it and exits with status 2)."""
-
-
-class BotApiUnavailable(CommandError):
-    """The Bot API can't be used at start: unreachable, or it refused the token."""
-
-
-async def _serve(application: Application) -> int:
-    """Long polling until SIGINT or SIGTERM. The start is checked: getMe must answer, or it is one line, exit 2.
-    Once running, python-telegram-bot rides out network outages by retrying."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    try:
-        await application.initialize()
-    except InvalidToken as exc:
-        raise BotApiUnavailable("Telegram refused TELEGRAM_BOT_TOKEN (revoked or mistyped?); "
-                                "get the current one from @BotFather") from exc
-    except NetworkError as exc:  # TimedOut is a NetworkError too
-        url = application.bot.base_url.removesuffix(application.bot.token).removesuffix("/bot")
-        reason = exc.message.replace(application.bot.token, "<token>")
-        raise BotApiUnavailable(f"cannot reach the Telegram Bot API at {url} ({reason}); "
-                                "check TELEGRAM_API_URL and the network, then start again") from exc
-    try:
-        if application.post_init:
-            await application.post_init(application)
-        assert application.updater is not None
-        await application.updater.start_polling(allowed_updates=None, drop_pending_updates=False)
-        await application.start()
-        await stop.wait()
-        log.info("storybot stopping")
-    finally:
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
-            if application.post_stop:
-                await application.post_stop(application)
-        await application.shutdown()
-    return 0
+    configure_logging(settings.log_level)
+    return asyncio.run(Runtime(settings).serve())
 
 
 async def fetch_once(settings: Settings) -> int:
-    services = _prepared(settings)
-    try:
-        summary = await fetch_with_progress(services.ingestor, sys.stderr.isatty())
-    finally:
-        await services.ingestor.fetcher.aclose()
+    async with _core(settings) as core:
+        summary = await fetch_with_progress(core.ingestor, sys.stderr.isatty())
     print(summary.line())
-    services.db.dispose()
     return 0
 
 
-def cluster(settings: Settings) -> int:
-    services = _prepared(settings)
-    print(services.engine.cluster_pending().line())
-    services.db.dispose()
+async def cluster(settings: Settings) -> int:
+    async with _core(settings) as core:
+        print((await asyncio.to_thread(core.engine.cluster_pending)).line())
     return 0
 
 
@@ -135,7 +76,7 @@ def _records(path: Path) -> Iterator[dict[str, Any]]:
                 try:
                     yield json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise SystemExit(f"storybot: {path}:{number}: not JSON ({exc.msg})") from None
+                    raise CommandError(f"{path}:{number}: not JSON ({exc.msg})") from None
 
 
 def cluster_file(source: Path, out: Path, *, embeddings: bool = False) -> int:
@@ -146,8 +87,7 @@ def cluster_file(source: Path, out: Path, *, embeddings: bool = False) -> int:
 
         problem = embeddings_problem()
         if problem:
-            print(f"storybot: {problem}", file=sys.stderr)
-            return 2
+            raise CommandError(problem)
         encoder = MiniLMEncoder()
     records = list(_records(source))
     order: Sequence[int] = range(len(records))
@@ -163,26 +103,27 @@ def cluster_file(source: Path, out: Path, *, embeddings: bool = False) -> int:
     return 0
 
 
-def preview(settings: Settings, topics: Sequence[str] | None) -> int:
-    services = _prepared(settings)
-    chosen = list(topics or sorted(SECTIONS))
-    now = datetime.now(UTC)
-    picked = services.run_sync(lambda s: top_stories(s, chosen, now, per_topic=settings.digest_stories_per_topic))
-    if not picked:
-        print("No stories yet for " + ", ".join(chosen) + ". Run `storybot fetch --once` first.")
-        return 0
-    sections: dict[str, list[Any]] = {}
-    for topic, view in picked:
-        sections.setdefault(topic, []).append(view)
-    for message in digest_messages(list(sections.items()), "Digest preview"):
+async def preview(settings: Settings, topics: Sequence[str] | None, chat_id: int | None) -> int:
+    """The digest a chat would get now (the same selection and renderer as the scheduled one), as plain text."""
+    async with _core(settings) as core:
+        if chat_id is not None:
+            digest = await core.digests.for_chat(chat_id)
+            if digest is None:
+                raise CommandError(f"no chat {chat_id} in the database (it appears once it writes to the bot)")
+        else:
+            digest = await core.digests.for_topics(list(topics or sorted(SECTIONS)))
+    messages = digest_messages(digest)
+    if not messages:
+        print(f"Nothing new for chat {chat_id}, and it prefers no message on such days.")
+    for message in messages:
         print(to_plain(message))
         print()
     return 0
 
 
-def stats(settings: Settings, *, as_json: bool) -> int:
-    services = _prepared(settings)
-    data = services.run_sync(stats_store.counts)
+async def stats(settings: Settings, *, as_json: bool) -> int:
+    async with _core(settings) as core:
+        data = await core.operators.stats()
     if as_json:
         print(json.dumps(data, indent=2, sort_keys=True))
     else:
@@ -191,28 +132,25 @@ def stats(settings: Settings, *, as_json: bool) -> int:
     return 0
 
 
-def resume_feeds(settings: Settings, ids: Sequence[int] | None) -> int:
-    services = _prepared(settings)
-    count = services.run_sync(lambda s: feed_store.resume(s, ids))
+async def resume_feeds(settings: Settings, ids: Sequence[int] | None) -> int:
+    async with _core(settings) as core:
+        count = await core.operators.resume(ids)
     print(f"resumed {count} paused feed{'s' if count != 1 else ''}; they are polled on the next fetch")
     return 0
 
 
-def feeds(settings: Settings, action: str, file: Path | None) -> int:
-    services = _prepared(settings)
-    if action == "import":
-        assert file is not None
-        try:
-            specs = parse_opml(file.read_bytes())
-        except (OSError, OpmlError) as exc:
-            raise CommandError(f"cannot import {file}: {exc}") from None
-        added = services.run_sync(lambda s: feed_store.upsert_feeds(s, ((f.url, f.title, f.category) for f in specs)))
-        print(f"imported {added} new feeds ({len(specs) - added} already followed)")
-    elif action == "export":
-        rows = services.run_sync(feed_store.all_feeds)
-        print(export_opml(FeedSpec(url, title, category) for url, title, category in rows))
-    else:
-        from bot.progress import print_feed_health
-
-        print_feed_health(services.run_sync(lambda s: feed_store.feed_health(s, datetime.now(UTC))))
+async def feeds(settings: Settings, action: str, file: Path | None) -> int:
+    async with _core(settings) as core:
+        if action == "import":
+            assert file is not None
+            try:
+                specs = parse_opml(await asyncio.to_thread(file.read_bytes))
+            except (OSError, OpmlError) as exc:
+                raise CommandError(f"cannot import {file}: {exc}") from None
+            added = await core.operators.add_feeds(specs)
+            print(f"imported {added} new feeds ({len(specs) - added} already followed)")
+        elif action == "export":
+            print(await core.operators.export())
+        else:
+            print_feed_health(await core.operators.health())
     return 0

@@ -1,4 +1,8 @@
-"""JobQueue ticks: they pick work and hand it to the workers (Ingestor, StoryEngine, DigestDelivery); nothing more."""
+"""JobQueue ticks: they pick work and hand it to the workers (Ingestor, StoryEngine, DigestDelivery); nothing more.
+
+Each tick is its own job, so a failing feed refresh never stops clustering, and the reverse. Overlapping runs of
+one tick are skipped (max_instances=1, coalesce).
+"""
 
 from __future__ import annotations
 
@@ -8,50 +12,51 @@ import time
 
 from telegram.ext import Application, ContextTypes
 
-from bot.delivery import DigestDelivery
-from bot.services import Services
+from app.delivery import DigestDelivery
+from app.runtime import Core
+
+__all__ = ["Jobs"]
 
 log = logging.getLogger(__name__)
+ONE_AT_A_TIME = {"max_instances": 1, "coalesce": True}
 
 
 class Jobs:
-    def __init__(self, services: Services, delivery: DigestDelivery | None = None) -> None:
-        self.services = services
+    def __init__(self, core: Core, delivery: DigestDelivery) -> None:
+        self.core = core
         self.delivery = delivery
-        self._busy = asyncio.Lock()
 
     async def refresh(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Fetch every due feed, then cluster what came in. Overlapping ticks are skipped."""
-        if self._busy.locked():
-            return
-        async with self._busy:
-            summary = await self.services.ingestor.fetch_due()
-            if summary.feeds:
-                log.info(summary.line())
-            await self.cluster(context)
+        """Fetch every due feed; when new articles came in, cluster them now rather than at the next tick."""
+        summary = await self.core.ingestor.fetch_due()
+        if summary.feeds:
+            log.info(summary.line())
+        if summary.new_articles and context.job_queue is not None:
+            context.job_queue.run_once(self.cluster, when=0, name="cluster-new")
 
     async def cluster(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        result = await asyncio.to_thread(self.services.engine.cluster_pending)
+        """Group the articles that came in into stories (CPU work, off the event loop)."""
+        result = await asyncio.to_thread(self.core.engine.cluster_pending)
         if result.articles:
             log.info(result.line())
+            self.core.digests.invalidate()
 
     async def digests(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Claim the chats whose digest is due and hand them to the delivery workers (the first run also
         recovers the outbox after a restart and catches up on digests missed while down)."""
-        assert self.delivery is not None
-        enqueued = await self.delivery.tick(self.services.clock())
+        enqueued = await self.delivery.tick(self.core.clock())
         if enqueued:
             log.info("%d digests due", enqueued)
 
     def schedule(self, application: Application) -> None:
         queue = application.job_queue
         assert queue is not None, "python-telegram-bot[job-queue] is required"
-        # First run right after start: a new install has stories within a minute.
-        queue.run_repeating(self.refresh, interval=60, first=1, name="refresh-feeds",
-                            job_kwargs={"max_instances": 1, "coalesce": True})
-        if self.delivery is not None:
-            # Right after start (recovery, late digests), then at the top of every minute.
-            queue.run_once(self.digests, when=1, name="digests-start")
-            to_next_minute = 60 - time.time() % 60
-            queue.run_repeating(self.digests, interval=60, first=to_next_minute + 1, name="digests",
-                                job_kwargs={"max_instances": 1, "coalesce": True})
+        # First runs right after start: a new install has stories within a minute.
+        queue.run_repeating(self.refresh, interval=60, first=1, name="refresh-feeds", job_kwargs=ONE_AT_A_TIME)
+        every = 60 * self.core.settings.cluster_interval_minutes
+        queue.run_repeating(self.cluster, interval=every, first=5, name="cluster", job_kwargs=ONE_AT_A_TIME)
+        # Right after start (recovery, late digests), then at the top of every minute.
+        queue.run_once(self.digests, when=1, name="digests-start")
+        to_next_minute = 60 - time.time() % 60
+        queue.run_repeating(self.digests, interval=60, first=to_next_minute + 1, name="digests",
+                            job_kwargs=ONE_AT_A_TIME)

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bot.ingest import FeedOutcome, FetchSummary, Ingestor
-from storage.feeds import FeedHealth
+from app.feeds import FeedOutcome, FetchSummary, Ingestor
+from app.operators import FeedHealth
 
 log = logging.getLogger("storybot.fetch")
 
@@ -48,7 +48,7 @@ async def fetch_with_progress(ingestor: Ingestor, interactive: bool) -> FetchSum
             progress.update(task, advance=1, description=f"{new} new articles, {failed} failed")
 
         # Per-feed failure lines would tear the live bar; the bar counts them and `storybot feeds list` names them.
-        ingest_log = logging.getLogger("bot.ingest")
+        ingest_log = logging.getLogger("app.feeds")
         level = ingest_log.level
         ingest_log.setLevel(max(logging.WARNING, ingest_log.getEffectiveLevel()))
         try:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from datetime import date
 from html import escape, unescape
 
-from news.types import Coverage, StoryView
+from app.digests import Digest
+from news.types import Coverage, SourceLine, StoryView
 
 MAX_MESSAGE = 4096
+NOTHING_NEW = "📭 Nothing new in your topics since the last digest."
 BAR_CELLS = 10
 MAX_HEADLINE = 300
 MAX_BULLET = 400
@@ -17,16 +19,6 @@ MAX_NAME = 60
 MAX_URL = 2000
 SOURCES_PER_PAGE = 8
 SIDE_MARK = {"left": "🟦", "center": "⬜", "right": "🟥"}
-
-
-@dataclass(frozen=True, slots=True)
-class SourceLine:
-    """One outlet's article on the "All N sources" pages."""
-
-    outlet: str
-    title: str
-    url: str
-    side: str | None  # "left", "center", "right", or None when unrated
 
 
 def _e(text: str) -> str:
@@ -124,13 +116,21 @@ def sources_page(headline: str, sources: Sequence[SourceLine], page: int) -> tup
     return "\n".join(lines), page, pages
 
 
-def digest_messages(sections: Sequence[tuple[str, Sequence[StoryView]]], title: str) -> list[str]:
-    """A digest split into messages of at most 4096 characters, only between stories."""
-    blocks = [f"<b>{_e(title)}</b>"]
-    for topic, views in sections:
-        for i, view in enumerate(views):
-            header = f"🔹 <b>{_e(topic)}</b>\n" if i == 0 else ""
-            blocks.append(header + story_card(view, compact=True))
+def digest_title(day: date) -> str:
+    return f"🗞 Your digest · {day.strftime('%a %d %b')}"
+
+
+def digest_messages(digest: Digest) -> list[str]:
+    """The one renderer of a digest (scheduled, /digest, preview): messages of at most 4096 characters, split only
+    between stories; [] when there is nothing new and the chat prefers silence."""
+    if not digest.picked:
+        return [NOTHING_NEW] if digest.send_empty else []
+    blocks = [f"<b>{_e(digest_title(digest.day))}</b>"]
+    previous = None
+    for topic, view in digest.picked:
+        header = f"🔹 <b>{_e(topic)}</b>\n" if topic != previous else ""
+        blocks.append(header + story_card(view, compact=True))
+        previous = topic
     return pack(blocks)
 
 

@@ -1,12 +1,12 @@
-"""Sending at the rates Telegram allows; the one place where telegram.error becomes our errors.
+"""Sending at the rates Telegram allows; the one place where telegram.error becomes our errors (app.sending):
 
-    SendError
-     ├── ChatGone              403 blocked or kicked, 400 chat not found: deactivate the chat
-     ├── ChatMoved(new_id)     the group became a supergroup: send there
-     ├── Refused               any other 400: this message will never go through
-     ├── RateLimited(seconds)  429, or the chat is paused: surely not sent; try that chat again later
-     ├── Transient             5xx, or no connection was made: surely not sent; retry with backoff
-     └── MaybeSent             the connection broke after the request went out: never retried blindly
+    403 blocked or kicked, 400 chat not found     -> ChatGone
+    ChatMigrated                                  -> ChatMoved(new_id)
+    400 message thread not found                  -> ThreadGone
+    any other 400                                 -> Refused
+    429 retry_after, or the chat is paused        -> RateLimited(seconds)
+    5xx, or no connection was made                -> Transient
+    the connection broke after the request left   -> MaybeSent
 
 Limits are the project's, not Telegram's 429s: `SendLimits` paces every message (one global pace, and one per
 chat: about 1/s for a private chat, 20/min for a group) at `SAFETY` of the configured rates, because Telegram
@@ -32,6 +32,8 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
+from app.sending import ChatGone, ChatMoved, MaybeSent, RateLimited, Refused, SendError, ThreadGone, Transient
+
 SAFETY = 0.97
 BULK_AHEAD = 2
 WAIT_INLINE = 5.0  # a digest waits this long for its chat's next slot; longer pauses go back to the queue
@@ -39,38 +41,6 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 LIMITED_PREFIXES = ("send", "copymessage", "forwardmessage", "edit")
 NOT_LIMITED = frozenset({"sendchataction"})
 SURELY_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-class SendError(Exception):
-    pass
-
-
-class ChatGone(SendError):
-    pass
-
-
-class ChatMoved(SendError):
-    def __init__(self, new_chat_id: int) -> None:
-        super().__init__(f"chat moved to {new_chat_id}")
-        self.new_chat_id = new_chat_id
-
-
-class Refused(SendError):
-    pass
-
-
-class RateLimited(SendError):
-    def __init__(self, retry_after: float) -> None:
-        super().__init__(f"rate limited for {retry_after:.1f} s")
-        self.retry_after = retry_after
-
-
-class Transient(SendError):
-    pass
-
-
-class MaybeSent(SendError):
-    pass
 
 
 def _retry_after(exc: RetryAfter) -> float:
@@ -89,7 +59,10 @@ def translate(exc: TelegramError) -> SendError:
     if isinstance(exc, Forbidden):
         return ChatGone(exc.message)
     if isinstance(exc, BadRequest):
-        return ChatGone(exc.message) if "chat not found" in exc.message.lower() else Refused(exc.message)
+        message = exc.message.lower()
+        if "chat not found" in message:
+            return ChatGone(exc.message)
+        return ThreadGone(exc.message) if "thread not found" in message else Refused(exc.message)
     if isinstance(exc, NetworkError):
         cause = exc.__cause__
         # No httpx cause: Telegram answered with a status (5xx, 502), so nothing was sent.
@@ -216,8 +189,8 @@ class ProjectRateLimiter(BaseRateLimiter[dict[str, Any]]):
         raise AssertionError("unreachable")
 
 
-class Sender:
-    """Sends one digest part: paced, written ahead to the outbox, errors translated."""
+class TelegramSender:
+    """app.sending.Sender over the Bot API: one digest part, paced, written ahead to the outbox, errors translated."""
 
     def __init__(self, bot: ExtBot[Any], limits: SendLimits, lead: float = 0.05) -> None:
         self.bot = bot

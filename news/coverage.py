@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
-from news.types import Coverage, Outlet, StoryArticle
+from news.types import Coverage, Outlet, SourceLine, StoryArticle
 
 BLINDSPOT_MIN_RATED = 3
 BLINDSPOT_MAX_SHARE = 0.15
@@ -89,3 +89,18 @@ def coverage_of(articles: Sequence[StoryArticle]) -> Coverage:
         factuality=factuality,
         blindspot=_blindspot(sides["left"], sides["right"], rated),
     )
+
+
+def source_lines(articles: Sequence[StoryArticle]) -> list[SourceLine]:
+    """One line per outlet (its first article), rated sides left to right, then unrated, by name."""
+    first: dict[str, StoryArticle] = {}
+    for article in articles:
+        first.setdefault(outlet_key(article) or article.url, article)
+    order = {"left": 0, "center": 1, "right": 2}
+
+    def side(article: StoryArticle) -> str | None:
+        outlet = article.outlet
+        return outlet.bias.side if outlet is not None and outlet.bias is not None else None
+
+    lines = [SourceLine(outlet_label(a), a.title, a.url, side(a)) for a in first.values()]
+    return sorted(lines, key=lambda line: (order.get(line.side or "", 3), line.outlet.casefold()))

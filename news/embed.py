@@ -59,12 +59,6 @@ def _findable(module: str) -> bool:
         return False
 
 
-def unit_rows(matrix: npt.ArrayLike) -> FloatMatrix:
-    rows = np.asarray(matrix, dtype=np.float32)
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    return (rows / np.where(norms > 0, norms, 1.0)).astype(np.float32)
-
-
 class MiniLMEncoder:
     """all-MiniLM-L6-v2 on the CPU (384 dimensions); the model loads on the first `encode`."""
 

@@ -114,7 +114,6 @@ class Fetcher:
         self._client = client
         self._max_bytes = max_bytes
         self._global = asyncio.Semaphore(concurrency)
-        self._per_host_limit = per_host
         self._hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(per_host))
         self._timeout = timeout
 

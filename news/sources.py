@@ -58,17 +58,17 @@ def _normalize_domain(domain: str) -> str:
 
 
 class OutletDirectory:
-    """Outlets indexed by domain (a registered domain also covers its subdomains) and by name."""
+    """Outlets indexed by domain (a registered domain also covers its subdomains); names are unique."""
 
     def __init__(self, outlets: Iterable[Outlet]) -> None:
         self._outlets: tuple[Outlet, ...] = tuple(outlets)
         self._by_domain: dict[str, Outlet] = {}
-        self._by_name: dict[str, Outlet] = {}
+        names: set[str] = set()
         for outlet in self._outlets:
             key = outlet.name.casefold()
-            if key in self._by_name:
+            if key in names:
                 raise ValueError(f"outlet {outlet.name!r} is listed twice")
-            self._by_name[key] = outlet
+            names.add(key)
             for domain in outlet.domains:
                 other = self._by_domain.get(domain)
                 if other is not None:
@@ -89,10 +89,6 @@ class OutletDirectory:
                 return found
             _, _, host = host.partition(".")
         return None
-
-    def by_name(self, name: str) -> Outlet | None:
-        """Exact name, compared case-insensitively with runs of whitespace collapsed."""
-        return self._by_name.get(" ".join(name.split()).casefold())
 
     def with_overrides(self, overrides: Iterable[Outlet]) -> OutletDirectory:
         """A new directory where `overrides` win by name and by domain (see the module docstring)."""

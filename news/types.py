@@ -104,6 +104,16 @@ class Coverage:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceLine:
+    """One outlet's article on the "All N sources" pages."""
+
+    outlet: str
+    title: str
+    url: str
+    side: str | None  # "left", "center", "right", or None when unrated
+
+
+@dataclass(frozen=True, slots=True)
 class StoryView:
     """Everything a story card shows; computed by news.summarize, rendered by bot.render."""
 

@@ -22,7 +22,7 @@ def ensure_chat(
 ) -> Chat:
     """The chat, made on first contact; a chat that had stopped is active again.
 
-    `next_digest_at` is the first digest instant, computed by the caller (bot.digest_time) from the times and
+    `next_digest_at` is the first digest instant, computed by the caller (app.digest_time) from the times and
     zone. Left None, the digest tick schedules the chat on its next run.
     """
     chat = session.get(Chat, chat_id)
@@ -39,7 +39,7 @@ def ensure_chat(
 
 
 def set_schedule(session: Session, chat_id: int, digest_times: str, timezone: str, next_digest_at: datetime) -> None:
-    """New digest times and zone; `next_digest_at` is their next instant (bot.digest_time.next_digest_at)."""
+    """New digest times and zone; `next_digest_at` is their next instant (app.digest_time.next_digest_at)."""
     session.execute(
         update(Chat).where(Chat.id == chat_id).values(
             digest_times=digest_times, timezone=timezone, next_digest_at=next_digest_at

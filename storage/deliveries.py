@@ -133,23 +133,6 @@ def add_deliveries(
     return sorted(session.scalars(statement))
 
 
-def add_delivery(
-    session: Session, chat_id: int, period: str, now: datetime, status: DeliveryStatus = DeliveryStatus.PENDING,
-    error: str | None = None,
-) -> int | None:
-    """The outbox row for (chat, period), or None when one exists already (it is never made twice)."""
-    values = {"chat_id": chat_id, "period": period, "status": status, "error": error, "created_at": now,
-              "story_ids": "", "message_ids": "", "attempts": 0}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(Delivery).values(**values)
-        .on_conflict_do_nothing(index_elements=["chat_id", "period"])
-        .returning(Delivery.id)
-    )
-    return session.scalar(statement)
-
-
 # --- the outbox ------------------------------------------------------------------------------------
 
 
@@ -177,13 +160,14 @@ def digest_chat(session: Session, chat_id: int) -> DigestChat | None:
 def save_content(
     session: Session, delivery_id: int, messages: Sequence[str], story_ids: Sequence[int], built_at: datetime
 ) -> OutboxItem | None:
-    """Store the parts before the first is sent; the chat's next digest counts news from `built_at`."""
+    """Store the parts before the first is sent. Once the last part is sent, the chat's next digest counts news
+    from `built_at` (a digest that failed or was never sent leaves its stories to be offered again)."""
     row = session.get(Delivery, delivery_id)
     if row is None or row.status != DeliveryStatus.PENDING or row.messages is not None:
         return None
     row.messages = json.dumps(list(messages), ensure_ascii=False)
     row.story_ids = ",".join(str(s) for s in story_ids)
-    session.execute(update(Chat).where(Chat.id == row.chat_id).values(last_digest_at=built_at))
+    row.built_at = built_at
     session.flush()
     return _item(row)
 
@@ -209,6 +193,8 @@ def part_sent(session: Session, delivery_id: int, message_id: int, now: datetime
     row.status = DeliveryStatus.SENT if done else DeliveryStatus.PENDING
     row.sent_at = now
     row.error = None
+    if done:
+        session.execute(update(Chat).where(Chat.id == row.chat_id).values(last_digest_at=row.built_at or now))
     session.flush()
     return _item(row)
 
@@ -262,8 +248,3 @@ def stale_pending(session: Session, created_before: datetime, limit: int = 1000)
         .order_by(Delivery.id).limit(limit)
     )
     return list(session.scalars(query))
-
-
-def counts(session: Session) -> dict[DeliveryStatus, int]:
-    rows = session.execute(select(Delivery.status, func.count(Delivery.id)).group_by(Delivery.status))
-    return {status: n for status, n in rows}

@@ -182,4 +182,5 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    built_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # content chosen
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -109,17 +109,6 @@ def recent_story_ids(session: Session, since: datetime, limit: int = 500, min_so
     return list(session.scalars(query))
 
 
-def search_story_ids(session: Session, words: Sequence[str], since: datetime, limit: int = 200) -> list[int]:
-    """Stories with an article whose title or summary holds every word (a cheap pre-filter)."""
-    query = select(Article.story_id).distinct().join(Story, Article.story_id == Story.id).where(
-        Story.last_updated >= since, Story.merged_into_id.is_(None)
-    )
-    for word in words:
-        pattern = f"%{word.replace('%', '').replace('_', '')}%"
-        query = query.where(or_(Article.title.ilike(pattern), Article.summary.ilike(pattern)))
-    return [sid for sid in session.scalars(query.limit(limit)) if sid is not None]
-
-
 def story_articles(session: Session, story_ids: Sequence[int]) -> dict[int, list[StoryArticle]]:
     """Each story's articles, oldest first. Plain columns, not ORM objects: this is on every card's path."""
     result: dict[int, list[StoryArticle]] = {sid: [] for sid in story_ids}

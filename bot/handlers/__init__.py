@@ -1,0 +1,43 @@
+"""The Telegram edge's handlers: each parses an update, calls one use case of the application (app/), and
+renders the result. Group-admin checks and flood control happen here, before the use case.
+
+    start.py     /start (popular topics, toggled in place) and /help
+    topics.py    /subscribe, /unsubscribe, /topics
+    settings.py  /time, /timezone, /settings, /stop
+    story.py     /digest and /story
+    cards.py     a card's buttons: all sources, coverage chart
+    inline.py    @bot words, in any chat
+    groups.py    the bot added to or removed from a chat; a group becoming a supergroup
+    admin.py     operators' /stats and /feeds
+    fallback.py  flood control first; unknown commands, stray messages and stale buttons last; errors
+"""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from app.runtime import Core
+from bot.handlers import admin, cards, fallback, groups, inline, start, story, topics
+from bot.handlers import settings as chat_settings
+from bot.handlers.common import Access
+from bot.throttle import Throttle
+
+__all__ = ["register"]
+
+
+def register(application: Application, core: Core) -> None:
+    """Every handler, in the order python-telegram-bot tries them."""
+    settings = core.settings
+    access = Access()
+    guard = fallback.Fallback(Throttle(settings.command_burst, settings.command_window_seconds))
+    application.add_handler(fallback.gate(guard), group=-1)  # flood control runs before any handler
+    application.add_handlers(admin.handlers(core))  # before the fallback: non-admins get its hint
+    application.add_handlers(start.handlers(core, access))
+    application.add_handlers(topics.handlers(core, access))
+    application.add_handlers(chat_settings.handlers(core, access))
+    application.add_handlers(story.handlers(core))
+    application.add_handlers(cards.handlers(core))
+    application.add_handlers(inline.handlers(core))
+    application.add_handlers(groups.handlers(core))
+    application.add_handlers(fallback.handlers(guard))  # last in the group: only what nothing else took
+    application.add_error_handler(fallback.on_error)

@@ -8,12 +8,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
 
+from app.operators import FeedHealth
+from app.runtime import Core
 from bot.handlers.common import e, reply
 from bot.render import pack
-from bot.services import Services
-from storage import feeds as feed_store
-from storage import stats as stats_store
-from storage.feeds import FeedHealth
 
 MAX_FAILING_SHOWN = 40
 
@@ -54,22 +52,21 @@ def failing_feeds_blocks(health: list[FeedHealth]) -> list[str]:
 
 
 class AdminHandlers:
-    def __init__(self, services: Services) -> None:
-        self.services = services
+    def __init__(self, core: Core) -> None:
+        self.core = core
 
     async def stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await reply(update, stats_text(await self.services.query(stats_store.counts)))
+        await reply(update, stats_text(await self.core.operators.stats()))
 
     async def feeds(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        health = await self.services.query(feed_store.feed_health, self.services.clock())
-        for text in pack(failing_feeds_blocks(list(health))):
+        for text in pack(failing_feeds_blocks(list(await self.core.operators.health()))):
             await reply(update, text)
 
 
-def handlers(services: Services) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
-    admins = services.settings.admin_user_ids
+def handlers(core: Core) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    admins = core.settings.admin_user_ids
     if not admins:
         return []
-    h = AdminHandlers(services)
+    h = AdminHandlers(core)
     only_admins = filters.User(user_id=admins) & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     return [CommandHandler("stats", h.stats, only_admins), CommandHandler("feeds", h.feeds, only_admins)]

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from app.runtime import Core
 from bot.chart import coverage_chart
 from bot.handlers.common import edit
 from bot.render import sources_page, story_card
-from bot.services import Services
-from bot.stories import source_lines, story_by_id
 from news.types import StoryView
 
 log = logging.getLogger(__name__)
@@ -39,43 +39,42 @@ def pager_keyboard(story_id: int, page: int, pages: int) -> InlineKeyboardMarkup
 
 
 class CardHandlers:
-    def __init__(self, services: Services) -> None:
-        self.services = services
+    def __init__(self, core: Core) -> None:
+        self.core = core
 
     async def sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None and query.data is not None
         story_id, page = (int(part) for part in query.data.removeprefix(SOURCES).split(":"))
-        found = await self.services.query(story_by_id, story_id, self.services.clock())
+        found = await self.core.stories.detail(story_id)
         if found is None:
             await query.answer(GONE, show_alert=True)
             return
-        view, articles = found
-        text, page, pages = sources_page(view.headline, source_lines(articles), page)
+        text, page, pages = sources_page(found.view.headline, found.sources, page)
         await query.answer()
-        await edit(update, text, pager_keyboard(view.story_id, page, pages))
+        await edit(update, text, pager_keyboard(found.view.story_id, page, pages))
 
     async def card(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None and query.data is not None
-        found = await self.services.query(story_by_id, int(query.data.removeprefix(CARD)), self.services.clock())
+        found = await self.core.stories.detail(int(query.data.removeprefix(CARD)))
         if found is None:
             await query.answer(GONE, show_alert=True)
             return
         await query.answer()
-        await edit(update, story_card(found[0]), card_keyboard(found[0]))
+        await edit(update, story_card(found.view), card_keyboard(found.view))
 
     async def coverage(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None and query.data is not None
-        now = self.services.clock()
-        found = await self.services.query(story_by_id, int(query.data.removeprefix(COVERAGE)), now)
+        found = await self.core.stories.detail(int(query.data.removeprefix(COVERAGE)))
         if found is None:
             await query.answer(GONE, show_alert=True)
             return
-        view, articles = found
-        published = [a.published for a in articles if a.published is not None]
-        png = coverage_chart(view.headline, view.coverage, published, now)
+        view = found.view
+        # Drawing is CPU work: off the event loop.
+        png = await asyncio.to_thread(coverage_chart, view.headline, view.coverage, found.published,
+                                      self.core.clock())
         # A card shared inline has no chat we may post in: the chart goes to the presser's private chat.
         message = query.message
         chat_id = message.chat.id if message is not None else query.from_user.id
@@ -90,10 +89,10 @@ class CardHandlers:
         await query.answer()
 
 
-def handlers(services: Services) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
-    h = CardHandlers(services)
+def handlers(core: Core) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    h = CardHandlers(core)
     return [
-        CallbackQueryHandler(h.sources, pattern=rf"^{SOURCES}\d+:\d+$"),
-        CallbackQueryHandler(h.card, pattern=rf"^{CARD}\d+$"),
-        CallbackQueryHandler(h.coverage, pattern=rf"^{COVERAGE}\d+$"),
+        CallbackQueryHandler(h.sources, pattern=rf"^{SOURCES}\d{{1,18}}:\d{{1,4}}$"),
+        CallbackQueryHandler(h.card, pattern=rf"^{CARD}\d{{1,18}}$"),
+        CallbackQueryHandler(h.coverage, pattern=rf"^{COVERAGE}\d{{1,18}}$"),
     ]

@@ -1,4 +1,5 @@
-"""Small helpers every handler module shares: chat registration, who may change a group, argument text, replies."""
+"""What every handler module shares: the chat an update came from, argument text, replies, edits, and the
+group-admin check (the rule is app.chats.who_may_change; asking Telegram who is an admin happens here)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,15 @@ from collections.abc import Callable
 from html import escape
 from time import monotonic
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
+from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes, filters
 
-from bot.digest_time import next_digest_at, parse_times, parse_zone
-from bot.services import Services
-from storage import chats as chat_store
+from app.chats import ChatRef, Permission, who_may_change
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-MAX_ARGUMENT = 256
 # Commands arrive as messages (private chats, groups) or channel posts; edits are not commands again.
 COMMAND_UPDATES = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
 ADMIN_STATUSES = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
@@ -34,25 +32,15 @@ def argument_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     return " ".join(context.args or []).strip()
 
 
-async def register_chat(services: Services, update: Update, *, record_thread: bool = False) -> int:
-    """The chat's id, after making sure it is known. `record_thread`: in a forum, digests go to this topic."""
+def chat_ref(update: Update) -> ChatRef:
+    """The chat of a message, a channel post or a pressed button, as the application layer knows chats."""
     chat = update.effective_chat
     assert chat is not None
-    settings = services.settings
-    times = parse_times(settings.digest_time.strftime("%H:%M"))
-    first = next_digest_at(times, parse_zone(settings.digest_timezone), services.clock())
-    await services.query(
-        lambda s: chat_store.ensure_chat(
-            s, chat.id, type=chat.type, title=chat.title or chat.full_name or "",
-            timezone=settings.digest_timezone, digest_times=settings.digest_time.strftime("%H:%M"),
-            next_digest_at=first,
-        )
-    )
     message = update.effective_message
-    if record_thread and chat.is_forum and message is not None:
-        thread = message.message_thread_id if message.is_topic_message else None
-        await services.query(chat_store.set_thread, chat.id, thread)
-    return chat.id
+    thread = None
+    if chat.is_forum and isinstance(message, Message) and message.is_topic_message:
+        thread = message.message_thread_id
+    return ChatRef(chat.id, chat.type, chat.title or chat.full_name or "", thread, bool(chat.is_forum))
 
 
 async def reply(update: Update, text: str, **kwargs: object) -> None:
@@ -62,10 +50,20 @@ async def reply(update: Update, text: str, **kwargs: object) -> None:
     await message.reply_text(text, do_quote=False, **kwargs)  # type: ignore[arg-type]
 
 
-class Access:
-    """Who may change a chat: anyone in private, whoever posts in a channel (only admins can), admins elsewhere.
+async def edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Edit the pressed button's message in place; pressing twice (nothing to change) is not an error."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        await query.edit_message_text(text, reply_markup=markup, link_preview_options=NO_PREVIEW)
+    except BadRequest as exc:
+        if "not modified" not in exc.message:
+            raise
 
-    getChatMember answers are cached for `ttl` seconds so a busy group doesn't ask Telegram on every command."""
+
+class Access:
+    """Whether the sender may change the chat (app.chats.who_may_change); group admins are looked up with
+    getChatMember, and the answers are cached for `ttl` seconds so a busy group doesn't ask on every command."""
 
     def __init__(self, ttl: float = 60.0, clock: Callable[[], float] = monotonic) -> None:
         self.ttl = ttl
@@ -74,21 +72,23 @@ class Access:
 
     async def may_change(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
         chat, user, message = update.effective_chat, update.effective_user, update.message
-        if chat is None or chat.type == ChatType.PRIVATE or update.channel_post is not None:
-            return True  # only a channel's admins can post in it
-        if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
-            return True  # an anonymous admin writes as the group itself
-        # Everything else, including a button pressed under a channel post, needs an admin.
-        if user is None:
-            return False
-        key = (chat.id, user.id)
+        if chat is None:
+            return True
+        as_chat = message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id
+        rule = who_may_change(chat.type, channel_post=update.channel_post is not None, posted_as_chat=as_chat)
+        if rule is Permission.ANYONE:
+            return True
+        return user is not None and await self._is_admin(context, chat.id, user.id)
+
+    async def _is_admin(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> bool:
+        key = (chat_id, user_id)
         cached = self._cache.get(key)
         if cached is not None and self.clock() - cached[0] < self.ttl:
             return cached[1]
         try:
-            member = await context.bot.get_chat_member(chat.id, user.id)
+            member = await context.bot.get_chat_member(chat_id, user_id)
         except TelegramError:
-            log.warning("getChatMember failed for chat %s user %s", chat.id, user.id, exc_info=True)
+            log.warning("getChatMember failed for chat %s user %s", chat_id, user_id, exc_info=True)
             return False
         allowed = member.status in ADMIN_STATUSES
         if len(self._cache) > 10_000:
@@ -105,14 +105,3 @@ class Access:
         else:
             await reply(update, REFUSAL)
         return False
-
-
-async def edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Edit the pressed button's message in place; pressing twice (nothing to change) is not an error."""
-    query = update.callback_query
-    assert query is not None
-    try:
-        await query.edit_message_text(text, reply_markup=markup, link_preview_options=NO_PREVIEW)
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            raise

@@ -6,7 +6,15 @@ import logging
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, MessageHandler, TypeHandler, filters
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot.handlers.common import COMMAND_UPDATES, reply
 from bot.throttle import Throttle
@@ -14,6 +22,7 @@ from bot.throttle import Throttle
 log = logging.getLogger(__name__)
 UNKNOWN = "I don't know that command. /help lists what I can do."
 NOT_A_COMMAND = "I answer commands: try /story <i>words</i> to find a story, or /help."
+STALE_BUTTON = "That button no longer works here. Send the command again for a fresh one."
 
 
 class Fallback:
@@ -50,6 +59,13 @@ class Fallback:
     async def not_a_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, NOT_A_COMMAND)
 
+    async def unknown_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Callback data no handler's strict pattern accepted: an old keyboard, or forged. Answered, never an error."""
+        query = update.callback_query
+        assert query is not None
+        log.info("unknown button data %r from user %s", (query.data or "")[:64], query.from_user.id)
+        await query.answer(STALE_BUTTON)
+
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(update, Update):
@@ -84,4 +100,5 @@ def handlers(fallback: Fallback | None = None) -> list[BaseHandler[Update, Conte
     return [
         MessageHandler(filters.COMMAND & COMMAND_UPDATES, fallback.unknown_command),
         MessageHandler(private_content, fallback.not_a_command),
+        CallbackQueryHandler(fallback.unknown_button),
     ]

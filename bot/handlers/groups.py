@@ -8,9 +8,8 @@ from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import BaseHandler, ChatMemberHandler, ContextTypes, MessageHandler, filters
 
-from bot.handlers.common import register_chat
-from bot.services import Services
-from storage import chats as chat_store
+from app.runtime import Core
+from bot.handlers.common import chat_ref
 
 log = logging.getLogger(__name__)
 GONE = frozenset({ChatMemberStatus.LEFT, ChatMemberStatus.BANNED})
@@ -22,8 +21,8 @@ GROUP_HELLO = (
 
 
 class GroupHandlers:
-    def __init__(self, services: Services) -> None:
-        self.services = services
+    def __init__(self, core: Core) -> None:
+        self.core = core
 
     async def membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         change: ChatMemberUpdated | None = update.my_chat_member
@@ -31,11 +30,11 @@ class GroupHandlers:
         chat, old, new = change.chat, change.old_chat_member.status, change.new_chat_member.status
         if new in GONE:
             reason = "blocked the bot" if chat.type == ChatType.PRIVATE else f"bot {new}"
-            await self.services.query(chat_store.deactivate, chat.id, reason)
+            await self.core.chats.left(chat.id, reason)
             log.info("chat %s: %s", chat.id, reason)
             return
         if old in GONE and chat.type != ChatType.PRIVATE:
-            await register_chat(self.services, update)
+            await self.core.chats.joined(chat_ref(update))
             if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
                 await context.bot.send_message(chat.id, GROUP_HELLO)
 
@@ -48,12 +47,12 @@ class GroupHandlers:
             old_id, new_id = message.migrate_from_chat_id, message.chat.id
         else:
             return
-        await self.services.query(chat_store.migrate, old_id, new_id)  # idempotent: both service messages call it
+        await self.core.chats.migrated(old_id, new_id)  # idempotent: both service messages call it
         log.info("chat %s migrated to supergroup %s", old_id, new_id)
 
 
-def handlers(services: Services) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
-    h = GroupHandlers(services)
+def handlers(core: Core) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    h = GroupHandlers(core)
     return [
         ChatMemberHandler(h.membership, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(filters.StatusUpdate.MIGRATE, h.migrated),

@@ -6,15 +6,14 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, ContextTypes, InlineQueryHandler
 
+from app.runtime import Core
+from app.stories import MAX_QUERY
 from bot.handlers.cards import card_keyboard
 from bot.handlers.common import NO_PREVIEW
 from bot.render import counts_line, story_card
-from bot.services import Services
-from bot.stories import find_stories, trending
 from news.types import StoryView
 
 RESULTS = 5
-MAX_QUERY = 200
 CACHE_SECONDS = 60
 
 
@@ -31,22 +30,20 @@ def result(view: StoryView) -> InlineQueryResultArticle:
 
 
 class InlineHandlers:
-    def __init__(self, services: Services) -> None:
-        self.services = services
+    def __init__(self, core: Core) -> None:
+        self.core = core
 
     async def answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.inline_query
         assert query is not None
         words = " ".join(query.query.split())
-        now = self.services.clock()
-        if len(words) > MAX_QUERY:
-            views: list[StoryView] = []
-        elif words:
-            views = await self.services.query(lambda s: find_stories(s, words, now, limit=RESULTS))
-        else:
-            views = await self.services.query(lambda s: trending(s, now, RESULTS))
+        views: list[StoryView] = []
+        if words and len(words) <= MAX_QUERY:
+            views = (await self.core.stories.search(words, limit=RESULTS, suggest=0)).stories
+        elif not words:
+            views = await self.core.stories.trending(RESULTS)
         await query.answer([result(v) for v in views], cache_time=CACHE_SECONDS)
 
 
-def handlers(services: Services) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
-    return [InlineQueryHandler(InlineHandlers(services).answer)]
+def handlers(core: Core) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    return [InlineQueryHandler(InlineHandlers(core).answer)]

@@ -5,11 +5,10 @@ from __future__ import annotations
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.handlers.common import COMMAND_UPDATES, Access, edit, register_chat, reply
-from bot.handlers.topics import MAX_TOPICS
-from bot.services import Services
+from app.chats import MAX_TOPICS
+from app.runtime import Core
+from bot.handlers.common import COMMAND_UPDATES, Access, chat_ref, edit, reply
 from news.topics import SECTIONS
-from storage import chats as chat_store
 
 COMMANDS = [
     BotCommand("start", "Welcome and popular topics"),
@@ -55,12 +54,12 @@ def popular_keyboard(followed: set[str]) -> InlineKeyboardMarkup:
 
 
 class StartHandlers:
-    def __init__(self, services: Services, access: Access) -> None:
-        self.services = services
+    def __init__(self, core: Core, access: Access) -> None:
+        self.core = core
         self.access = access
 
     def _welcome(self) -> str:
-        settings = self.services.settings
+        settings = self.core.settings
         return (
             "👋 <b>Welcome to storybot.</b>\n"
             "I read hundreds of news outlets and group their articles into <i>stories</i>: one card per event, "
@@ -72,42 +71,31 @@ class StartHandlers:
         )
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        chat_id = await register_chat(self.services, update)
-        followed = set(await self.services.query(chat_store.topics, chat_id))
-        await reply(update, self._welcome(), reply_markup=popular_keyboard(followed))
+        followed = await self.core.chats.start(chat_ref(update))
+        await reply(update, self._welcome(), reply_markup=popular_keyboard(set(followed)))
 
     async def toggle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None and query.data is not None
         topic = query.data.removeprefix(TOGGLE)
-        if topic not in POPULAR or not await self.access.check(update, context):
+        if not await self.access.check(update, context):
             return
-        chat_id = await register_chat(self.services, update, record_thread=True)
-        followed = set(await self.services.query(chat_store.topics, chat_id))
-        if topic in followed:
-            await self.services.query(chat_store.unsubscribe, chat_id, topic)
-            followed.discard(topic)
-            note = f"Stopped following {topic}"
-        else:
-            try:
-                await self.services.query(chat_store.subscribe, chat_id, topic, MAX_TOPICS)
-            except chat_store.TooManyTopics:
-                await query.answer(f"This chat already follows {MAX_TOPICS} topics.", show_alert=True)
-                return
-            followed.add(topic)
-            note = f"Following {topic}"
-        await query.answer(note)
-        await edit(update, self._welcome(), popular_keyboard(followed))
+        toggled = await self.core.chats.toggle(chat_ref(update), topic)
+        if toggled.following is None:
+            await query.answer(f"This chat already follows {MAX_TOPICS} topics.", show_alert=True)
+            return
+        await query.answer(f"Following {topic}" if toggled.following else f"Stopped following {topic}")
+        await edit(update, self._welcome(), popular_keyboard(set(toggled.topics)))
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         username = context.bot.username or "storybot"
         await reply(update, HELP.format(sections=", ".join(sorted(SECTIONS)), username=username))
 
 
-def handlers(services: Services, access: Access) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
-    h = StartHandlers(services, access)
+def handlers(core: Core, access: Access) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    h = StartHandlers(core, access)
     return [
         CommandHandler("start", h.start, COMMAND_UPDATES),
         CommandHandler("help", h.help, COMMAND_UPDATES),
-        CallbackQueryHandler(h.toggle, pattern=rf"^{TOGGLE}"),
+        CallbackQueryHandler(h.toggle, pattern="^" + TOGGLE + "(?:" + "|".join(POPULAR) + ")$"),
     ]

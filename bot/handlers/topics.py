@@ -5,13 +5,17 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, e, edit, register_chat, reply
-from bot.services import Services
+from app.chats import MAX_TOPICS, Follow
+from app.runtime import Core
+from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, chat_ref, e, edit, reply
 from news.topics import normalize_topic
-from storage import chats as chat_store
 
-MAX_TOPICS = 30
 REMOVE = "rm:"
+SUBSCRIBED = {
+    Follow.ADDED: "✅ Subscribed to <b>{topic}</b>. Try /digest to see its top stories now.",
+    Follow.ALREADY: "You already follow <b>{topic}</b>. /topics lists them all.",
+    Follow.FULL: f"This chat already follows {MAX_TOPICS} topics, the most I keep. Remove one with /unsubscribe first.",
+}
 
 
 def topics_message(subscriptions: list[tuple[int, str]]) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -26,8 +30,8 @@ def topics_message(subscriptions: list[tuple[int, str]]) -> tuple[str, InlineKey
 
 
 class TopicHandlers:
-    def __init__(self, services: Services, access: Access) -> None:
-        self.services = services
+    def __init__(self, core: Core, access: Access) -> None:
+        self.core = core
         self.access = access
 
     async def _topic(self, update: Update, context: ContextTypes.DEFAULT_TYPE, example: str) -> str | None:
@@ -46,52 +50,38 @@ class TopicHandlers:
                                                    "or <code>/subscribe technology</code>.")
         if topic is None or not await self.access.check(update, context):
             return
-        chat_id = await register_chat(self.services, update, record_thread=True)
-        try:
-            added = await self.services.query(chat_store.subscribe, chat_id, topic, MAX_TOPICS)
-        except chat_store.TooManyTopics as exc:
-            await reply(update, f"This chat already follows {exc.limit} topics, the most I keep. "
-                                "Remove one with /unsubscribe first.")
-            return
-        if added:
-            await reply(update, f"✅ Subscribed to <b>{e(topic)}</b>. Try /digest to see its top stories now.")
-        else:
-            await reply(update, f"You already follow <b>{e(topic)}</b>. /topics lists them all.")
+        outcome = await self.core.chats.follow(chat_ref(update), topic)
+        await reply(update, SUBSCRIBED[outcome].format(topic=e(topic)))
 
     async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         topic = await self._topic(update, context, "Which topic? e.g. <code>/unsubscribe climate</code>. "
                                                    "/topics lists yours.")
         if topic is None or not await self.access.check(update, context):
             return
-        chat_id = await register_chat(self.services, update)
-        removed = await self.services.query(chat_store.unsubscribe, chat_id, topic)
-        if removed:
+        if await self.core.chats.unfollow(chat_ref(update), topic):
             await reply(update, f"Unsubscribed from <b>{e(topic)}</b>.")
         else:
             await reply(update, f"This chat doesn't follow <b>{e(topic)}</b>. /topics lists what it follows.")
 
     async def topics(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        chat_id = await register_chat(self.services, update)
-        text, markup = topics_message(await self.services.query(chat_store.subscriptions, chat_id))
+        text, markup = topics_message(await self.core.chats.subscriptions(chat_ref(update)))
         await reply(update, text, reply_markup=markup)
 
     async def remove_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
-        assert query is not None and query.data is not None and query.message is not None
+        assert query is not None and query.data is not None
         if not await self.access.check(update, context):
             return
-        chat_id = query.message.chat.id
-        removed = await self.services.query(chat_store.unsubscribe_id, chat_id, int(query.data.removeprefix(REMOVE)))
+        removed, left = await self.core.chats.remove(chat_ref(update).id, int(query.data.removeprefix(REMOVE)))
         await query.answer(f"Removed {removed}" if removed else "Already removed")
-        text, markup = topics_message(await self.services.query(chat_store.subscriptions, chat_id))
-        await edit(update, text, markup)
+        await edit(update, *topics_message(left))
 
 
-def handlers(services: Services, access: Access) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
-    h = TopicHandlers(services, access)
+def handlers(core: Core, access: Access) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    h = TopicHandlers(core, access)
     return [
         CommandHandler("subscribe", h.subscribe, COMMAND_UPDATES),
         CommandHandler("unsubscribe", h.unsubscribe, COMMAND_UPDATES),
         CommandHandler("topics", h.topics, COMMAND_UPDATES),
-        CallbackQueryHandler(h.remove_button, pattern=rf"^{REMOVE}\d+$"),
+        CallbackQueryHandler(h.remove_button, pattern=rf"^{REMOVE}\d{{1,18}}$"),
     ]

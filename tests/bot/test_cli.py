@@ -7,6 +7,8 @@ import os
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -69,10 +71,24 @@ def test_cluster_file_writes_one_story_per_item(tmp_path: Path) -> None:
     assert stories["a"] == stories["c"] != stories["b"]
 
 
+def recent_copies(folder: Path, into: Path) -> Path:
+    """The fixture feeds (18 March 2014) moved in time so that they end about now: the CLI runs on the real clock,
+    and a digest shows news of the last day."""
+    shift = datetime.now(UTC) - datetime(2014, 3, 18, 23, 59, tzinfo=UTC)
+
+    def moved(match: re.Match[str]) -> str:
+        return f"<pubDate>{format_datetime(parsedate_to_datetime(match.group(1)) + shift)}</pubDate>"
+
+    into.mkdir()
+    for feed in folder.glob("*.xml"):
+        (into / feed.name).write_text(re.sub(r"<pubDate>([^<]+)</pubDate>", moved, feed.read_text()))
+    return into
+
+
 async def test_fetch_cluster_stats_preview_and_feeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     async with FeedServer() as server:
-        urls = server.add_dir(FIXTURES / "feeds")
+        urls = server.add_dir(recent_copies(FIXTURES / "feeds", tmp_path / "feeds"))
         opml = tmp_path / "feeds.opml"
         opml.write_text(export_opml(FeedSpec(u, Path(u).stem, "science") for u in urls[:2]))
         more = tmp_path / "more.opml"
@@ -81,24 +97,24 @@ async def test_fetch_cluster_stats_preview_and_feeds(tmp_path: Path, monkeypatch
         monkeypatch.setenv("FEEDS_FILE", str(opml))
         monkeypatch.chdir(tmp_path)
 
-        assert main(["feeds", "import", str(more)]) == 0
+        assert await _in_thread(["feeds", "import", str(more)]) == 0
         assert "imported 4 new feeds (2 already followed)" in capsys.readouterr().out
         proc = await _in_thread(["fetch", "--once"])
         assert proc == 0
         assert "fetched 6 feeds: 6 ok" in capsys.readouterr().out
-    assert main(["cluster"]) == 0
+    assert await _in_thread(["cluster"]) == 0
     assert re.match(r"clustered (\d+) articles into (\d+) stories", capsys.readouterr().out)
-    assert main(["stats", "--json"]) == 0
+    assert await _in_thread(["stats", "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["feeds"]["total"] == 6 and stats["articles"] > 20 and stats["stories"] > 0
     assert stats["articles_unclustered"] == 0
-    assert main(["preview", "--topic", "big bang"]) == 0
+    assert await _in_thread(["preview", "--topic", "big bang"]) == 0
     assert "Big Bang" in capsys.readouterr().out
-    assert main(["feeds", "export"]) == 0
+    assert await _in_thread(["feeds", "export"]) == 0
     assert {f.url for f in parse_opml(capsys.readouterr().out)} == set(urls)
-    assert main(["feeds", "list"]) == 0
+    assert await _in_thread(["feeds", "list"]) == 0
     assert "6 feeds" in capsys.readouterr().out
-    assert main(["feeds", "resume"]) == 0
+    assert await _in_thread(["feeds", "resume"]) == 0
     assert "resumed 0 paused feeds" in capsys.readouterr().out
 
 

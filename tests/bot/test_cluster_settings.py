@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 import news.embed
+from app.clustering import cluster_encoder, cluster_params
+from app.settings import Settings
 from bot.cli import main
-from bot.clustering import cluster_encoder, cluster_params
-from bot.config import Settings
 from news.cluster import ClusterParams
 
 

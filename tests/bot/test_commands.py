@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.handlers import story as story_handlers
+from app.stories import Stories
 from storage import chats as chat_store
 from tests.bot.botkit import FAST, NOW, button_data, press, say, wait_until
 from tests.bot.harness import running_bot
@@ -65,7 +65,7 @@ async def test_bad_input_gets_clear_messages(tmp_path: Path) -> None:
         assert markup.raw_text and "&lt;b&gt;bold&lt;/b&gt; &amp;" in markup.raw_text
         assert markup.text and '<b>bold</b> & "quotes"' in markup.text and not any(
             e["type"] == "bold" and e["length"] == 4 for e in markup.entities)
-        h.services.run_sync(lambda s: [chat_store.subscribe(s, chat.id, f"topic{n}") for n in range(29)])
+        h.core.interactive.sync(lambda s: [chat_store.subscribe(s, chat.id, f"topic{n}") for n in range(29)])
         limit = await say(h, chat.id, "/subscribe one too many")
         assert limit.text and "already follows 30 topics" in limit.text
         assert (await say(h, chat.id, "/frobnicate")).text == "I don't know that command. /help lists what I can do."
@@ -110,7 +110,7 @@ async def test_handler_error_is_logged_and_the_bot_keeps_going(
     def broken(*args: object) -> None:
         raise RuntimeError("search index on fire")
 
-    monkeypatch.setattr(story_handlers, "find_story", broken)
+    monkeypatch.setattr(Stories, "_search", broken)
     async with running_bot(tmp_path, sqlite(tmp_path), None, lambda: NOW, **FAST) as h:
         chat = h.telegram.add_private_chat(h.telegram.add_user("Ada"))
         oops = await say(h, chat.id, "/story mars")

@@ -9,10 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from telegram.ext import Application
-
-from bot.delivery import DigestDelivery
-from bot.jobs import Jobs
+from app.delivery import DigestDelivery
 from storage import chats
 from storage import deliveries as outbox
 from storage.models import Chat, Delivery, DeliveryStatus
@@ -24,43 +21,40 @@ DUE = NOW + timedelta(days=1)  # after everything the app's own ticks (at NOW) c
 TICK = DUE + timedelta(seconds=20)
 
 
-def app_delivery(application: Application) -> DigestDelivery:
-    """The app's own DigestDelivery; its scheduled ticks are removed so the test drives the clock."""
-    assert application.job_queue is not None
-    found = None
-    for job in application.job_queue.jobs():
+def app_delivery(h: Harness) -> DigestDelivery:
+    """The runtime's own DigestDelivery; its scheduled ticks are removed so the test drives the clock."""
+    queue = h.runtime.application.job_queue
+    assert queue is not None
+    for job in queue.jobs():
         if job.name in ("digests", "digests-start"):
-            jobs = job.callback.__self__  # type: ignore[attr-defined]
-            assert isinstance(jobs, Jobs) and jobs.delivery is not None
-            found = jobs.delivery
             job.schedule_removal()
-    assert found is not None
-    found.policy = dataclasses.replace(found.policy, backoff_cap=0.2)
-    return found
+    delivery = h.runtime.delivery
+    delivery.policy = dataclasses.replace(delivery.policy, backoff_cap=0.2)
+    return delivery
 
 
 @asynccontextmanager
 async def bot(tmp_path: Path, db_url: str) -> AsyncIterator[tuple[Harness, DigestDelivery]]:
     async with running_bot(tmp_path, db_url, None, lambda: TICK) as h:
-        delivery = app_delivery(h.application)
-        with h.services.db.session() as s:
+        delivery = app_delivery(h)
+        with h.core.db.session() as s:
             seed_story(s, "iss", ISS, now=TICK)
         yield h, delivery
 
 
 def subscribe(h: Harness, chat_id: int, due: datetime = DUE, type: str = "private") -> None:
-    with h.services.db.session() as s:
+    with h.core.db.session() as s:
         chats.ensure_chat(s, chat_id, type=type, timezone="UTC", digest_times="00:00", next_digest_at=due)
         chats.subscribe(s, chat_id, "space")
 
 
 def rows(h: Harness) -> dict[int, Delivery]:
-    with h.services.db.session() as s:
+    with h.core.db.session() as s:
         return {d.chat_id: d for d in s.query(Delivery).all()}
 
 
 def chat(h: Harness, chat_id: int) -> Chat | None:
-    with h.services.db.session() as s:
+    with h.core.db.session() as s:
         return s.get(Chat, chat_id)
 
 
@@ -109,7 +103,8 @@ async def test_429_pauses_that_chat_only(tmp_path: Path, db_url: str) -> None:
         subscribe(h, busy)
         subscribe(h, calm)
         h.telegram.enable_rate_limits(global_per_second=None, private_per_second=1, group_per_minute=None)
-        await h.application.bot.send_message(busy, "hello", rate_limit_args={"paced": True})  # fills busy's second
+        tg = h.runtime.application.bot
+        await tg.send_message(busy, "hello", rate_limit_args={"paced": True})  # fills busy's second
         await delivery.tick(TICK)
         await delivery.idle(timeout=10)
         log = [(r.chat_id, r.status) for r in h.telegram.requests("sendMessage")]
@@ -185,11 +180,11 @@ async def test_restart_sends_pending_rows_and_never_resends_caught_ones(tmp_path
     async with bot(tmp_path, db_url) as (h, delivery):
         pending, caught, half = private(h, "Pending"), private(h, "Caught"), private(h, "Half")
         ids: dict[int, int] = {}
-        with h.services.db.session() as s:
+        with h.core.db.session() as s:
             for chat_id in (pending, caught, half):
                 chats.ensure_chat(s, chat_id)
                 chats.subscribe(s, chat_id, "space")
-                row = outbox.add_delivery(s, chat_id, "2026-08-01T00:00", TICK)
+                [row] = outbox.add_deliveries(s, [(chat_id, "2026-08-01T00:00")], TICK)
                 assert row is not None
                 ids[chat_id] = row
             outbox.save_content(s, ids[caught], ["caught part"], [], TICK)
@@ -212,7 +207,7 @@ async def test_empty_day_by_preference(tmp_path: Path, db_url: str) -> None:
         wants, quiet = private(h, "Wants"), private(h, "Quiet")
         for chat_id in (wants, quiet):
             subscribe(h, chat_id)
-            with h.services.db.session() as s:
+            with h.core.db.session() as s:
                 chats.unsubscribe(s, chat_id, "space")
                 chats.subscribe(s, chat_id, "volcano")
                 s.get_one(Chat, chat_id).send_empty_digest = chat_id == wants

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot import digest
-from bot.render import to_plain
+from app import digests as digest
+from bot.render import NOTHING_NEW, digest_messages, to_plain
+from news.types import StoryView
 from storage.db import Database
 from tests.bot.botkit import ISS, NOW, Item, seed_story
 
@@ -14,6 +15,10 @@ SINCE = NOW - timedelta(hours=24)
 
 def outlets(n: int, title: str, hours_ago: float, start: int = 0) -> list[Item]:
     return [Item(f"Outlet {i}", f"outlet{i}.example", title, "", None, hours_ago) for i in range(start, start + n)]
+
+
+def made(picked: list[tuple[str, StoryView]], send_empty: bool = True) -> digest.Digest:
+    return digest.Digest(1, date(2026, 7, 31), tuple(picked), ("space",), send_empty)
 
 
 def corpus(db: Database) -> digest.Corpus:
@@ -34,7 +39,7 @@ def test_new_stories_and_marked_growth_only(db: Database) -> None:
     assert fresh in ids and grown in ids and stale not in ids and len(ids) == 2
     growth = {view.story_id: view.new_sources for _, view in picked}
     assert growth == {fresh: 0, grown: 4}  # a new story is not "grown"
-    text = to_plain("\n".join(digest.messages(picked, date(2026, 7, 31), True)))
+    text = to_plain("\n".join(digest_messages(made(picked))))
     assert "+4 sources since last digest" in text
 
 
@@ -64,8 +69,8 @@ def test_since_is_capped_and_defaults_to_a_day() -> None:
 
 
 def test_empty_day_one_line_or_nothing() -> None:
-    assert digest.messages([], date(2026, 7, 31), send_empty=True) == [digest.NOTHING_NEW]
-    assert digest.messages([], date(2026, 7, 31), send_empty=False) == []
+    assert digest_messages(made([], send_empty=True)) == [NOTHING_NEW]
+    assert digest_messages(made([], send_empty=False)) == []
 
 
 def test_sections_keep_topic_order_and_title(db: Database) -> None:
@@ -73,7 +78,7 @@ def test_sections_keep_topic_order_and_title(db: Database) -> None:
         seed_story(s, "fresh", ISS)
         seed_story(s, "vote", outlets(3, "Congress passes budget", 1, start=20))
     picked = digest.select(corpus(db), ["congress", "space"], SINCE, 5)
-    [text] = digest.messages(picked, date(2026, 7, 31), True)
+    [text] = digest_messages(made(picked))
     plain = to_plain(text)
     assert plain.startswith("🗞 Your digest · Fri 31 Jul")
     assert plain.index("congress") < plain.index("space")

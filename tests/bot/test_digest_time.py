@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest_time import InvalidSchedule, next_digest_at, parse_times, parse_zone, period_key
+from app.digest_time import InvalidSchedule, next_digest_at, parse_times, parse_zone, period_key
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -44,7 +44,7 @@ async def test_subscribe_then_digest_shows_a_real_story(tmp_path: Path, db_url: 
         assert confirm.text == "✅ Subscribed to big bang. Try /digest to see its top stories now."
 
         # `run` fetches every feed right after start and clusters what came in.
-        await wait_until(lambda: h.services.run_sync(_unclustered) == 0 and h.services.run_sync(_articles) > 0)
+        await wait_until(lambda: h.core.interactive.sync(_unclustered) == 0 and h.core.interactive.sync(_articles) > 0)
 
         await h.telegram.send_message(chat.id, "/digest", user)
         card = (await h.telegram.wait_for_messages(chat.id, 3))[2]

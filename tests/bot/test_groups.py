@@ -32,7 +32,7 @@ async def test_only_group_admins_change_subscriptions(tmp_path: Path) -> None:
         assert (await say(h, group.id, "/stop", member)).text.startswith("Only")  # type: ignore[union-attr]
 
         h.telegram.set_member(group.id, member, "administrator")  # cached "no" expires after a minute...
-        assert h.services.run_sync(lambda s: chat_store.topics(s, group.id)) == ["climate"]
+        assert h.core.interactive.sync(lambda s: chat_store.topics(s, group.id)) == ["climate"]
         members = [r for r in h.telegram.requests("getChatMember") if r.chat_id == group.id]
         assert len(members) == 2  # ...and repeated commands don't ask Telegram again
 
@@ -45,7 +45,7 @@ async def test_forum_topic_gets_the_digest_and_migration_keeps_subscriptions(tmp
         thread = await h.telegram.create_topic(forum.id, "News", owner)
         reply = await say(h, forum.id, "/subscribe science", owner, thread_id=thread)
         assert reply.thread_id == thread
-        assert h.services.run_sync(lambda s: s.get_one(Chat, forum.id).thread_id) == thread
+        assert h.core.interactive.sync(lambda s: s.get_one(Chat, forum.id).thread_id) == thread
 
         group = await h.telegram.add_group("Old group", creator=owner)
         await h.telegram.wait_for_messages(group.id, 1)
@@ -56,8 +56,8 @@ async def test_forum_topic_gets_the_digest_and_migration_keeps_subscriptions(tmp
         def moved(s: Session) -> bool:
             return s.get(Chat, group.id) is None and chat_store.topics(s, new_id) == ["world"]
 
-        await wait_until(lambda: h.services.run_sync(moved))
-        assert h.services.run_sync(lambda s: s.get_one(Chat, new_id).digest_times) == "09:15"
+        await wait_until(lambda: h.core.interactive.sync(moved))
+        assert h.core.interactive.sync(lambda s: s.get_one(Chat, new_id).digest_times) == "09:15"
         assert "world" in ((await say(h, new_id, "/topics", owner)).text or "")
 
 
@@ -71,9 +71,9 @@ async def test_channel_admin_posts_commands(tmp_path: Path) -> None:
         h.telegram.set_member(channel.id, reader, "member")
         await press(h, listing, button_data(listing)[0], reader)  # anyone can press a button under a post...
         assert h.telegram.callback_answers[-1]["show_alert"]  # ...but only admins change the channel
-        assert h.services.run_sync(lambda s: chat_store.topics(s, channel.id)) == ["business"]
+        assert h.core.interactive.sync(lambda s: chat_store.topics(s, channel.id)) == ["business"]
         await h.telegram.kick(channel.id)
-        await wait_until(lambda: not h.services.run_sync(lambda s: s.get_one(Chat, channel.id).active))
+        await wait_until(lambda: not h.core.interactive.sync(lambda s: s.get_one(Chat, channel.id).active))
 
 
 async def test_operator_commands_only_for_admin_user_ids(tmp_path: Path) -> None:

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.ingest import GroupWriter, Ingestor, IngestPolicy
+from app.feeds import Ingestor, IngestPolicy
+from app.writer import GroupWriter
 from news.fetch import Fetcher
 from news.normalize import canonical_url
 from news.sources import load_outlets

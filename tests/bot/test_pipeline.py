@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot.clustering import StoryEngine
-from bot.ingest import Ingestor, IngestPolicy
+from app.clustering import StoryEngine
+from app.feeds import Ingestor, IngestPolicy
 from news.cluster import ClusterParams
 from news.fetch import Fetcher
 from news.normalize import canonical_url

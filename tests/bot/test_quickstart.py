@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
+from app.settings import Settings
 from tests.fakes.telegram_api import FakeTelegram
 
 REPO = Path(__file__).resolve().parents[2]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from PIL import Image
 
+from app.digests import Digest
 from bot.chart import coverage_chart, hourly_counts
 from bot.render import MAX_MESSAGE, SOURCES_PER_PAGE, SourceLine, digest_messages, pack, sources_page, story_card
 from bot.throttle import Throttle
@@ -65,7 +66,8 @@ def test_absurd_urls_and_headlines_are_guarded() -> None:
 
 def test_digest_packs_at_card_boundaries_within_the_limit() -> None:
     views = [replace(VIEW, story_id=i, headline=f"Story {i} <&> " + "x" * 200) for i in range(60)]
-    messages = digest_messages([("space <b>", views[:30]), ("world", views[30:])], "Your digest")
+    picked = [("space <b>", view) for view in views[:30]] + [("world", view) for view in views[30:]]
+    messages = digest_messages(Digest(1, date(2026, 7, 31), tuple(picked), ("space <b>", "world"), True))
     assert len(messages) > 1
     for message in messages:
         parsed = parse_html(message)  # raises on a tag cut in half

@@ -9,17 +9,24 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from news.cluster import ClusterParams, OnlineClusterer, cluster_records, params_with
 from news.cluster.centroids import CentroidMatrix
-from news.embed import FloatMatrix, embeddings_problem, unit_rows
+from news.embed import FloatMatrix, embeddings_problem
 from tests.news.test_cluster import T0, counter_keys, item
 
 # Same story, almost no shared words: what TF-IDF alone misses and embeddings catch.
 VERONICA = ["Veronica Mars movie opens to fans who funded it", "Kristen Bell thanks Kickstarter backers"]
 UNRELATED = ["Federal Reserve holds interest rates steady", "Barcelona beat Real Madrid in El Clasico"]
 DIM = 16
+
+
+def unit_rows(matrix: npt.ArrayLike) -> FloatMatrix:
+    rows = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return (rows / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
 class FakeEncoder:
@@ -131,7 +138,7 @@ def test_params_with_ignores_none_and_rejects_unknown_names() -> None:
 
 
 def test_importing_the_engine_does_not_import_torch() -> None:
-    code = "import sys, news.cluster, news.embed, bot.clustering; print('torch' in sys.modules)"
+    code = "import sys, news.cluster, news.embed, app.clustering; print('torch' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 

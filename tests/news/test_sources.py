@@ -18,7 +18,7 @@ from news.sources import (
 from news.types import Bias, Outlet
 
 HEADER = "name,domains,country,bias,factuality,rating_source\n"
-UCI_DEV = Path("/work/shared/bench/uci-dev.jsonl")
+UCI_DEV = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "uci-dev.jsonl"  # ../shared
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def test_bundled_table_spans_the_spectrum_and_the_world(outlets: OutletDirectory
 
 def test_wire_services_are_listed(outlets: OutletDirectory) -> None:
     for name in ("Reuters", "Associated Press", "Agence France-Presse"):
-        assert outlets.by_name(name) is not None, name
+        assert any(outlet.name == name for outlet in outlets), name
 
 
 @pytest.mark.parametrize(
@@ -74,13 +74,6 @@ def test_lookup_by_domain_covers_subdomains(outlets: OutletDirectory, domain: st
 @pytest.mark.parametrize("domain", ["indiatimes.com", "notbbc.co.uk", "co.uk", "", "example.org"])
 def test_lookup_misses(outlets: OutletDirectory, domain: str) -> None:
     assert outlets.by_domain(domain) is None
-
-
-def test_lookup_by_name_ignores_case_and_spacing(outlets: OutletDirectory) -> None:
-    found = outlets.by_name("  the  new york TIMES ")
-    assert found is not None
-    assert found.domains == ("nytimes.com",)
-    assert outlets.by_name("Nobody Daily") is None
 
 
 @pytest.mark.parametrize(
@@ -136,7 +129,7 @@ def test_override_file_extends_and_wins_by_domain(tmp_path: Path) -> None:
     bbc = merged.by_domain("feeds.bbci.co.uk")
     assert bbc is not None and bbc.name == "BBC News"
     assert "bbc.com" not in bbc.domains
-    cnn = merged.by_name("cnn")
+    cnn = next(outlet for outlet in merged if outlet.name.casefold() == "cnn")
     assert cnn is not None and cnn.bias is Bias.CENTER and cnn.domains == ("cnn.com", "cnn.it")
     assert merged.by_domain("edition.cnn.com") == cnn
     assert merged.by_domain("news.gazette.example.com") is not None

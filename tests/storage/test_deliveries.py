@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
-from bot.digest_schedule import ClaimPolicy, claim_due, schedule_unscheduled
+from sqlalchemy.orm import Session
+
+from app.claims import ClaimPolicy, claim_due, schedule_unscheduled
 from storage import chats, deliveries
 from storage.db import Database
 from storage.models import Chat, Delivery, DeliveryStatus
@@ -20,6 +22,12 @@ def add_chat(db: Database, chat_id: int, due: datetime | None, *, topics: bool =
         chats.ensure_chat(s, chat_id, timezone=zone, digest_times=times, next_digest_at=due)
         if topics:
             chats.subscribe(s, chat_id, "world")
+
+
+def add(session: Session, chat_id: int, period: str, now: datetime) -> int | None:
+    """One outbox row, the way the claim writes them; None when (chat, period) has one already."""
+    made = deliveries.add_deliveries(session, [(chat_id, period)], now)
+    return made[0] if made else None
 
 
 def status(db: Database, delivery_id: int) -> DeliveryStatus:
@@ -47,8 +55,8 @@ def test_claim_advances_schedule_and_writes_one_row(db: Database) -> None:
 def test_a_row_is_never_made_twice(db: Database) -> None:
     add_chat(db, 1, None)
     with db.session() as s:
-        first = deliveries.add_delivery(s, 1, "2026-03-29T08:00", NOW)
-        again = deliveries.add_delivery(s, 1, "2026-03-29T08:00", NOW)
+        first = add(s, 1, "2026-03-29T08:00", NOW)
+        again = add(s, 1, "2026-03-29T08:00", NOW)
     assert first is not None and again is None
 
 
@@ -98,7 +106,7 @@ def test_two_concurrent_claimers_get_disjoint_chats(db: Database) -> None:
 def test_parts_go_through_compare_and_set(db: Database) -> None:
     add_chat(db, 1, None)
     with db.session() as s:
-        row = deliveries.add_delivery(s, 1, "p", NOW)
+        row = add(s, 1, "p", NOW)
         assert row is not None
         deliveries.save_content(s, row, ["one", "two"], [7, 8], NOW)
     with db.session() as s:
@@ -119,9 +127,9 @@ def test_recovery_after_a_crash(db: Database) -> None:
     for chat_id in (1, 2, 3):
         add_chat(db, chat_id, None)
     with db.session() as s:
-        sending = deliveries.add_delivery(s, 1, "p", NOW)
-        pending = deliveries.add_delivery(s, 2, "p", NOW)
-        stale = deliveries.add_delivery(s, 3, "p", NOW - timedelta(hours=4))
+        sending = add(s, 1, "p", NOW)
+        pending = add(s, 2, "p", NOW)
+        stale = add(s, 3, "p", NOW - timedelta(hours=4))
         assert sending and pending and stale
         deliveries.save_content(s, sending, ["one"], [], NOW)
         assert deliveries.begin_part(s, sending, ())
@@ -139,7 +147,7 @@ def test_recovery_after_a_crash(db: Database) -> None:
 def test_deactivate_stops_the_schedule_and_migrate_moves_rows(db: Database) -> None:
     add_chat(db, -5, NOW)
     with db.session() as s:
-        row = deliveries.add_delivery(s, -5, "p", NOW)
+        row = add(s, -5, "p", NOW)
         chats.migrate(s, -5, -1005)
     with db.session() as s:
         assert row is not None
@@ -153,7 +161,7 @@ def test_migrate_into_a_chat_registered_first(db: Database) -> None:
     add_chat(db, -5, NOW, zone="Asia/Kolkata")
     with db.session() as s:
         chats.subscribe(s, -5, "climate")
-        row = deliveries.add_delivery(s, -5, "p", NOW)
+        row = add(s, -5, "p", NOW)
         chats.ensure_chat(s, -1005, type="supergroup")  # its first update came before the migration
         chats.subscribe(s, -1005, "world")
         chats.migrate(s, -5, -1005)
@@ -180,6 +188,6 @@ def test_stale_pending_rows_are_found_again(db: Database) -> None:
     add_chat(db, 1, None)
     add_chat(db, 2, None)
     with db.session() as s:
-        old = deliveries.add_delivery(s, 1, "p", NOW - timedelta(minutes=10))
-        deliveries.add_delivery(s, 2, "p", NOW)
+        old = add(s, 1, "p", NOW - timedelta(minutes=10))
+        add(s, 2, "p", NOW)
         assert deliveries.stale_pending(s, NOW - timedelta(minutes=2)) == [old]

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.digest_time import InvalidSchedule, next_digest_at, parse_times, parse_zone, period_key
+from app.digest_time import InvalidSchedule, next_digest_at, parse_times, parse_zone, period_key
 from storage import deliveries as outbox
 from storage.models import DeliveryStatus
 

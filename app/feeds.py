@@ -16,12 +16,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import zip_longest
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from app.writer import GroupWriter
 from news.fetch import Fetcher, FetchError, FetchResult, HTTPStatusError, URLCheck
 from news.normalize import NormalizedFeed, normalize_feed
 from news.parse import FeedParseError
@@ -34,7 +35,6 @@ from storage.feeds import FeedRef
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-Job = Callable[[Session], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,59 +76,6 @@ def interleave_by_host(feeds: Sequence[FeedRef]) -> list[FeedRef]:
     for feed in feeds:
         by_host[(urlsplit(feed.url).hostname or "").lower()].append(feed)
     return [f for row in zip_longest(*by_host.values()) for f in row if f is not None]
-
-
-class GroupWriter:
-    """Every write on one thread, grouped: the jobs that queue up while one transaction runs share the next one.
-
-    A job is fn(session) -> value. When a shared transaction fails, its jobs are redone one transaction each, so
-    one feed's bad row cannot undo the others' work (every job is safe to redo after a rollback).
-    """
-
-    def __init__(self, db: Database, *, max_jobs: int = 100, on_commit: Callable[[], None] = lambda: None,
-                 on_rollback: Callable[[], None] = lambda: None) -> None:
-        self._db = db
-        self._max_jobs = max_jobs
-        self._on_commit = on_commit
-        self._on_rollback = on_rollback
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-db")
-        self._queue: list[tuple[Job, asyncio.Future[Any]]] = []
-        self._drainer: asyncio.Task[None] | None = None
-
-    async def run(self, job: Callable[[Session], T]) -> T:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[T] = loop.create_future()
-        self._queue.append((job, future))
-        if self._drainer is None or self._drainer.done():
-            self._drainer = loop.create_task(self._drain())
-        return await future
-
-    def close(self) -> None:
-        self._thread.shutdown(wait=True)
-
-    async def _drain(self) -> None:
-        loop = asyncio.get_running_loop()
-        while self._queue:
-            batch, self._queue = self._queue[: self._max_jobs], self._queue[self._max_jobs :]
-            try:
-                results = await loop.run_in_executor(self._thread, self._commit, [job for job, _ in batch])
-            except BaseException as exc:  # the thread is gone (shutdown, cancelled): nobody may wait forever
-                results = [(False, exc)] * len(batch)
-            for (_, future), (ok, value) in zip(batch, results, strict=True):
-                if not future.done():
-                    future.set_result(value) if ok else future.set_exception(value)
-
-    def _commit(self, jobs: list[Job]) -> list[tuple[bool, Any]]:
-        try:
-            with self._db.session() as session:
-                values = [job(session) for job in jobs]
-        except Exception as exc:
-            self._on_rollback()
-            if len(jobs) == 1:
-                return [(False, exc)]
-            return [self._commit([job])[0] for job in jobs]
-        self._on_commit()
-        return [(True, value) for value in values]
 
 
 class Ingestor:

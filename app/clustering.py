@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.config import Settings
+from app.settings import Settings
 from news.cluster import ClusterParams, OnlineClusterer, params_with
 from news.embed import Encoder, MiniLMEncoder
 from storage import stories as story_store
@@ -34,12 +34,17 @@ class ClusterSummary:
 
 
 def cluster_params(settings: Settings) -> ClusterParams:
-    """ClusterParams with the CLUSTER_* settings that are set; the rest keep the tuned defaults."""
+    """ClusterParams from the CLUSTER_* settings. CLUSTER_MERGE_THRESHOLD is the merge threshold of headline-only
+    stories; the ones for stories with leads or embeddings keep their tuned values, and above 1 none merges."""
+    never = settings.cluster_merge_threshold > 1
     return params_with(
         window_hours=settings.cluster_window_hours,
         threshold=settings.cluster_threshold,
         long_text_threshold=settings.cluster_long_text_threshold,
         merge_threshold=settings.cluster_merge_threshold,
+        long_text_merge_threshold=settings.cluster_merge_threshold if never else None,
+        hybrid_merge_threshold=settings.cluster_merge_threshold if never else None,
+        hybrid_long_text_merge_threshold=settings.cluster_merge_threshold if never else None,
         embedding_weight=settings.cluster_embedding_weight,
         hybrid_threshold=settings.cluster_hybrid_threshold,
         hybrid_long_text_threshold=settings.cluster_hybrid_long_text_threshold,

@@ -1,13 +1,15 @@
 """Daily digests: due chats -> outbox rows -> content -> paced sends -> recorded. Idempotent and crash-safe.
 
 `tick(now)` (the JobQueue calls it every minute) only picks work: it schedules chats that have no next digest,
-claims the due ones in batches and enqueues their outbox rows (bot.digest_schedule). A bounded pool of workers
+claims the due ones in batches and enqueues their outbox rows (app.claims). A bounded pool of workers
 sends them: each worker builds a row's parts once (stored before the first is sent), then sends part after part
 through `Sender`, which paces and writes SENDING ahead of each request (storage.deliveries has the states).
 
 On start, `recover` marks rows caught mid-send UNKNOWN (logged, never re-sent), skips pending rows that are too
 late and enqueues the rest. A 429 sends the row back to the queue after `retry_after` (that chat only), a 5xx
-or refused connection after a backoff; a chat gone is deactivated; a migrated group gets its digest at its new id.
+or refused connection after a backoff; a chat gone is deactivated; a migrated group gets its digest at its new id;
+a deleted forum topic is forgotten and the digest goes to the chat's main thread. The content is `digest_for`, the
+one selection (app.digests), rendered by the function the runtime hands in.
 """
 
 from __future__ import annotations
@@ -19,22 +21,22 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from bot import digest
-from bot.config import Settings
-from bot.digest_schedule import ClaimPolicy, claim_due, schedule_unscheduled
-from bot.sender import ChatGone, ChatMoved, MaybeSent, RateLimited, Refused, Sender, Transient
+from app.claims import ClaimPolicy, claim_due, schedule_unscheduled
+from app.digests import Corpus, Digest, Digests, digest_for
+from app.sending import ChatGone, ChatMoved, MaybeSent, RateLimited, Refused, Sender, ThreadGone, Transient
+from app.settings import Settings
+from app.tx import Transactions
 from storage import chats as chat_store
 from storage import deliveries as outbox
-from storage.db import Database
 from storage.models import DeliveryStatus
 
+__all__ = ["DeliveryPolicy", "DigestDelivery", "delivery_policy"]
+
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-CORPUS_TTL = timedelta(minutes=5)
+Render = Callable[[Digest], list[str]]  # a digest -> its messages; [] when there is nothing to send
 STALE = timedelta(minutes=2)  # a pending row this old and not in this process's hands is picked up again
 
 
@@ -57,25 +59,18 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
 
 
 class DigestDelivery:
-    def __init__(self, db: Database, sender: Sender, policy: DeliveryPolicy, clock: Callable[[], datetime]) -> None:
-        self.db, self.sender, self.policy, self.clock = db, sender, policy, clock
+    def __init__(self, tx: Transactions, digests: Digests, sender: Sender, render: Render, policy: DeliveryPolicy,
+                 clock: Callable[[], datetime]) -> None:
+        self.tx, self.digests, self.sender, self.render = tx, digests, sender, render
+        self.policy, self.clock = policy, clock
         self._queue: asyncio.Queue[int] = asyncio.Queue()
         self._active: set[int] = set()  # queued, in flight or waiting to retry: never enqueued twice
         self._idle = asyncio.Event()
         self._idle.set()
         self._workers: list[asyncio.Task[None]] = []
         self._timers: set[asyncio.TimerHandle] = set()
-        self._corpus: digest.Corpus | None = None
-        self._corpus_lock = asyncio.Lock()
         self._tick_lock = asyncio.Lock()
         self._recovered = False
-
-    async def _q(self, fn: Callable[..., T], *args: object) -> T:
-        def run() -> T:
-            with self.db.session() as session:
-                return fn(session, *args)
-
-        return await asyncio.to_thread(run)
 
     # --- the pool ----------------------------------------------------------------------------------
 
@@ -134,7 +129,7 @@ class DigestDelivery:
         """At start: SENDING rows become UNKNOWN (logged), too-late pending rows SKIPPED, the rest enqueued."""
         self._recovered = True
         self.start()
-        found = await self._q(outbox.recover, now, self.policy.max_lateness)
+        found = await self.tx(outbox.recover, now, self.policy.max_lateness)
         for delivery_id, chat_id, period in found.unknown:
             log.warning("digest %s for chat %d was mid-send at a crash: marked unknown, not re-sent (row %d)",
                         period, chat_id, delivery_id)
@@ -152,16 +147,16 @@ class DigestDelivery:
             self.start()
             if not self._recovered:
                 await self.recover(now)
-            await self._q(schedule_unscheduled, now, self.policy)
-            for delivery_id in await self._q(outbox.stale_pending, now - STALE):
+            await self.tx(schedule_unscheduled, now, self.policy)
+            for delivery_id in await self.tx(outbox.stale_pending, now - STALE):
                 self.enqueue(delivery_id)  # ignored while queued, in flight or waiting to retry here
             enqueued = 0
             while True:
-                batch = await self._q(claim_due, now, self.policy)
+                batch = await self.tx(claim_due, now, self.policy)
                 for chat_id, period, late_by in batch.late:
                     log.warning("digest %s for chat %d is %s late: skipped", period, chat_id, late_by)
                 if batch.delivery_ids and not enqueued:
-                    self._corpus = None  # fresh stories for this round of digests
+                    self.digests.invalidate()  # fresh stories for this round of digests
                 for delivery_id in batch.delivery_ids:
                     self.enqueue(delivery_id)
                 enqueued += len(batch.delivery_ids)
@@ -170,26 +165,19 @@ class DigestDelivery:
 
     # --- one delivery ------------------------------------------------------------------------------
 
-    async def _corpus_at(self, now: datetime) -> digest.Corpus:
-        async with self._corpus_lock:
-            corpus = self._corpus
-            if corpus is None or not timedelta(0) <= now - corpus.now <= CORPUS_TTL:
-                corpus = self._corpus = await self._q(digest.load_corpus, now)
-            return corpus
-
-    def _build(self, session: Session, item: outbox.OutboxItem, corpus: digest.Corpus,
+    def _build(self, session: Session, item: outbox.OutboxItem, corpus: Corpus,
                now: datetime) -> outbox.OutboxItem | None:
         chat = outbox.digest_chat(session, item.chat_id)
         reason = "chat inactive" if chat is None or not chat.active else ("no topics" if not chat.topics else "")
         if chat is None or reason:
             outbox.finish(session, item.id, DeliveryStatus.SKIPPED, reason)
             return None
-        picked = digest.select(corpus, chat.topics, digest.since_for(chat.last_digest_at, now), self.policy.per_topic)
-        parts = digest.messages(picked, date.fromisoformat(item.period[:10]), chat.send_empty)
+        digest = digest_for(corpus, chat, now, self.policy.per_topic, day=date.fromisoformat(item.period[:10]))
+        parts = self.render(digest)
         if not parts:
             outbox.finish(session, item.id, DeliveryStatus.SKIPPED, "nothing new")
             return None
-        return outbox.save_content(session, item.id, parts, [view.story_id for _, view in picked], now)
+        return outbox.save_content(session, item.id, parts, digest.story_ids, now)
 
     def _load(self, session: Session, delivery_id: int) -> tuple[outbox.OutboxItem, int | None] | None:
         item = outbox.load(session, delivery_id)
@@ -203,28 +191,28 @@ class DigestDelivery:
 
     async def deliver(self, delivery_id: int) -> bool:
         """Send what is left of one outbox row. True when it was handed back to the queue for later."""
-        loaded = await self._q(self._load, delivery_id)
+        loaded = await self.tx(self._load, delivery_id)
         if loaded is None:
             return False
         item, thread_id = loaded
         if item.messages is None:
             now = self.clock()
-            built = await self._q(self._build, item, await self._corpus_at(now), now)
+            built = await self.tx(self._build, item, await self.digests.corpus(now), now)
             if built is None:
                 return False
             item = built
         assert item.messages is not None
         while len(item.sent) < len(item.messages):
             sent = item.sent
-            before = functools.partial(self._q, outbox.begin_part, delivery_id, sent)
+            before = functools.partial(self.tx, outbox.begin_part, delivery_id, sent)
             try:
                 message_id = await self.sender.send(item.chat_id, item.messages[len(sent)], before, thread_id)
-            except (RateLimited, Transient, ChatMoved, ChatGone, Refused, MaybeSent) as exc:
+            except (RateLimited, Transient, ChatMoved, ChatGone, ThreadGone, Refused, MaybeSent) as exc:
                 return await self._failed(item, exc)
             if message_id is None:
                 log.info("digest row %d was taken by another sender", delivery_id)
                 return False
-            updated = await self._q(outbox.part_sent, delivery_id, message_id, self.clock())
+            updated = await self.tx(outbox.part_sent, delivery_id, message_id, self.clock())
             if updated is None:
                 log.warning("digest row %d left SENDING while its part was sent (message %d)", delivery_id, message_id)
                 return False
@@ -233,28 +221,39 @@ class DigestDelivery:
 
     async def _failed(self, item: outbox.OutboxItem, exc: Exception) -> bool:
         if isinstance(exc, RateLimited):
-            await self._q(outbox.release, item.id, str(exc))
+            await self.tx(outbox.release, item.id, str(exc))
             self._later(item.id, exc.retry_after)
             return True
         if isinstance(exc, Transient) and item.failures + 1 < self.policy.max_failures:
-            await self._q(outbox.release, item.id, str(exc))
+            await self.tx(outbox.release, item.id, str(exc))
             delay = min(self.policy.backoff_cap, 2.0 ** (item.failures + 1)) * random.uniform(0.8, 1.2)
             log.info("digest row %d: %s; retrying in %.1f s", item.id, exc, delay)
             self._later(item.id, delay)
             return True
         if isinstance(exc, ChatMoved):
-            moved = await self._q(self._move, item, exc.new_chat_id)
+            moved = await self.tx(self._move, item, exc.new_chat_id)
             if moved:
                 self._later(item.id, 0)
             return moved
+        if isinstance(exc, ThreadGone):
+            log.info("chat %d: its forum topic is gone (%s); digests go to the main thread from now on",
+                     item.chat_id, exc)
+            await self.tx(self._main_thread, item, str(exc))
+            self._later(item.id, 0)
+            return True
         if isinstance(exc, ChatGone):
             log.info("chat %d is gone (%s): deactivated, its digests stop", item.chat_id, exc)
-            await self._q(self._gone, item, str(exc))
+            await self.tx(self._gone, item, str(exc))
             return False
         status = DeliveryStatus.UNKNOWN if isinstance(exc, MaybeSent) else DeliveryStatus.FAILED
         log.warning("digest row %d for chat %d: %s -> %s", item.id, item.chat_id, exc, status.value)
-        await self._q(outbox.finish, item.id, status, str(exc))
+        await self.tx(outbox.finish, item.id, status, str(exc))
         return False
+
+    @staticmethod
+    def _main_thread(session: Session, item: outbox.OutboxItem, reason: str) -> None:
+        outbox.release(session, item.id, reason)
+        chat_store.set_thread(session, item.chat_id, None)
 
     @staticmethod
     def _gone(session: Session, item: outbox.OutboxItem, reason: str) -> None:

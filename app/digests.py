@@ -1,0 +1,178 @@
+"""A chat's digest: one selection for the scheduled digest, `/digest` and `storybot preview --chat`.
+
+Per topic, the top stories that are new since the chat's last digest, or that grew markedly since then
+("+12 sources since last digest"); a story matching several topics appears once, under the first. Ranked as
+everywhere: distinct outlets weighted by recency (news.rank). `digest_for` is pure once the corpus is loaded.
+
+One `Corpus` is loaded per round and shared by every chat: 10,000 chats cost one query of recent stories, one
+topic match per distinct topic and one card per story, not 10,000 of each. It is reloaded when it is older than
+`CORPUS_TTL` or when a clustering pass changed stories (`Digests.invalidate`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from app.digest_time import InvalidSchedule, parse_zone
+from app.tx import Transactions
+from news.coverage import outlet_key
+from news.rank import growth, rank_score
+from news.summarize import build_story_view
+from news.topics import compile_topic
+from news.types import StoryArticle, StoryView
+from storage import deliveries as outbox
+from storage import stories as story_store
+
+__all__ = ["CORPUS_TTL", "Corpus", "Digest", "Digests", "digest_for", "load_corpus", "select", "since_for"]
+
+LOOKBACK = timedelta(hours=48)  # the oldest news a digest reaches back to, however long the chat was away
+FIRST_DIGEST = timedelta(days=1)  # a chat's first digest: the last day
+GROWTH_MIN_SOURCES = 3  # "grew markedly": at least this many new outlets...
+GROWTH_MIN_SHARE = 0.5  # ...and at least half again as many as it had before
+CORPUS_LIMIT = 2000
+CORPUS_TTL = timedelta(minutes=5)
+
+
+@dataclass
+class Corpus:
+    """Recent stories, ranked once; topic matches and cards are computed on first use and kept.
+
+    `newest` is `now`, or the newest story's time when every feed is older (an archive, a stalled fetch): the
+    look-back counts from it, so a first digest shows the latest stories there are rather than nothing."""
+
+    now: datetime
+    newest: datetime
+    ranked: list[int]
+    articles: dict[int, list[StoryArticle]]
+    _matches: dict[str, list[int]] = field(default_factory=dict)
+    _views: dict[int, StoryView] = field(default_factory=dict)
+
+    def matching(self, topic: str) -> list[int]:
+        if topic not in self._matches:
+            matcher = compile_topic(topic)
+            found = []
+            for sid in self.ranked:
+                arts = self.articles[sid]
+                text = " \n".join(f"{a.title}. {a.summary}" for a in arts)
+                if matcher.matches(text, {c for a in arts for c in a.categories}):
+                    found.append(sid)
+            self._matches[topic] = found
+        return self._matches[topic]
+
+    def view(self, sid: int) -> StoryView:
+        if sid not in self._views:
+            self._views[sid] = build_story_view(sid, self.articles[sid], self.now)
+        return self._views[sid]
+
+
+def load_corpus(session: Session, now: datetime) -> Corpus:
+    latest = story_store.latest_update(session)
+    newest = min(now, latest) if latest else now
+    ids = story_store.recent_story_ids(session, newest - LOOKBACK, limit=CORPUS_LIMIT)
+    articles = {sid: arts for sid, arts in story_store.story_articles(session, ids).items() if arts}
+    ranked = [sid for _score, sid in sorted(((rank_score(a, now), sid) for sid, a in articles.items()), reverse=True)]
+    return Corpus(now, newest, ranked, articles)
+
+
+def since_for(last_digest_at: datetime | None, newest: datetime) -> datetime:
+    """News counts from the chat's last digest, at most LOOKBACK before the newest news."""
+    return max(last_digest_at or newest - FIRST_DIGEST, newest - LOOKBACK)
+
+
+def grew_markedly(articles: Sequence[StoryArticle], since: datetime) -> int:
+    """The outlets that joined since `since` when that is a marked growth, else 0."""
+    new = growth(articles, since)
+    before = len({outlet_key(a) or a.url or a.title for a in articles}) - new
+    return new if new >= GROWTH_MIN_SOURCES and new >= GROWTH_MIN_SHARE * max(before, 1) else 0
+
+
+def select(corpus: Corpus, topics: Sequence[str], since: datetime, per_topic: int) -> list[tuple[str, StoryView]]:
+    """(topic, card view) pairs, best first within each topic, each story once."""
+    used: set[int] = set()
+    picked: list[tuple[str, StoryView]] = []
+    for topic in topics:
+        count = 0
+        for sid in corpus.matching(topic):
+            if count >= per_topic:
+                break
+            if sid in used:
+                continue
+            view = corpus.view(sid)
+            if view.first_seen > since:
+                picked.append((topic, view))
+            elif grown := grew_markedly(corpus.articles[sid], since):
+                picked.append((topic, dataclasses.replace(view, new_sources=grown)))
+            else:
+                continue
+            used.add(sid)
+            count += 1
+    return picked
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """What one chat's digest holds at one moment; bot.render turns it into messages."""
+
+    chat_id: int
+    day: date  # the day it is for, in the chat's timezone
+    picked: tuple[tuple[str, StoryView], ...]
+    topics: tuple[str, ...]
+    send_empty: bool  # with nothing new: one short line (True) or no message at all
+
+    @property
+    def story_ids(self) -> list[int]:
+        return [view.story_id for _, view in self.picked]
+
+
+def digest_for(corpus: Corpus, chat: outbox.DigestChat, now: datetime, per_topic: int,
+               day: date | None = None) -> Digest:
+    """The one selection: the chat's digest if it were sent at `now` (for the scheduled one, `day` is its day)."""
+    try:
+        zone = parse_zone(chat.timezone)
+    except InvalidSchedule:
+        zone = parse_zone("UTC")
+    picked = select(corpus, chat.topics, since_for(chat.last_digest_at, corpus.newest), per_topic)
+    return Digest(chat.id, day or now.astimezone(zone).date(), tuple(picked), chat.topics, chat.send_empty)
+
+
+class Digests:
+    """The digest use cases users reach: a chat's digest now (`/digest`, `storybot preview --chat`)."""
+
+    def __init__(self, tx: Transactions, clock: Callable[[], datetime], per_topic: int) -> None:
+        self.tx, self.clock, self.per_topic = tx, clock, per_topic
+        self._corpus: Corpus | None = None
+        self._lock = asyncio.Lock()
+
+    def invalidate(self) -> None:
+        """Stories changed (a clustering pass, a new round of digests): the next use reloads the corpus."""
+        self._corpus = None
+
+    async def corpus(self, now: datetime) -> Corpus:
+        async with self._lock:
+            corpus = self._corpus
+            if corpus is None or not timedelta(0) <= now - corpus.now <= CORPUS_TTL:
+                corpus = self._corpus = await self.tx(load_corpus, now)
+            return corpus
+
+    async def for_chat(self, chat_id: int) -> Digest | None:
+        """The chat's digest as it would be sent now; None for a chat the bot doesn't know."""
+        now = self.clock()
+        corpus = await self.corpus(now)
+        return await self.tx(self._for_chat, corpus, chat_id, now)  # topic matching runs off the event loop
+
+    async def for_topics(self, topics: Sequence[str], zone: str = "UTC") -> Digest:
+        """The digest a new chat following `topics` would get now (`storybot preview --topic`)."""
+        now = self.clock()
+        corpus = await self.corpus(now)
+        chat = outbox.DigestChat(0, True, zone, None, True, None, tuple(topics))
+        return await asyncio.to_thread(digest_for, corpus, chat, now, self.per_topic)
+
+    def _for_chat(self, session: Session, corpus: Corpus, chat_id: int, now: datetime) -> Digest | None:
+        chat = outbox.digest_chat(session, chat_id)
+        return None if chat is None else digest_for(corpus, chat, now, self.per_topic)

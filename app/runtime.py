@@ -1,0 +1,104 @@
+"""The application's own composition root: Settings -> database, feed client, workers and use cases.
+
+`Core.build(settings)` wires everything that has nothing to do with Telegram; the CLI's offline commands use it
+as it is, and bot.runtime.Runtime wraps it with the Telegram side. `prepare()` migrates the database and adds the
+configured feeds; `close()` releases the clients and threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+
+from app.chats import Chats, ScheduleDefaults
+from app.clustering import StoryEngine, cluster_encoder, cluster_params
+from app.digests import Digests
+from app.feeds import Ingestor, IngestPolicy
+from app.operators import Operators
+from app.settings import Settings
+from app.stories import Stories
+from app.tx import Transactions
+from news.fetch import Fetcher
+from news.opml import OpmlError, load_default_feeds, parse_opml
+from news.sources import OutletDirectory, OutletFileError, load_outlets
+from storage import feeds as feed_store
+from storage.db import Database
+from storage.migrate import upgrade
+
+__all__ = ["Core", "StartupError", "utc_now"]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class StartupError(Exception):
+    """A problem the operator must fix before storybot can start, said in one line."""
+
+
+@dataclass
+class Core:
+    settings: Settings
+    db: Database
+    outlets: OutletDirectory
+    ingestor: Ingestor
+    engine: StoryEngine
+    chats: Chats
+    stories: Stories
+    digests: Digests
+    operators: Operators
+    interactive: Transactions  # what users wait on: commands, buttons, inline queries
+    background: Transactions  # digest building and sending
+    clock: Callable[[], datetime]
+
+    @classmethod
+    def build(cls, settings: Settings, *, client: httpx.AsyncClient | None = None,
+              clock: Callable[[], datetime] = utc_now) -> Core:
+        try:
+            outlets = load_outlets(settings.outlets_file)
+        except OutletFileError as exc:
+            raise StartupError(f"invalid setting OUTLETS_FILE: {exc}") from None
+        db = Database(settings.database_url)
+        client = client or Fetcher.make_client(
+            connect_timeout=settings.fetch_connect_timeout_seconds, total_timeout=settings.fetch_timeout_seconds
+        )
+        fetcher = Fetcher(client, max_bytes=settings.fetch_max_bytes, concurrency=settings.fetch_concurrency,
+                          per_host=settings.fetch_per_host, timeout=settings.fetch_timeout_seconds)
+        policy = IngestPolicy(
+            interval_minutes=settings.fetch_interval_minutes, min_minutes=settings.fetch_min_interval_minutes,
+            max_minutes=settings.fetch_max_interval_minutes, pause_after_hours=settings.fetch_pause_after_hours,
+        )
+        interactive = Transactions(db, threads=4, name="db-interactive")
+        background = Transactions(db, threads=4, name="db-background")
+        defaults = ScheduleDefaults.parse(settings.digest_time.strftime("%H:%M"), settings.digest_timezone)
+        return cls(
+            settings=settings, db=db, outlets=outlets,
+            ingestor=Ingestor(db, fetcher, outlets, policy, clock, in_flight=2 * settings.fetch_concurrency),
+            engine=StoryEngine(db, cluster_params(settings), clock, cluster_encoder(settings)),
+            chats=Chats(interactive, defaults, clock),
+            stories=Stories(interactive, clock),
+            digests=Digests(interactive, clock, settings.digest_stories_per_topic),
+            operators=Operators(interactive, clock),
+            interactive=interactive, background=background, clock=clock,
+        )
+
+    def prepare(self) -> int:
+        """Migrate the database and add the configured feeds (FEEDS_FILE, else the bundled list); how many new."""
+        upgrade(self.db)
+        feeds_file = self.settings.feeds_file
+        try:
+            specs = parse_opml(feeds_file.read_bytes()) if feeds_file else load_default_feeds()
+        except (OSError, OpmlError) as exc:
+            raise StartupError(f"invalid setting FEEDS_FILE: {feeds_file}: {exc}") from None
+        rows = [(f.url, f.title, f.category) for f in specs]
+        return self.interactive.sync(feed_store.upsert_feeds, rows)
+
+    async def close(self) -> None:
+        await self.ingestor.fetcher.aclose()
+        self.ingestor.close()
+        self.interactive.close()
+        self.background.close()
+        self.db.dispose()

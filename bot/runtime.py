@@ -1,0 +1,135 @@
+"""The composition root: Settings -> Core (app.runtime) + the Telegram Application, its handlers, jobs and the
+digest workers. Tests, benchmarks and `storybot run` all start the bot through `Runtime`.
+
+    async with Runtime(settings) as runtime:   # start(): migrate, add feeds, getMe, command menus, polling
+        ...                                    # stop(): polling, jobs, digest workers, clients, in that order
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable
+from datetime import datetime
+from types import TracebackType
+
+import httpx
+from telegram import BotCommandScopeChat
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application, Defaults
+
+from app.delivery import DigestDelivery, delivery_policy
+from app.runtime import Core, StartupError, utc_now
+from app.settings import Settings
+from bot import handlers, render
+from bot.handlers.start import ADMIN_COMMANDS, COMMANDS
+from bot.jobs import Jobs
+from bot.sender import ProjectRateLimiter, SendLimits, TelegramSender
+
+__all__ = ["BotApiUnavailable", "Runtime"]
+
+log = logging.getLogger("storybot")
+
+
+class BotApiUnavailable(StartupError):
+    """The Bot API can't be used at start: unreachable, or it refused the token."""
+
+
+class Runtime:
+    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utc_now,
+                 client: httpx.AsyncClient | None = None, polling: bool = True) -> None:
+        self.settings = settings
+        self.core = Core.build(settings, client=client, clock=clock)
+        # One pace for replies and digests: global, per private chat, per group (bot.sender).
+        self.limits = SendLimits(settings.send_rate_global, settings.send_rate_private,
+                                 settings.send_rate_group_per_minute)
+        self.application = (
+            Application.builder().token(settings.token()).base_url(settings.bot_base_url)
+            .base_file_url(settings.bot_base_file_url).defaults(Defaults(parse_mode=ParseMode.HTML))
+            .rate_limiter(ProjectRateLimiter(self.limits)).build()
+        )
+        self.delivery = DigestDelivery(self.core.background, self.core.digests,
+                                       TelegramSender(self.application.bot, self.limits), render.digest_messages,
+                                       delivery_policy(settings), clock)
+        handlers.register(self.application, self.core)
+        self.jobs = Jobs(self.core, self.delivery)
+        self.jobs.schedule(self.application)
+        self.polling = polling
+
+    async def start(self) -> None:
+        """Migrate and add feeds, check the Bot API (getMe), set the command menus, then poll and run the jobs."""
+        added = await asyncio.to_thread(self.core.prepare)
+        if added:
+            log.info("added %d feeds from %s", added, self.settings.feeds_file or "the bundled list")
+        await self._initialize()
+        await self._command_menus()
+        if self.polling:
+            assert self.application.updater is not None
+            await self.application.updater.start_polling(allowed_updates=None, drop_pending_updates=False)
+        await self.application.start()
+        log.info("storybot started: Bot API at %s, database %s", self.settings.telegram_api_url,
+                 self.core.db.engine.url.render_as_string(hide_password=True))
+
+    async def stop(self) -> None:
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.delivery.stop()
+        await self.application.shutdown()
+        await self.core.close()
+
+    async def __aenter__(self) -> Runtime:
+        try:
+            await self.start()
+        except BaseException:
+            await self.stop()
+            raise
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self.stop()
+
+    async def serve(self) -> int:
+        """Run until SIGINT or SIGTERM. Once running, python-telegram-bot rides out network outages."""
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stopping.set)
+        async with self:
+            await stopping.wait()
+            log.info("storybot stopping")
+        return 0
+
+    async def _initialize(self) -> None:
+        bot = self.application.bot
+        try:
+            await self.application.initialize()
+        except InvalidToken as exc:
+            raise BotApiUnavailable("Telegram refused TELEGRAM_BOT_TOKEN (revoked or mistyped?); "
+                                    "get the current one from @BotFather") from exc
+        except NetworkError as exc:  # TimedOut is a NetworkError too
+            reason = exc.message.replace(bot.token, "<token>")
+            raise BotApiUnavailable(f"cannot reach the Telegram Bot API at {self.settings.telegram_api_url} "
+                                    f"({reason}); check TELEGRAM_API_URL and the network, then start again") from exc
+
+    async def _command_menus(self) -> None:
+        """Everyone sees the user commands; each operator's own chat also lists the operator commands."""
+        bot = self.application.bot
+        await bot.set_my_commands(COMMANDS)
+        for admin_id in self.settings.admin_user_ids:
+            try:
+                await bot.set_my_commands(COMMANDS + ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id))
+            except TelegramError as exc:  # the operator has not opened a chat with the bot yet
+                log.warning("no operator command menu for %s: %s", admin_id, exc)
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Request URLs carry the bot token: keep the HTTP client quiet.
+    for name in ("httpx", "httpcore", "apscheduler", "alembic"):
+        logging.getLogger(name).setLevel(logging.WARNING)
