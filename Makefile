@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck pytest install migrate bench clean
+.PHONY: run test lint imports typecheck pytest install migrate bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +20,13 @@ install: $(STAMP)
 run: install
 	$(BIN)/storybot run
 
-test: install lint typecheck pytest
+test: install lint imports typecheck pytest
 
 lint: install
 	$(BIN)/ruff check app bot storage news tests bench
+
+imports: install
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy

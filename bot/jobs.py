@@ -10,10 +10,11 @@ import asyncio
 import logging
 import time
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import ContextTypes
 
 from app.delivery import DigestDelivery
 from app.runtime import Core
+from bot.handlers.common import TelegramApplication
 
 __all__ = ["Jobs"]
 
@@ -48,7 +49,7 @@ class Jobs:
         if enqueued:
             log.info("%d digests due", enqueued)
 
-    def schedule(self, application: Application) -> None:
+    def schedule(self, application: TelegramApplication) -> None:
         queue = application.job_queue
         assert queue is not None, "python-telegram-bot[job-queue] is required"
         # First runs right after start: a new install has stories within a minute.

@@ -14,18 +14,16 @@ renders the result. Group-admin checks and flood control happen here, before the
 
 from __future__ import annotations
 
-from telegram.ext import Application
-
 from app.runtime import Core
 from bot.handlers import admin, cards, fallback, groups, inline, start, story, topics
 from bot.handlers import settings as chat_settings
-from bot.handlers.common import Access
+from bot.handlers.common import Access, TelegramApplication
 from bot.throttle import Throttle
 
 __all__ = ["register"]
 
 
-def register(application: Application, core: Core) -> None:
+def register(application: TelegramApplication, core: Core) -> None:
     """Every handler, in the order python-telegram-bot tries them."""
     settings = core.settings
     access = Access()

@@ -7,15 +7,17 @@ import logging
 from collections.abc import Callable
 from html import escape
 from time import monotonic
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes, filters
+from telegram.ext import Application, ContextTypes, filters
 
 from app.chats import ChatRef, Permission, who_may_change
 
 log = logging.getLogger(__name__)
+TelegramApplication = Application[Any, Any, Any, Any, Any, Any]
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # Commands arrive as messages (private chats, groups) or channel posts; edits are not commands again.
 COMMAND_UPDATES = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
