@@ -23,7 +23,7 @@ run: install
 test: install lint imports typecheck pytest
 
 lint: install
-	$(BIN)/ruff check app bot storage news tests bench
+	$(BIN)/ruff check app bot storage news fakes tests bench
 
 imports: install
 	$(BIN)/lint-imports

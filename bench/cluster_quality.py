@@ -33,13 +33,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from news.cluster import DEFAULT_PARAMS, ClusterParams, cluster_records  # noqa: E402
+from news.cluster import DEFAULT_PARAMS, ClusterParams, cluster_records
 
 if TYPE_CHECKING:
     from news.embed import FloatMatrix
+
+REPO = Path(__file__).resolve().parent.parent
 
 DATASETS: tuple[tuple[str, list[str]], ...] = (("uci-dev.jsonl", ["--per-day"]), ("allsides-dev.jsonl", []))
 NO_MERGES = {"merge_threshold": 2.0, "long_text_merge_threshold": 2.0}

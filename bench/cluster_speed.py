@@ -12,16 +12,15 @@ import argparse
 import gc
 import json
 import resource
-import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from news.cluster import ClusterParams, OnlineClusterer
+from news.types import ClusterItem
 
-from news.cluster import ClusterParams, OnlineClusterer  # noqa: E402
-from news.types import ClusterItem  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
+
 
 SLICE = 10_000
 

@@ -27,16 +27,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from sqlalchemy import func, insert, select
 
+from app.settings import Settings
+from bot.runtime import Runtime, configure_logging
+from fakes.newsroom import Item, seed_story
+from fakes.telegram_world import DEFAULT_TOKEN
 from news.opml import export_opml
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Chat, Delivery, DeliveryStatus, Subscription
-from tests.bot.botkit import Item, seed_story
-from tests.fakes.telegram_world import DEFAULT_TOKEN
 
 TOPICS = ["climate", "election", "space", "football", "markets", "vaccine", "robots", "energy"]
 FINAL = (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED, DeliveryStatus.UNKNOWN)
@@ -87,19 +87,14 @@ def start_bot(args: argparse.Namespace, api: str, db_url: str, feeds: Path) -> s
 
 
 async def run_child(args: argparse.Namespace) -> None:
-    from bot.app import build_application, build_services, configure_logging, prepare
-    from app.settings import Settings
-
     configure_logging("WARNING")
     settings = Settings(_env_file=None, telegram_bot_token=DEFAULT_TOKEN, telegram_api_url=args.api,  # type: ignore[call-arg]
                         database_url=args.db, feeds_file=Path(args.feeds), send_rate_global=args.rate,
                         digest_stories_per_topic=2)
-    services = build_services(settings)
-    prepare(services)
-    application = build_application(services)
-    await application.initialize()
-    await application.start()  # the JobQueue's first digest tick recovers the outbox and claims due chats
-    await asyncio.Event().wait()
+    # As `storybot run` starts it, without polling: the JobQueue's first digest tick recovers the outbox and
+    # claims the due chats.
+    async with Runtime(settings, polling=False):
+        await asyncio.Event().wait()
 
 
 def status_counts(db: Database) -> Counter[str]:
@@ -125,7 +120,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="fanout-"))
     api = f"http://127.0.0.1:{args.port}"
-    fake = subprocess.Popen([sys.executable, "-m", "tests.fakes.telegram_api", "--port", str(args.port),
+    fake = subprocess.Popen([sys.executable, "-m", "fakes.telegram_api", "--port", str(args.port),
                              "--global-rate", str(args.rate)], stdout=subprocess.DEVNULL)
     bot: subprocess.Popen[bytes] | None = None
     try:

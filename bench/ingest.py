@@ -23,19 +23,14 @@ import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
+import ingest_farm  # the sibling module in bench/ (the spawned farm process imports it too)
 from sqlalchemy import func, select, update
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import ingest_farm  # the sibling module (the spawned farm process imports it too)
-
-from bot.app import build_services
-from app.settings import Settings
 from app.feeds import FetchSummary
-from bot.services import Services
+from app.runtime import Core
+from app.settings import Settings
 from storage import feeds as feed_store
 from storage.migrate import upgrade
 from storage.models import Article, Feed
@@ -58,17 +53,17 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
-def make_due(services: Services, feed_urls: list[str] | None = None) -> None:
-    with services.db.session() as session:
+def make_due(core: Core, feed_urls: list[str] | None = None) -> None:
+    with core.db.session() as session:
         statement = update(Feed).values(next_check_at=None)
         if feed_urls is not None:
             statement = statement.where(Feed.url.in_(feed_urls))
         session.execute(statement)
 
 
-def check(services: Services, expected: set[str]) -> tuple[int, int]:
+def check(core: Core, expected: set[str]) -> tuple[int, int]:
     """(lost, duplicated): truth URLs not stored, and stored rows beyond one per true article."""
-    with services.db.session() as session:
+    with core.db.session() as session:
         stored = list(session.scalars(select(Article.url)))
         rows = session.scalar(select(func.count(Article.id))) or 0
     lost = len(expected - set(stored))
@@ -91,25 +86,25 @@ async def run(feeds: int, database_url: str, concurrency: int, timeout: float) -
         fetch_timeout_seconds=timeout,
         fetch_connect_timeout_seconds=timeout,
     )
-    services = build_services(settings)
-    upgrade(services.db)
+    core = Core.build(settings)
+    upgrade(core.db)
     urls = [f"http://127.0.0.1:{port}/feed/{i}.xml" for i in range(feeds)]
-    with services.db.session() as session:
+    with core.db.session() as session:
         feed_store.upsert_feeds(session, ((u, "", "bench") for u in urls))
     rows: list[Row] = []
     polled: dict[int, int] = {}  # feed number -> the newest generation it was fetched at successfully
 
     async def phase(name: str, generation: int, due: list[str] | None = None) -> None:
-        make_due(services, due)
+        make_due(core, due)
         since = datetime.now(UTC)
         started = time.perf_counter()
-        summary = await services.ingestor.fetch_due()
+        summary = await core.ingestor.fetch_due()
         seconds = time.perf_counter() - started
-        with services.db.session() as session:
+        with core.db.session() as session:
             for url, succeeded_at in session.execute(select(Feed.url, Feed.last_success_at)):
                 if succeeded_at is not None and succeeded_at >= since:
                     polled[feed_number(url)] = generation
-        lost, duplicated = check(services, ingest_farm.truth(feeds, polled))
+        lost, duplicated = check(core, ingest_farm.truth(feeds, polled))
         entries = (summary.ok - summary.not_modified) * ingest_farm.ENTRIES  # bodies parsed
         rows.append(Row(name, seconds, summary, entries, lost, duplicated, peak_rss_mb()))
 
@@ -123,9 +118,7 @@ async def run(feeds: int, database_url: str, concurrency: int, timeout: float) -
         (await control.post("/_faults", json={})).raise_for_status()
         await phase("recovery", 2, [urls[i] for i in faulty])
     finally:
-        await services.ingestor.fetcher.aclose()
-        services.ingestor.close()
-        services.db.dispose()
+        await core.close()
         await control.aclose()
         farm.terminate()
         farm.join(5)

@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from rouge_score import rouge_scorer
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from news.summarize import choose_headline, clean_title, lead_sentences, summary_bullets
 from news.types import StoryArticle

@@ -12,9 +12,9 @@ from typing import Any
 from app.runtime import Core
 from app.settings import Settings
 from bot.runtime import Runtime
+from fakes.feed_server import FeedServer
+from fakes.telegram_api import FakeTelegram
 from news.opml import FeedSpec, export_opml
-from tests.fakes.feed_server import FeedServer
-from tests.fakes.telegram_api import FakeTelegram
 
 
 @dataclass

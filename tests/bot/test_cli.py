@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from fakes.feed_server import FeedServer
 from news.opml import FeedSpec, export_opml, parse_opml
 from tests.conftest import FIXTURES
-from tests.fakes.feed_server import FeedServer
 
 CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL", "FEEDS_FILE"))}
 

@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.delivery import DigestDelivery
+from fakes.telegram_state import ChatState
 from storage import chats
 from storage import deliveries as outbox
 from storage.models import Chat, Delivery, DeliveryStatus
 from tests.bot.botkit import ISS, NOW, say, seed_story
 from tests.bot.harness import Harness, running_bot
-from tests.fakes.telegram_state import ChatState
 
 DUE = NOW + timedelta(days=1)  # after everything the app's own ticks (at NOW) could claim
 TICK = DUE + timedelta(seconds=20)

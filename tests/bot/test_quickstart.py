@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from app.settings import Settings
-from tests.fakes.telegram_api import FakeTelegram
+from fakes.telegram_api import FakeTelegram
 
 REPO = Path(__file__).resolve().parents[2]
 ENV_EXAMPLE = REPO / ".env.example"

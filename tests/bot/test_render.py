@@ -13,9 +13,9 @@ from app.digests import Digest
 from bot.chart import coverage_chart, hourly_counts
 from bot.render import MAX_MESSAGE, SOURCES_PER_PAGE, SourceLine, digest_messages, pack, sources_page, story_card
 from bot.throttle import Throttle
+from fakes.telegram_html import parse_html, utf16_len
 from news.types import Coverage, StoryView
 from news.words import search_terms
-from tests.fakes.telegram_html import parse_html, utf16_len
 
 NOW = datetime(2026, 7, 31, 18, tzinfo=UTC)
 VIEW = StoryView(

@@ -43,8 +43,8 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from tests.fakes.telegram_api import FakeTelegram
-from tests.fakes.telegram_html import HtmlParseError, parse_html
+from fakes.telegram_api import FakeTelegram
+from fakes.telegram_html import HtmlParseError, parse_html
 
 USER = 42
 # RetryAfter.retry_after warns that it becomes a timedelta in PTB 23; seconds() below reads either.

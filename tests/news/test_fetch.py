@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from fakes.feed_server import FeedServer
 from news.fetch import (
     USER_AGENT,
     BadURL,
@@ -23,7 +24,6 @@ from news.fetch import (
     UnsafeURL,
     parse_retry_after,
 )
-from tests.fakes.feed_server import FeedServer
 
 RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
 Handler = Callable[[httpx.Request], Awaitable[httpx.Response]]

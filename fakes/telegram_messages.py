@@ -6,10 +6,10 @@ import io
 import secrets
 from typing import Any
 
-from tests.fakes.telegram_html import FormattedText, HtmlParseError, parse_html, trim, utf16_len
-from tests.fakes.telegram_params import Params
-from tests.fakes.telegram_state import JSON, ApiError, Chat, SentMessage, bad_request
-from tests.fakes.telegram_world import World
+from fakes.telegram_html import FormattedText, HtmlParseError, parse_html, trim, utf16_len
+from fakes.telegram_params import Params
+from fakes.telegram_state import JSON, ApiError, Chat, SentMessage, bad_request
+from fakes.telegram_world import World
 
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the same as a "

@@ -6,9 +6,9 @@ import re
 import secrets
 from typing import Any
 
-from tests.fakes.telegram_html import utf16_len
-from tests.fakes.telegram_state import JSON, Chat, ChatState, User, chat_member, now
-from tests.fakes.telegram_world import World
+from fakes.telegram_html import utf16_len
+from fakes.telegram_state import JSON, Chat, ChatState, User, chat_member, now
+from fakes.telegram_world import World
 
 _COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?!\S)")
 

@@ -9,8 +9,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.fakes.telegram_limits import FaultInjector, FloodControl
-from tests.fakes.telegram_state import (
+from fakes.telegram_limits import FaultInjector, FloodControl
+from fakes.telegram_state import (
     JSON,
     Chat,
     ChatState,
@@ -21,7 +21,7 @@ from tests.fakes.telegram_state import (
     bad_request,
     now,
 )
-from tests.fakes.telegram_state import ApiError as ApiError
+from fakes.telegram_state import ApiError as ApiError
 
 DEFAULT_TOKEN = "123456789:AAHfakeTOKENfakeTOKENfakeTOKEN12345"
 

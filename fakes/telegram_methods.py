@@ -7,10 +7,10 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tests.fakes import telegram_messages as messages
-from tests.fakes.telegram_params import Params
-from tests.fakes.telegram_state import JSON, ApiError, bad_request, chat_member
-from tests.fakes.telegram_world import World
+from fakes import telegram_messages as messages
+from fakes.telegram_params import Params
+from fakes.telegram_state import JSON, ApiError, bad_request, chat_member
+from fakes.telegram_world import World
 
 Handler = Callable[[World, Params], Awaitable[Any]]
 CHAT_ACTIONS = frozenset(

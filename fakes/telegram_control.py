@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from tests.fakes.telegram_state import JSON, Chat, SentMessage, User
+from fakes.telegram_state import JSON, Chat, SentMessage, User
 
 if TYPE_CHECKING:
-    from tests.fakes.telegram_api import FakeTelegram
+    from fakes.telegram_api import FakeTelegram
 
 ACTIONS = frozenset(
     {"add_user", "add_group", "add_supergroup", "add_channel", "create_topic", "set_member", "send_message",

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.feeds import Ingestor, IngestPolicy
 from app.writer import GroupWriter
+from fakes.feed_server import FeedServer
 from news.fetch import Fetcher
 from news.normalize import canonical_url
 from news.sources import load_outlets
@@ -23,7 +24,6 @@ from storage import feeds as feed_store
 from storage.db import Database
 from storage.models import Article, Feed, FeedStatus
 from tests.conftest import FIXTURES
-from tests.fakes.feed_server import FeedServer
 
 NOW = datetime(2014, 3, 18, 14, 0, tzinfo=UTC)
 TIMEOUT = 1.5

@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.telegram_state import JSON, ApiError, bad_request
+from fakes.telegram_state import JSON, ApiError, bad_request
 
 
 class Params:

@@ -7,7 +7,7 @@
 
 Bot side: ``POST /bot<token>/<method>`` (see telegram_methods.py). Control side for tests: the async
 methods below, or JSON over ``/_control/<action>`` (telegram_control.py) for another process.
-Standalone: ``python -m tests.fakes.telegram_api --port 8081 [--global-rate 30] [--private-rate 1]``.
+Standalone: ``python -m fakes.telegram_api --port 8081 [--global-rate 30] [--private-rate 1]``.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes import telegram_users as people
-from tests.fakes.telegram_control import control_routes
-from tests.fakes.telegram_limits import Fault, RateLimits
-from tests.fakes.telegram_methods import METHODS, describe_chat_id
-from tests.fakes.telegram_params import Params, read_params
-from tests.fakes.telegram_state import JSON, ApiError, Chat, ChatState, RequestRecord, SentMessage, User
-from tests.fakes.telegram_world import DEFAULT_TOKEN, BotProfile, World
+from fakes import telegram_users as people
+from fakes.telegram_control import control_routes
+from fakes.telegram_limits import Fault, RateLimits
+from fakes.telegram_methods import METHODS, describe_chat_id
+from fakes.telegram_params import Params, read_params
+from fakes.telegram_state import JSON, ApiError, Chat, ChatState, RequestRecord, SentMessage, User
+from fakes.telegram_world import DEFAULT_TOKEN, BotProfile, World
 
 TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]{35}")
 log = logging.getLogger(__name__)

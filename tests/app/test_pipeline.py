@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app.clustering import StoryEngine
 from app.feeds import Ingestor, IngestPolicy
+from fakes.feed_server import FeedServer
 from news.cluster import ClusterParams
 from news.fetch import Fetcher
 from news.normalize import canonical_url
@@ -20,7 +21,6 @@ from storage import stories as story_store
 from storage.db import Database
 from storage.models import Article, Feed, Story
 from tests.conftest import FIXTURES
-from tests.fakes.feed_server import FeedServer
 
 NOW = datetime(2014, 3, 18, 14, 0, tzinfo=UTC)
 # truth.json holds the dataset's raw URLs; the database holds canonical ones (tracking parameters dropped).
