@@ -20,6 +20,8 @@ from app.digest_time import InvalidSchedule, next_digest_at, parse_times, parse_
 from storage import deliveries as outbox
 from storage.models import DeliveryStatus
 
+__all__ = ["ClaimPolicy", "Claimed", "claim_due", "schedule_of", "schedule_unscheduled"]
+
 log = logging.getLogger(__name__)
 
 

@@ -20,6 +20,8 @@ from news.embed import Encoder, MiniLMEncoder
 from storage import stories as story_store
 from storage.db import Database
 
+__all__ = ["ClusterSummary", "StoryEngine", "cluster_encoder", "cluster_params"]
+
 log = logging.getLogger(__name__)
 
 

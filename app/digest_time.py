@@ -11,6 +11,19 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+__all__ = [
+    "MAX_TIMES",
+    "TIME",
+    "InvalidSchedule",
+    "format_times",
+    "local_instant",
+    "next_digest_at",
+    "parse_time",
+    "parse_times",
+    "parse_zone",
+    "period_key",
+]
+
 TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 MAX_TIMES = 4
 

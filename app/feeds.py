@@ -33,6 +33,8 @@ from storage import feeds as feed_store
 from storage.db import Database
 from storage.feeds import FeedRef
 
+__all__ = ["FeedOutcome", "FetchSummary", "IngestPolicy", "Ingestor", "interleave_by_host"]
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 

@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from news.cluster import ClusterParams
 
+__all__ = ["TOKEN_HELP", "TOKEN_PATTERN", "TUNED", "Settings"]
+
 TUNED = ClusterParams()  # the clustering defaults chosen on the dev sets
 
 TOKEN_PATTERN = re.compile(r"^\d{5,20}:[A-Za-z0-9_-]{30,60}$")

@@ -122,7 +122,7 @@ def main() -> None:
     api = f"http://127.0.0.1:{args.port}"
     fake = subprocess.Popen([sys.executable, "-m", "fakes.telegram_api", "--port", str(args.port),
                              "--global-rate", str(args.rate)], stdout=subprocess.DEVNULL)
-    bot: subprocess.Popen[bytes] | None = None
+    bots: list[subprocess.Popen[bytes]] = []
     try:
         for _ in range(100):
             try:
@@ -137,33 +137,39 @@ def main() -> None:
         feeds = work / "feeds.opml"
         feeds.write_text(export_opml([]))
         print(f"{args.chats} chats due, fake Bot API at {args.rate:g} msg/s, database {db_url}", flush=True)
-
         started = time.monotonic()
-        bot = start_bot(args, api, db_url, feeds)
-        in_flight_at_kill: int | None = None
-        deadline = started + 3 * args.chats / args.rate + 120
-        last_report = started
-        while time.monotonic() < deadline:
-            time.sleep(0.5)
-            counts = status_counts(db)
-            done = sum(counts[s.value] for s in FINAL)
-            if args.crash and in_flight_at_kill is None and counts["sent"] >= args.chats // 2:
-                os.kill(bot.pid, signal.SIGKILL)
-                bot.wait()
-                in_flight_at_kill = status_counts(db)["sending"]
-                print(f"SIGKILL at {counts['sent']} sent; {in_flight_at_kill} rows in SENDING", flush=True)
-                bot = start_bot(args, api, db_url, feeds)
-            if time.monotonic() - last_report > 15:
-                last_report = time.monotonic()
-                print(f"  {last_report - started:6.1f} s: {dict(counts)}", flush=True)
-            if done >= args.chats:
-                break
+        in_flight_at_kill = watch(args, api, db, db_url, feeds, started, bots)
         report(args, api, db, started, in_flight_at_kill)
     finally:
-        for process in (bot, fake):
-            if process is not None and process.poll() is None:
+        for process in (*bots, fake):
+            if process.poll() is None:
                 process.terminate()
                 process.wait(10)
+
+
+def watch(args: argparse.Namespace, api: str, db: Database, db_url: str, feeds: Path, started: float,
+          bots: list[subprocess.Popen[bytes]]) -> int | None:
+    """Start the bot and wait until every digest is final; with --crash, SIGKILL it halfway and start another.
+    Returns the rows in SENDING at the kill."""
+    bots.append(start_bot(args, api, db_url, feeds))
+    in_flight_at_kill: int | None = None
+    deadline = started + 3 * args.chats / args.rate + 120
+    last_report = started
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        counts = status_counts(db)
+        if args.crash and in_flight_at_kill is None and counts["sent"] >= args.chats // 2:
+            os.kill(bots[-1].pid, signal.SIGKILL)
+            bots[-1].wait()
+            in_flight_at_kill = status_counts(db)["sending"]
+            print(f"SIGKILL at {counts['sent']} sent; {in_flight_at_kill} rows in SENDING", flush=True)
+            bots.append(start_bot(args, api, db_url, feeds))
+        if time.monotonic() - last_report > 15:
+            last_report = time.monotonic()
+            print(f"  {last_report - started:6.1f} s: {dict(counts)}", flush=True)
+        if sum(counts[s.value] for s in FINAL) >= args.chats:
+            break
+    return in_flight_at_kill
 
 
 def report(args: argparse.Namespace, api: str, db: Database, started: float, in_flight: int | None) -> None:

@@ -10,6 +10,18 @@ from PIL import Image, ImageDraw, ImageFont
 
 from news.types import Coverage
 
+__all__ = [
+    "BACKGROUND",
+    "HISTOGRAM",
+    "INK",
+    "MARGIN",
+    "MAX_BARS",
+    "MUTED",
+    "SIDE_COLOURS",
+    "coverage_chart",
+    "hourly_counts",
+]
+
 WIDTH, HEIGHT = 720, 400
 MARGIN = 24
 MAX_BARS = 48

@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from app.runtime import StartupError
 from app.settings import Settings
 
+__all__ = ["main"]
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="storybot", description="News feeds in, stories out, delivered on Telegram.")

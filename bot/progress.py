@@ -13,33 +13,38 @@ from rich.table import Table
 from app.feeds import FeedOutcome, FetchSummary, Ingestor
 from app.operators import FeedHealth
 
+__all__ = ["fetch_with_progress", "print_feed_health"]
+
 log = logging.getLogger("storybot.fetch")
 
 
 async def fetch_with_progress(ingestor: Ingestor, interactive: bool) -> FetchSummary:
     """A rich progress bar on a terminal; plain log lines otherwise (the caller prints the one-line summary)."""
-    if not interactive:
-        done = total = 0
+    return await (_with_bar(ingestor) if interactive else _with_log_lines(ingestor))
 
-        def log_start(count: int) -> None:
-            nonlocal total
-            total = count
-            log.info("fetching %d due feeds", count)
 
-        def log_line(outcome: FeedOutcome) -> None:
-            nonlocal done
-            done += 1
-            if done % 100 == 0 or done == total:  # failures are logged by the ingestor itself
-                log.info("%d of %d feeds done", done, total)
+async def _with_log_lines(ingestor: Ingestor) -> FetchSummary:
+    done = total = 0
 
-        return await ingestor.fetch_due(log_line, on_start=log_start)
+    def log_start(count: int) -> None:
+        nonlocal total
+        total = count
+        log.info("fetching %d due feeds", count)
+
+    def log_line(outcome: FeedOutcome) -> None:
+        nonlocal done
+        done += 1
+        if done % 100 == 0 or done == total:  # failures are logged by the ingestor itself
+            log.info("%d of %d feeds done", done, total)
+
+    return await ingestor.fetch_due(log_line, on_start=log_start)
+
+
+async def _with_bar(ingestor: Ingestor) -> FetchSummary:
     new = failed = 0
     with Progress(TextColumn("fetching"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                   TimeElapsedColumn(), console=Console(stderr=True)) as progress:
         task = progress.add_task("0 new articles, 0 failed", total=None)
-
-        def start(count: int) -> None:
-            progress.update(task, total=count)
 
         def advance(outcome: FeedOutcome) -> None:
             nonlocal new, failed
@@ -52,7 +57,7 @@ async def fetch_with_progress(ingestor: Ingestor, interactive: bool) -> FetchSum
         level = ingest_log.level
         ingest_log.setLevel(max(logging.WARNING, ingest_log.getEffectiveLevel()))
         try:
-            summary = await ingestor.fetch_due(advance, on_start=start)
+            summary = await ingestor.fetch_due(advance, on_start=lambda count: progress.update(task, total=count))
         finally:
             ingest_log.setLevel(level)
     if failed:

@@ -10,6 +10,28 @@ from html import escape, unescape
 from app.digests import Digest
 from news.types import Coverage, SourceLine, StoryView
 
+__all__ = [
+    "BAR_CELLS",
+    "MAX_BULLET",
+    "MAX_HEADLINE",
+    "MAX_MESSAGE",
+    "MAX_NAME",
+    "MAX_URL",
+    "NOTHING_NEW",
+    "SIDE_MARK",
+    "SOURCES_PER_PAGE",
+    "TAG",
+    "bias_bar",
+    "counts_line",
+    "digest_messages",
+    "digest_title",
+    "link",
+    "pack",
+    "sources_page",
+    "story_card",
+    "to_plain",
+]
+
 MAX_MESSAGE = 4096
 NOTHING_NEW = "📭 Nothing new in your topics since the last digest."
 BAR_CELLS = 10

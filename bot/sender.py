@@ -34,6 +34,21 @@ from telegram.warnings import PTBDeprecationWarning
 
 from app.sending import ChatGone, ChatMoved, MaybeSent, RateLimited, Refused, SendError, ThreadGone, Transient
 
+__all__ = [
+    "BULK_AHEAD",
+    "LIMITED_PREFIXES",
+    "NOT_LIMITED",
+    "NO_PREVIEW",
+    "SAFETY",
+    "SURELY_NOT_SENT",
+    "WAIT_INLINE",
+    "ProjectRateLimiter",
+    "SendLimits",
+    "TelegramSender",
+    "is_group",
+    "translate",
+]
+
 SAFETY = 0.97
 BULK_AHEAD = 2
 WAIT_INLINE = 5.0  # a digest waits this long for its chat's next slot; longer pauses go back to the queue

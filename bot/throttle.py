@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+__all__ = ["Throttle"]
+
 
 @dataclass
 class _Bucket:

@@ -18,6 +18,9 @@ from urllib.parse import urlsplit
 
 from news.types import Coverage, Outlet, SourceLine, StoryArticle
 
+__all__ = ["BLINDSPOT_DOMINANT_SHARE", "BLINDSPOT_MAX_SHARE", "BLINDSPOT_MIN_RATED", "coverage_of", "outlet_key",
+    "outlet_label", "outlets_of", "source_lines"]
+
 BLINDSPOT_MIN_RATED = 3
 BLINDSPOT_MAX_SHARE = 0.15
 BLINDSPOT_DOMINANT_SHARE = 0.5

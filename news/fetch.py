@@ -27,6 +27,23 @@ from urllib.parse import urlsplit
 
 import httpx
 
+__all__ = [
+    "MAX_REDIRECTS",
+    "USER_AGENT",
+    "BadURL",
+    "FetchError",
+    "FetchResult",
+    "Fetcher",
+    "HTTPStatusError",
+    "NetworkError",
+    "Timeout",
+    "TooLarge",
+    "TooManyRedirects",
+    "URLCheck",
+    "UnsafeURL",
+    "parse_retry_after",
+]
+
 USER_AGENT = "storybot/0.1 (+https://github.com/storybot/storybot; feed reader)"
 MAX_REDIRECTS = 5
 

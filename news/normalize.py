@@ -15,6 +15,24 @@ from news.parse import RawEntry, parse_feed
 from news.sources import domain_of
 from news.types import ArticleIn
 
+__all__ = [
+    "BOILERPLATE",
+    "DEFAULT_PORTS",
+    "EARLIEST",
+    "FUTURE_SLACK",
+    "MAX_SUMMARY",
+    "MAX_TITLE",
+    "SPACES",
+    "TRACKING_PARAMS",
+    "TRACKING_PREFIXES",
+    "NormalizedFeed",
+    "canonical_url",
+    "clean_text",
+    "normalize_entry",
+    "normalize_feed",
+    "publish_time",
+]
+
 TRACKING_PARAMS = (
     "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id", "utm_name",
     "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid", "_ga", "ref_src",

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import listparser
 
+__all__ = ["BUNDLED_NAME", "FeedSpec", "OpmlError", "export_opml", "load_default_feeds", "parse_opml"]
+
 BUNDLED_NAME = "news/data/default_feeds.opml"
 
 _BOM = b"\xef\xbb\xbf"

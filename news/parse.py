@@ -10,6 +10,8 @@ from typing import Any
 
 import feedparser
 
+__all__ = ["ENTITY_DECLARATION", "PROLOG_BYTES", "FeedParseError", "ParsedFeed", "RawEntry", "parse_feed"]
+
 
 class FeedParseError(Exception):
     """The body is not a feed we can read."""

@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from news.coverage import outlet_key
 from news.types import StoryArticle
 
+__all__ = ["VELOCITY_WEIGHT", "VELOCITY_WINDOW", "growth", "rank_score"]
+
 VELOCITY_WINDOW = timedelta(hours=3)
 VELOCITY_WEIGHT = 1.0
 

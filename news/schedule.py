@@ -9,6 +9,8 @@ from typing import Protocol
 
 from news.fetch import HTTPStatusError
 
+__all__ = ["MAX_AGE", "MAX_BACKOFF", "Policy", "next_check_after_failure", "next_check_after_success"]
+
 MAX_AGE = re.compile(r"max-age=(\d+)")
 MAX_BACKOFF = timedelta(hours=24)
 

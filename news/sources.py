@@ -26,6 +26,18 @@ from urllib.parse import urlsplit
 
 from news.types import Bias, Outlet
 
+__all__ = [
+    "BUNDLED_NAME",
+    "COLUMNS",
+    "FACTUALITY_LEVELS",
+    "OutletDirectory",
+    "OutletFileError",
+    "bundled_outlets_text",
+    "domain_of",
+    "load_outlets",
+    "parse_outlets_csv",
+]
+
 FACTUALITY_LEVELS: tuple[str, ...] = ("very high", "high", "mostly factual", "mixed", "low")
 COLUMNS: tuple[str, ...] = ("name", "domains", "country", "bias", "factuality", "rating_source")
 BUNDLED_NAME = "news/data/outlets.csv"

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+__all__ = ["ArticleIn", "Bias", "ClusterItem", "Coverage", "Outlet", "SourceLine", "StoryArticle", "StoryView"]
+
 
 class Bias(StrEnum):
     LEFT = "left"

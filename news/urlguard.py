@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 from news.fetch import BadURL, UnsafeURL
 
+__all__ = ["IPAddress", "Resolver", "UrlGuard", "is_public", "system_resolve"]
+
 Resolver = Callable[[str, int], Awaitable[Sequence[str]]]  # (host, port) -> IP addresses as text
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from news.types import ArticleIn, Outlet
 from storage.models import Article, Source
 
+__all__ = ["insert_articles", "source_id_for"]
+
 
 def source_id_for(session: Session, domain: str, outlet: Outlet | None) -> int | None:
     """The Source row for a domain, created on first sight (named after the outlet when known)."""

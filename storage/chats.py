@@ -9,6 +9,22 @@ from sqlalchemy.orm import Session
 
 from storage.models import Chat, Delivery, Subscription
 
+__all__ = [
+    "TooManyTopics",
+    "deactivate",
+    "ensure_chat",
+    "migrate",
+    "schedule",
+    "set_schedule",
+    "set_thread",
+    "subscribe",
+    "subscriptions",
+    "topics",
+    "unsubscribe",
+    "unsubscribe_all",
+    "unsubscribe_id",
+]
+
 
 class TooManyTopics(Exception):
     def __init__(self, limit: int) -> None:

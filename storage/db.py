@@ -11,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+__all__ = ["Database", "make_engine", "normalize_url"]
+
 
 def normalize_url(url: str) -> str:
     """Accept plain postgresql:// URLs and use psycopg 3 for them."""

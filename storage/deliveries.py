@@ -23,6 +23,28 @@ from sqlalchemy.orm import Session
 
 from storage.models import Chat, Delivery, DeliveryStatus, Subscription
 
+__all__ = [
+    "TERMINAL",
+    "DigestChat",
+    "DueChat",
+    "OutboxItem",
+    "Recovery",
+    "add_deliveries",
+    "begin_part",
+    "claim_chat",
+    "claim_chats",
+    "digest_chat",
+    "due_chats",
+    "finish",
+    "load",
+    "part_sent",
+    "recover",
+    "release",
+    "save_content",
+    "stale_pending",
+    "unscheduled_chats",
+]
+
 TERMINAL = (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED, DeliveryStatus.UNKNOWN)
 
 

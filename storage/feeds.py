@@ -11,6 +11,18 @@ from sqlalchemy.orm import Session
 
 from storage.models import Article, Feed, FeedStatus
 
+__all__ = [
+    "FeedHealth",
+    "FeedRef",
+    "all_feeds",
+    "due_feeds",
+    "feed_health",
+    "record_failure",
+    "record_success",
+    "resume",
+    "upsert_feeds",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class FeedRef:

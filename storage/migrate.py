@@ -9,6 +9,8 @@ from alembic.config import Config
 
 from storage.db import Database
 
+__all__ = ["MIGRATIONS", "alembic_config", "revision", "upgrade"]
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 

@@ -22,6 +22,22 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+__all__ = [
+    "NAMING_CONVENTION",
+    "Article",
+    "Base",
+    "Chat",
+    "Delivery",
+    "DeliveryStatus",
+    "Feed",
+    "FeedStatus",
+    "Source",
+    "Story",
+    "Subscription",
+    "UTCDateTime",
+    "utcnow",
+]
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from storage.models import Article, Story
 
+__all__ = ["MAX_MATCHED_ARTICLES", "PG_DOCUMENT", "Terms", "matching_story_ids"]
+
 # Must stay identical to the expression indexed in migration 0004_bot.
 PG_DOCUMENT = "to_tsvector('simple'::regconfig, title || ' ' || summary)"
 # A very common word matches a good part of the archive: look at its newest matches only (ids grow with time).

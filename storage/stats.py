@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from storage.models import Article, Chat, Delivery, Feed, FeedStatus, Story, Subscription
 
+__all__ = ["counts"]
+
 
 def counts(session: Session) -> dict[str, Any]:
     def n(query: Any) -> int:

@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session
 from news.types import Bias, ClusterItem, Outlet, StoryArticle
 from storage.models import Article, Feed, Source, Story
 
+__all__ = ["active_assignments", "latest_update", "live_story_id", "merge_stories", "recent_story_ids",
+    "refresh_counts", "save_assignments", "story_articles", "unclustered"]
+
 
 def _item(article: Article) -> ClusterItem:
     source = article.source.name if article.source else ""

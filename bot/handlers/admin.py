@@ -13,6 +13,8 @@ from app.runtime import Core
 from bot.handlers.common import e, reply
 from bot.render import pack
 
+__all__ = ["MAX_FAILING_SHOWN", "AdminHandlers", "failing_feeds_blocks", "handlers", "stats_text"]
+
 MAX_FAILING_SHOWN = 40
 
 

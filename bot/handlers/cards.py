@@ -15,6 +15,8 @@ from bot.handlers.common import edit
 from bot.render import sources_page, story_card
 from news.types import StoryView
 
+__all__ = ["GONE", "CardHandlers", "card_keyboard", "handlers", "pager_keyboard"]
+
 log = logging.getLogger(__name__)
 SOURCES, CARD, COVERAGE = "src:", "card:", "cov:"
 GONE = "That story is no longer available."

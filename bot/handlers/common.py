@@ -16,6 +16,20 @@ from telegram.ext import Application, ContextTypes, filters
 
 from app.chats import ChatRef, Permission, who_may_change
 
+__all__ = [
+    "ADMIN_STATUSES",
+    "COMMAND_UPDATES",
+    "NO_PREVIEW",
+    "REFUSAL",
+    "Access",
+    "TelegramApplication",
+    "argument_text",
+    "chat_ref",
+    "e",
+    "edit",
+    "reply",
+]
+
 log = logging.getLogger(__name__)
 TelegramApplication = Application[Any, Any, Any, Any, Any, Any]
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)

@@ -19,6 +19,8 @@ from telegram.ext import (
 from bot.handlers.common import COMMAND_UPDATES, reply
 from bot.throttle import Throttle
 
+__all__ = ["NOT_A_COMMAND", "STALE_BUTTON", "UNKNOWN", "Fallback", "gate", "handlers", "on_error"]
+
 log = logging.getLogger(__name__)
 UNKNOWN = "I don't know that command. /help lists what I can do."
 NOT_A_COMMAND = "I answer commands: try /story <i>words</i> to find a story, or /help."

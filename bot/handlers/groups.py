@@ -11,6 +11,8 @@ from telegram.ext import BaseHandler, ChatMemberHandler, ContextTypes, MessageHa
 from app.runtime import Core
 from bot.handlers.common import chat_ref
 
+__all__ = ["GONE", "GROUP_HELLO", "GroupHandlers", "handlers"]
+
 log = logging.getLogger(__name__)
 GONE = frozenset({ChatMemberStatus.LEFT, ChatMemberStatus.BANNED})
 GROUP_HELLO = (

@@ -13,6 +13,8 @@ from bot.handlers.common import NO_PREVIEW
 from bot.render import counts_line, story_card
 from news.types import StoryView
 
+__all__ = ["CACHE_SECONDS", "RESULTS", "InlineHandlers", "handlers", "result"]
+
 RESULTS = 5
 CACHE_SECONDS = 60
 

@@ -12,6 +12,8 @@ from app.digest_time import InvalidSchedule
 from app.runtime import Core
 from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, chat_ref, e, edit, reply
 
+__all__ = ["PICK", "PRESET_TIMES", "PRESET_ZONES", "SettingsHandlers", "describe", "handlers", "settings_keyboard"]
+
 SET_TIME, SET_ZONE = "set:t:", "set:z:"
 PRESET_TIMES = ("06:00", "07:00", "08:00", "12:00", "18:00", "21:00")
 PRESET_ZONES = ("UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles",

@@ -10,6 +10,8 @@ from app.runtime import Core
 from bot.handlers.common import COMMAND_UPDATES, Access, chat_ref, edit, reply
 from news.topics import SECTIONS
 
+__all__ = ["ADMIN_COMMANDS", "COMMANDS", "HELP", "POPULAR", "TOGGLE", "StartHandlers", "handlers", "popular_keyboard"]
+
 COMMANDS = [
     BotCommand("start", "Welcome and popular topics"),
     BotCommand("help", "All commands"),

@@ -13,6 +13,8 @@ from bot.handlers.cards import card_keyboard
 from bot.handlers.common import COMMAND_UPDATES, argument_text, chat_ref, e, reply
 from bot.render import digest_messages, link, story_card
 
+__all__ = ["NO_TOPICS", "StoryHandlers", "handlers"]
+
 NO_TOPICS = "You don't follow any topic yet. Try <code>/subscribe world</code> or /start."
 
 

@@ -10,6 +10,8 @@ from app.runtime import Core
 from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, chat_ref, e, edit, reply
 from news.topics import normalize_topic
 
+__all__ = ["REMOVE", "SUBSCRIBED", "TopicHandlers", "handlers", "topics_message"]
+
 REMOVE = "rm:"
 SUBSCRIBED = {
     Follow.ADDED: "✅ Subscribed to <b>{topic}</b>. Try /digest to see its top stories now.",
