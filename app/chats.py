@@ -14,6 +14,7 @@ from datetime import datetime, time
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.digest_time import format_times, next_digest_at, parse_times, parse_zone
@@ -177,5 +178,9 @@ class Chats:
         await self.tx(chat_store.deactivate, chat_id, reason)
 
     async def migrated(self, old_id: int, new_id: int) -> None:
-        """A group became a supergroup: everything moves to the new id (idempotent)."""
-        await self.tx(chat_store.migrate, old_id, new_id)
+        """A group became a supergroup: everything moves to the new id (idempotent). Should another writer have
+        made the supergroup's row in the meantime, the move runs once more and merges into it."""
+        try:
+            await self.tx(chat_store.migrate, old_id, new_id)
+        except IntegrityError:
+            await self.tx(chat_store.migrate, old_id, new_id)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 from datetime import time
-from functools import lru_cache
 from pathlib import Path
-from zoneinfo import available_timezones
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.digest_time import InvalidSchedule, parse_zone
 from news.cluster import ClusterParams
 
 __all__ = ["TOKEN_HELP", "TOKEN_PATTERN", "TUNED", "Settings"]
@@ -74,9 +73,10 @@ class Settings(BaseSettings):
     @field_validator("digest_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        if value not in _zone_names():  # not ZoneInfo(value): "Europe" is a directory of the tz database
-            raise ValueError(f"unknown IANA timezone {value[:64]!r} (use a name such as Europe/Berlin)")
-        return value
+        try:
+            return parse_zone(value).key  # not ZoneInfo(value): "Europe" is a directory of the tz database
+        except InvalidSchedule:
+            raise ValueError(f"unknown IANA timezone {value[:64]!r} (use a name such as Europe/Berlin)") from None
 
     @field_validator("feeds_file", "outlets_file")
     @classmethod
@@ -123,7 +123,3 @@ class Settings(BaseSettings):
         assert self.telegram_bot_token is not None
         return self.telegram_bot_token.get_secret_value().strip()
 
-
-@lru_cache(maxsize=1)
-def _zone_names() -> frozenset[str]:
-    return frozenset(available_timezones())

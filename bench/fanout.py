@@ -30,7 +30,8 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from app.settings import Settings
-from bot.runtime import Runtime, configure_logging
+from bot.logs import configure_logging
+from bot.runtime import Runtime
 from fakes.newsroom import Item, seed_story
 from fakes.telegram_world import DEFAULT_TOKEN
 from news.opml import export_opml

@@ -13,9 +13,10 @@ from typing import Any
 
 from app.runtime import Core, StartupError
 from app.settings import Settings
+from bot.logs import configure_logging
 from bot.progress import fetch_with_progress, print_feed_health
 from bot.render import digest_messages, to_plain
-from bot.runtime import Runtime, configure_logging
+from bot.runtime import Runtime
 from news.cluster import ClusterParams, cluster_records
 from news.opml import OpmlError, parse_opml
 from news.topics import SECTIONS
@@ -30,6 +31,10 @@ class CommandError(StartupError):
     """A problem the operator must fix, said in one line (the CLI prints it and exits with status 2)."""
 
 
+def _secrets(settings: Settings) -> list[str]:
+    return [settings.token()] if settings.token_problem() is None else []
+
+
 def migrate(settings: Settings) -> int:
     configure_logging(settings.log_level)
     db = Database(settings.database_url)
@@ -42,7 +47,7 @@ def migrate(settings: Settings) -> int:
 @asynccontextmanager
 async def _core(settings: Settings) -> AsyncIterator[Core]:
     """A prepared Core (migrated, feeds added) for one offline command, closed afterwards."""
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, secrets=_secrets(settings))
     core = Core.build(settings)
     try:
         core.prepare()
@@ -52,7 +57,7 @@ async def _core(settings: Settings) -> AsyncIterator[Core]:
 
 
 def run(settings: Settings) -> int:
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, secrets=_secrets(settings))
     return asyncio.run(Runtime(settings).serve())
 
 

@@ -27,6 +27,7 @@ from bot import handlers, render
 from bot.handlers.start import ADMIN_COMMANDS, COMMANDS
 from bot.jobs import Jobs
 from bot.sender import ProjectRateLimiter, SendLimits, TelegramSender
+from bot.updates import ChatOrderedProcessor
 
 __all__ = ["BotApiUnavailable", "Runtime"]
 
@@ -48,7 +49,7 @@ class Runtime:
         self.application = (
             Application.builder().token(settings.token()).base_url(settings.bot_base_url)
             .base_file_url(settings.bot_base_file_url).defaults(Defaults(parse_mode=ParseMode.HTML))
-            .rate_limiter(ProjectRateLimiter(self.limits)).build()
+            .rate_limiter(ProjectRateLimiter(self.limits)).concurrent_updates(ChatOrderedProcessor()).build()
         )
         self.delivery = DigestDelivery(self.core.background, self.core.digests,
                                        TelegramSender(self.application.bot, self.limits), render.digest_messages,
@@ -127,9 +128,3 @@ class Runtime:
             except TelegramError as exc:  # the operator has not opened a chat with the bot yet
                 log.warning("no operator command menu for %s: %s", admin_id, exc)
 
-
-def configure_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Request URLs carry the bot token: keep the HTTP client quiet.
-    for name in ("httpx", "httpcore", "apscheduler", "alembic"):
-        logging.getLogger(name).setLevel(logging.WARNING)

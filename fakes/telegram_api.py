@@ -190,15 +190,24 @@ class FakeTelegram:
 
     async def send_message(self, chat_id: int, text: str, user: User | int | None = None,
                            thread_id: int | None = None, reply_to: int | None = None,
-                           entities: list[JSON] | None = None) -> JSON:
-        return people.send_text(self.world, chat_id, text, user, thread_id, reply_to, entities)
+                           entities: list[JSON] | None = None, *, as_chat: bool = False) -> JSON:
+        """`as_chat`: an anonymous group admin writes as the group (Telegram's GroupAnonymousBot)."""
+        return people.send_text(self.world, chat_id, text, user, thread_id, reply_to, entities, as_chat)
 
     async def send_photo(self, chat_id: int, data: bytes, user: User | int | None = None,
                          caption: str | None = None, thread_id: int | None = None) -> JSON:
         return people.send_photo(self.world, chat_id, data, user, caption, thread_id)
 
-    async def press_button(self, chat_id: int, message_id: int, data: str, user: User | int | None = None) -> JSON:
-        return people.press_button(self.world, chat_id, message_id, data, user)
+    async def press_button(self, chat_id: int, message_id: int, data: str, user: User | int | None = None,
+                           *, forged: bool = False) -> JSON:
+        return people.press_button(self.world, chat_id, message_id, data, user, forged)
+
+    async def press_inline_button(self, user: User | int | None, data: str) -> JSON:
+        return people.press_inline_button(self.world, user, data)
+
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        """A forum topic is deleted: sending to it answers 400 message thread not found."""
+        self.world.chat(chat_id).topics.pop(thread_id, None)
 
     async def inline_query(self, user: User | int | None, query: str, offset: str = "",
                            chat_type: str | None = "private") -> JSON:

@@ -60,9 +60,20 @@ def _come_back(world: World, chat: Chat, user: User) -> None:
         emit_my_chat_member(world, chat, user, "kicked", "member")
 
 
+# Telegram's stand-in for every anonymous group admin: one user id, in every group.
+ANONYMOUS_ADMIN = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
+
+
 def post(world: World, chat_id: int, user: User | int | None, thread_id: int | None = None,
-         reply_to: int | None = None, **fields: Any) -> JSON:
-    """A user (or a channel admin) posts a message; the bot gets it if privacy mode lets it."""
+         reply_to: int | None = None, *, as_chat: bool = False, **fields: Any) -> JSON:
+    """A user (or a channel admin) posts a message; the bot gets it if privacy mode lets it. `as_chat`: an
+    anonymous group admin, who writes as the group itself."""
+    if as_chat:
+        chat = world.chat(chat_id)
+        message = world.new_message(chat, ANONYMOUS_ADMIN, thread_id, sender_chat=chat.to_api(), **fields)
+        if _bot_sees(world, chat, message):
+            world.queue.push("message", message)
+        return message
     chat, sender = resolve_chat(world, chat_id, user)
     if sender is not None:
         _come_back(world, chat, sender)
@@ -80,9 +91,9 @@ def post(world: World, chat_id: int, user: User | int | None, thread_id: int | N
 
 def send_text(world: World, chat_id: int, text: str, user: User | int | None = None,
               thread_id: int | None = None, reply_to: int | None = None,
-              entities: list[JSON] | None = None) -> JSON:
+              entities: list[JSON] | None = None, as_chat: bool = False) -> JSON:
     found = command_entities(text) if entities is None else entities
-    return post(world, chat_id, user, thread_id, reply_to, text=text, entities=found or None)
+    return post(world, chat_id, user, thread_id, reply_to, as_chat=as_chat, text=text, entities=found or None)
 
 
 def send_photo(world: World, chat_id: int, data: bytes, user: User | int | None = None,
@@ -94,17 +105,34 @@ def send_photo(world: World, chat_id: int, data: bytes, user: User | int | None 
     return post(world, chat_id, user, thread_id, photo=[size], caption=caption)
 
 
-def press_button(world: World, chat_id: int, message_id: int, data: str, user: User | int | None = None) -> JSON:
+def press_button(world: World, chat_id: int, message_id: int, data: str, user: User | int | None = None,
+                 forged: bool = False) -> JSON:
+    """A user presses a button. `forged`: a modified client sends data no button of the message carries (the Bot
+    API passes any callback data of up to 64 bytes on to the bot)."""
     record = world.find_sent(chat_id, message_id)
     if record is None or record.deleted:
         raise KeyError(f"the bot has no message {message_id} in chat {chat_id}")
-    if not any(b.get("callback_data") == data for row in record.buttons for b in row):
+    if forged:
+        if not 1 <= len(data.encode()) <= 64:
+            raise ValueError("callback data is 1-64 bytes")
+    elif not any(b.get("callback_data") == data for row in record.buttons for b in row):
         raise KeyError(f"message {message_id} has no button with callback_data {data!r}: {record.buttons}")
     chat, presser = resolve_chat(world, chat_id, user)
     query_id = str(world.next_id() * 1_000_003 + 4_242)
     world.open_queries.add(query_id)
     query = {"id": query_id, "from": (presser or world.user(user)).to_api(), "message": record.message,
              "chat_instance": world.chat_instance(chat), "data": data}
+    world.queue.push("callback_query", query)
+    return query
+
+
+def press_inline_button(world: World, user: User | int | None, data: str) -> JSON:
+    """A button under a message sent through inline mode: the query has an inline_message_id and no message, so
+    the bot learns neither the chat nor the message."""
+    query_id = str(world.next_id() * 1_000_003 + 5_151)
+    world.open_queries.add(query_id)
+    query = {"id": query_id, "from": world.user(user).to_api(), "inline_message_id": f"AAAAA{world.next_id()}",
+             "chat_instance": "-1", "data": data}
     world.queue.push("callback_query", query)
     return query
 

@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from app.runtime import Core
 from bot.chart import coverage_chart
-from bot.handlers.common import edit
+from bot.handlers.common import bounded_id, edit
 from bot.render import sources_page, story_card
 from news.types import StoryView
 
@@ -47,8 +47,9 @@ class CardHandlers:
     async def sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None and query.data is not None
-        story_id, page = (int(part) for part in query.data.removeprefix(SOURCES).split(":"))
-        found = await self.core.stories.detail(story_id)
+        story, page_text = query.data.removeprefix(SOURCES).split(":")
+        story_id, page = bounded_id(story), int(page_text)
+        found = await self.core.stories.detail(story_id) if story_id else None
         if found is None:
             await query.answer(GONE, show_alert=True)
             return
@@ -59,7 +60,8 @@ class CardHandlers:
     async def card(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None and query.data is not None
-        found = await self.core.stories.detail(int(query.data.removeprefix(CARD)))
+        story_id = bounded_id(query.data.removeprefix(CARD))
+        found = await self.core.stories.detail(story_id) if story_id else None
         if found is None:
             await query.answer(GONE, show_alert=True)
             return
@@ -69,7 +71,8 @@ class CardHandlers:
     async def coverage(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None and query.data is not None
-        found = await self.core.stories.detail(int(query.data.removeprefix(COVERAGE)))
+        story_id = bounded_id(query.data.removeprefix(COVERAGE))
+        found = await self.core.stories.detail(story_id) if story_id else None
         if found is None:
             await query.answer(GONE, show_alert=True)
             return
@@ -94,7 +97,7 @@ class CardHandlers:
 def handlers(core: Core) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
     h = CardHandlers(core)
     return [
-        CallbackQueryHandler(h.sources, pattern=rf"^{SOURCES}\d{{1,18}}:\d{{1,4}}$"),
-        CallbackQueryHandler(h.card, pattern=rf"^{CARD}\d{{1,18}}$"),
-        CallbackQueryHandler(h.coverage, pattern=rf"^{COVERAGE}\d{{1,18}}$"),
+        CallbackQueryHandler(h.sources, pattern=rf"^{SOURCES}\d{{1,10}}:\d{{1,4}}$"),
+        CallbackQueryHandler(h.card, pattern=rf"^{CARD}\d{{1,10}}$"),
+        CallbackQueryHandler(h.coverage, pattern=rf"^{COVERAGE}\d{{1,10}}$"),
     ]

@@ -36,6 +36,8 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # Commands arrive as messages (private chats, groups) or channel posts; edits are not commands again.
 COMMAND_UPDATES = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
 ADMIN_STATUSES = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
+NO_CHAT = "This button works in the chat where the message was sent, not in a shared copy."
+MAX_ID = 2**31 - 1  # the largest story or subscription id the database holds; callback data may claim anything
 REFUSAL = "Only this group's admins can change its topics and settings. Ask one of them, or message me privately."
 
 
@@ -46,6 +48,12 @@ def e(text: str) -> str:
 def argument_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     """Everything after the command, as the user typed it (spaces folded)."""
     return " ".join(context.args or []).strip()
+
+
+def bounded_id(digits: str) -> int | None:
+    """A database id from callback data (the pattern allows at most 10 digits), or None when out of range."""
+    value = int(digits)
+    return value if 0 < value <= MAX_ID else None
 
 
 def chat_ref(update: Update) -> ChatRef:
@@ -72,9 +80,9 @@ async def edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) -
     assert query is not None
     try:
         await query.edit_message_text(text, reply_markup=markup, link_preview_options=NO_PREVIEW)
-    except BadRequest as exc:
+    except BadRequest as exc:  # "not modified": pressed twice; otherwise the message is gone or too old to edit
         if "not modified" not in exc.message:
-            raise
+            log.info("could not edit the message of a button press: %s", exc.message)
 
 
 class Access:
@@ -113,7 +121,12 @@ class Access:
         return allowed
 
     async def check(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-        """True when allowed; otherwise the user has been told why not."""
+        """True when allowed; otherwise the user has been told why not (a button under a message shared through
+        inline mode has no chat to change)."""
+        if update.effective_chat is None:
+            if update.callback_query is not None:
+                await update.callback_query.answer(NO_CHAT)
+            return False
         if await self.may_change(update, context):
             return True
         if update.callback_query is not None:

@@ -27,26 +27,40 @@ NOT_A_COMMAND = "I answer commands: try /story <i>words</i> to find a story, or 
 STALE_BUTTON = "That button no longer works here. Send the command again for a fresh one."
 
 
+def flood_key(update: Update) -> int | None:
+    """Who a command, button press or inline query counts against: the user; or, for a message sent as a chat
+    (an anonymous group admin, a channel post), that chat, since all anonymous admins share one user id.
+    None for anything else (service messages, plain text)."""
+    message = update.message or update.channel_post
+    is_command = message is not None and (message.text or "").startswith("/")
+    if not (is_command or update.callback_query is not None or update.inline_query is not None):
+        return None
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id
+    return update.effective_user.id if update.effective_user is not None else None
+
+
 class Fallback:
     def __init__(self, throttle: Throttle | None = None) -> None:
         self.throttle = throttle or Throttle()
 
     async def flood_gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Runs before every handler (group -1): a user over their budget is told once, then ignored."""
-        user = update.effective_user
-        is_command = update.message is not None and (update.message.text or "").startswith("/")
-        if user is None or not (is_command or update.callback_query is not None):
+        """Runs before every handler (group -1): a sender over their budget is told once, then ignored."""
+        sender = flood_key(update)
+        if sender is None:
             return
-        allowed, warn = self.throttle.check(user.id)
+        allowed, warn = self.throttle.check(sender)
         if allowed:
             return
-        wait = self.throttle.retry_after(user.id)
+        wait = self.throttle.retry_after(sender)
         note = f"Easy there: too many requests at once. Try again in {wait} s."
         if update.callback_query is not None:
             await update.callback_query.answer(note)
+        elif update.inline_query is not None:
+            await update.inline_query.answer([], cache_time=wait)
         elif warn:
             await reply(update, "⏳ " + note)
-        log.info("throttled user %s", user.id)
+        log.info("throttled sender %s", sender)
         raise ApplicationHandlerStop
 
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -7,7 +7,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from app.chats import MAX_TOPICS, Follow
 from app.runtime import Core
-from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, chat_ref, e, edit, reply
+from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, bounded_id, chat_ref, e, edit, reply
 from news.topics import normalize_topic
 
 __all__ = ["REMOVE", "SUBSCRIBED", "TopicHandlers", "handlers", "topics_message"]
@@ -74,7 +74,8 @@ class TopicHandlers:
         assert query is not None and query.data is not None
         if not await self.access.check(update, context):
             return
-        removed, left = await self.core.chats.remove(chat_ref(update).id, int(query.data.removeprefix(REMOVE)))
+        subscription = bounded_id(query.data.removeprefix(REMOVE))
+        removed, left = await self.core.chats.remove(chat_ref(update).id, subscription or 0)
         await query.answer(f"Removed {removed}" if removed else "Already removed")
         await edit(update, *topics_message(left))
 
@@ -85,5 +86,5 @@ def handlers(core: Core, access: Access) -> list[BaseHandler[Update, ContextType
         CommandHandler("subscribe", h.subscribe, COMMAND_UPDATES),
         CommandHandler("unsubscribe", h.unsubscribe, COMMAND_UPDATES),
         CommandHandler("topics", h.topics, COMMAND_UPDATES),
-        CallbackQueryHandler(h.remove_button, pattern=rf"^{REMOVE}\d{{1,18}}$"),
+        CallbackQueryHandler(h.remove_button, pattern=rf"^{REMOVE}\d{{1,10}}$"),
     ]

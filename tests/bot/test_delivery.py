@@ -236,3 +236,44 @@ async def test_command_replies_overtake_a_digest_fan_out(tmp_path: Path, db_url:
         await delivery.idle(timeout=20)
         assert all(len(h.telegram.messages(c)) == 1 for c in fan)
         assert h.telegram.rate_limited_count <= 3
+
+
+async def test_a_deleted_forum_topic_gets_the_digest_in_the_main_thread(tmp_path: Path, db_url: str) -> None:
+    async with bot(tmp_path, db_url) as (h, delivery):
+        owner = h.telegram.add_user("Olga")
+        forum = await h.telegram.add_supergroup("Forum", creator=owner, is_forum=True, announce=False)
+        await h.telegram.create_topic(forum.id, "Chat", owner)  # message 1: Telegram's General topic id
+        thread = await h.telegram.create_topic(forum.id, "News", owner)
+        subscribe(h, forum.id, type="supergroup")
+        with h.core.db.session() as s:
+            chats.set_thread(s, forum.id, thread)
+        h.telegram.delete_topic(forum.id, thread)
+        await delivery.tick(TICK)
+        await delivery.idle()
+        [digest] = [m for m in h.telegram.messages(forum.id) if m.text and "Your digest" in m.text]
+        assert digest.thread_id in (None, 1)  # the main thread (General), not the deleted topic
+        assert rows(h)[forum.id].status == DeliveryStatus.SENT
+        found = chat(h, forum.id)
+        assert found is not None and found.thread_id is None and found.active
+
+
+async def test_a_failed_digest_offers_its_stories_again(tmp_path: Path, db_url: str) -> None:
+    async with bot(tmp_path, db_url) as (h, delivery):
+        ada = private(h, "Ada")
+        subscribe(h, ada)
+        h.telegram.inject_fault("sendMessage", count=10, kind="500")  # every retry fails: the row gives up
+        delivery.policy = dataclasses.replace(delivery.policy, max_failures=2)
+        await delivery.tick(TICK)
+        await delivery.idle()
+        assert rows(h)[ada].status == DeliveryStatus.FAILED
+        found = chat(h, ada)
+        assert found is not None and found.last_digest_at is None  # the since-mark did not move
+        h.telegram.world.faults.faults.clear()
+        with h.core.db.session() as s:
+            s.get_one(Chat, ada).next_digest_at = TICK + timedelta(minutes=1)
+        await delivery.tick(TICK + timedelta(minutes=2))
+        await delivery.idle()
+        [sent] = h.telegram.messages(ada)
+        assert sent.text and "Russian and US space chiefs" in sent.text  # the same story, offered again
+        again = chat(h, ada)
+        assert again is not None and again.last_digest_at is not None

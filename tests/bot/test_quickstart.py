@@ -75,6 +75,25 @@ async def test_quick_start_answers_start(tmp_path: Path) -> None:
         assert (here / "data" / "storybot.db").is_file()  # DATABASE_URL as shipped: under ./data
 
 
+async def test_the_token_never_reaches_the_log_even_at_debug(tmp_path: Path) -> None:
+    async with FakeTelegram() as telegram:
+        here = quick_start_dir(tmp_path, TELEGRAM_BOT_TOKEN=telegram.token, TELEGRAM_API_URL=telegram.api_root,
+                               LOG_LEVEL="DEBUG")
+        bot = await asyncio.create_subprocess_exec(str(STORYBOT), "run", cwd=here, env=OFFLINE,
+                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        try:
+            await telegram.send_message(42, "/start")
+            await telegram.wait_for_messages(42, 1, timeout=60)
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            _out, err = await asyncio.wait_for(bot.communicate(), 60)
+    log = err.decode()
+    assert bot.returncode == 0 and " DEBUG telegram" in log  # python-telegram-bot's own debug records are there
+    assert "<token>" in log  # ...and they named the Bot API URL, with the token taken out
+    secret = telegram.token.split(":", 1)[1]
+    assert secret not in log and secret.replace("-", "%2D") not in log
+
+
 def test_env_example_as_shipped_gives_the_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in KEYS:
         monkeypatch.delenv(key, raising=False)
