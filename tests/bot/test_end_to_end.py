@@ -44,7 +44,7 @@ async def test_subscribe_then_digest_shows_a_real_story(tmp_path: Path, db_url: 
         assert confirm.text == "✅ Subscribed to big bang. Try /digest to see its top stories now."
 
         # `run` fetches every feed right after start and clusters what came in.
-        await wait_until(lambda: h.core.interactive.sync(_unclustered) == 0 and h.core.interactive.sync(_articles) > 0)
+        await wait_until(lambda: h.core.interactive.sync(_all_fetched) and h.core.interactive.sync(_unclustered) == 0)
 
         await h.telegram.send_message(chat.id, "/digest", user)
         card = (await h.telegram.wait_for_messages(chat.id, 3))[2]
@@ -69,9 +69,9 @@ def _unclustered(session: object) -> int:
     return int(session.scalar(select(func.count(Article.id)).where(Article.story_id.is_(None))) or 0)  # type: ignore[attr-defined]
 
 
-def _articles(session: object) -> int:
+def _all_fetched(session: object) -> bool:
     from sqlalchemy import func, select
 
-    from storage.models import Article
+    from storage.models import Feed
 
-    return int(session.scalar(select(func.count(Article.id))) or 0)  # type: ignore[attr-defined]
+    return not session.scalar(select(func.count(Feed.id)).where(Feed.last_checked_at.is_(None)))  # type: ignore[attr-defined]
