@@ -155,8 +155,6 @@ class DigestDelivery:
                 batch = await self.tx(claim_due, now, self.policy)
                 for chat_id, period, late_by in batch.late:
                     log.warning("digest %s for chat %d is %s late: skipped", period, chat_id, late_by)
-                if batch.delivery_ids and not enqueued:
-                    self.digests.invalidate()  # fresh stories for this round of digests
                 for delivery_id in batch.delivery_ids:
                     self.enqueue(delivery_id)
                 enqueued += len(batch.delivery_ids)

@@ -4,9 +4,10 @@ Per topic, the top stories that are new since the chat's last digest, or that gr
 ("+12 sources since last digest"); a story matching several topics appears once, under the first. Ranked as
 everywhere: distinct outlets weighted by recency (news.rank). `digest_for` is pure once the corpus is loaded.
 
-One `Corpus` is loaded per round and shared by every chat: 10,000 chats cost one query of recent stories, one
-topic match per distinct topic and one card per story, not 10,000 of each. It is reloaded when it is older than
-`CORPUS_TTL` or when a clustering pass changed stories (`Digests.invalidate`).
+One `Corpus` of recent stories is shared by every chat: 10,000 chats cost one query of recent stories, one
+tokenization per story, one topic match per distinct topic and one card per story, not 10,000 of each. It is
+rebuilt in the background after each clustering pass (`Digests.refresh`, off the path of any request; cards of
+unchanged stories come from the shared CardCache), and on demand only when it is older than `CORPUS_TTL`.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from app.cards import CardCache
 from app.digest_time import InvalidSchedule, parse_zone
 from app.tx import Transactions
 from news.coverage import outlet_key
 from news.rank import growth, rank_score
-from news.summarize import build_story_view
-from news.topics import compile_topic
+from news.topics import TopicMatcher, compile_topic
 from news.types import StoryArticle, StoryView
+from news.words import tokens
 from storage import deliveries as outbox
 from storage import stories as story_store
 
@@ -36,12 +38,28 @@ FIRST_DIGEST = timedelta(days=1)  # a chat's first digest: the last day
 GROWTH_MIN_SOURCES = 3  # "grew markedly": at least this many new outlets...
 GROWTH_MIN_SHARE = 0.5  # ...and at least half again as many as it had before
 CORPUS_LIMIT = 2000
-CORPUS_TTL = timedelta(minutes=5)
+CORPUS_TTL = timedelta(minutes=15)  # the clustering job refreshes it every minute or two; this is a backstop
+
+
+@dataclass(frozen=True, slots=True)
+class StoryText:
+    """A story's text as topics are matched against it, tokenized once."""
+
+    parts: tuple[tuple[str, frozenset[str]], ...]  # (text, its tokens): all titles and leads, then each category
+
+    @classmethod
+    def of(cls, articles: Sequence[StoryArticle]) -> StoryText:
+        text = " \n".join(f"{a.title}. {a.summary}" for a in articles)
+        categories = sorted({c for a in articles for c in a.categories})
+        return cls(tuple((part, frozenset(tokens(part))) for part in (text, *categories)))
+
+    def mentions(self, matcher: TopicMatcher) -> bool:
+        return any(matcher.hit(text, found) for text, found in self.parts)
 
 
 @dataclass
 class Corpus:
-    """Recent stories, ranked once; topic matches and cards are computed on first use and kept.
+    """Recent stories, ranked and tokenized once; topic matches are computed on first use and kept.
 
     `newest` is `now`, or the newest story's time when every feed is older (an archive, a stalled fetch): the
     look-back counts from it, so a first digest shows the latest stories there are rather than nothing."""
@@ -50,34 +68,33 @@ class Corpus:
     newest: datetime
     ranked: list[int]
     articles: dict[int, list[StoryArticle]]
+    texts: dict[int, StoryText]
+    cards: CardCache
     _matches: dict[str, list[int]] = field(default_factory=dict)
-    _views: dict[int, StoryView] = field(default_factory=dict)
 
     def matching(self, topic: str) -> list[int]:
         if topic not in self._matches:
             matcher = compile_topic(topic)
-            found = []
-            for sid in self.ranked:
-                arts = self.articles[sid]
-                text = " \n".join(f"{a.title}. {a.summary}" for a in arts)
-                if matcher.matches(text, {c for a in arts for c in a.categories}):
-                    found.append(sid)
-            self._matches[topic] = found
+            self._matches[topic] = [sid for sid in self.ranked if self.texts[sid].mentions(matcher)]
         return self._matches[topic]
 
     def view(self, sid: int) -> StoryView:
-        if sid not in self._views:
-            self._views[sid] = build_story_view(sid, self.articles[sid], self.now)
-        return self._views[sid]
+        return self.cards.view(sid, self.articles[sid], self.now)
+
+    def prepare(self) -> None:
+        """Build every card now (a background refresh), so no request pays for summarizing."""
+        for sid in self.ranked:
+            self.view(sid)
 
 
-def load_corpus(session: Session, now: datetime) -> Corpus:
+def load_corpus(session: Session, now: datetime, cards: CardCache) -> Corpus:
     latest = story_store.latest_update(session)
     newest = min(now, latest) if latest else now
     ids = story_store.recent_story_ids(session, newest - LOOKBACK, limit=CORPUS_LIMIT)
     articles = {sid: arts for sid, arts in story_store.story_articles(session, ids).items() if arts}
     ranked = [sid for _score, sid in sorted(((rank_score(a, now), sid) for sid, a in articles.items()), reverse=True)]
-    return Corpus(now, newest, ranked, articles)
+    texts = {sid: StoryText.of(arts) for sid, arts in articles.items()}
+    return Corpus(now, newest, ranked, articles, texts, cards)
 
 
 def since_for(last_digest_at: datetime | None, newest: datetime) -> datetime:
@@ -144,20 +161,33 @@ def digest_for(corpus: Corpus, chat: outbox.DigestChat, now: datetime, per_topic
 class Digests:
     """The digest use cases users reach: a chat's digest now (`/digest`, `storybot preview --chat`)."""
 
-    def __init__(self, tx: Transactions, clock: Callable[[], datetime], per_topic: int) -> None:
-        self.tx, self.clock, self.per_topic = tx, clock, per_topic
+    def __init__(self, tx: Transactions, background: Transactions, clock: Callable[[], datetime], per_topic: int,
+                 cards: CardCache) -> None:
+        self.tx, self.background, self.clock, self.per_topic, self.cards = tx, background, clock, per_topic, cards
         self._corpus: Corpus | None = None
+        self._generation = 0
         self._lock = asyncio.Lock()
 
+    async def refresh(self) -> None:
+        """Stories changed (a clustering pass): load the corpus anew and build its cards, then swap it in. Requests
+        meanwhile use the previous one."""
+        generation = self._generation
+        corpus = await self.background(load_corpus, self.clock(), self.cards)
+        await asyncio.to_thread(corpus.prepare)
+        if generation == self._generation:  # else stories changed meanwhile: this one is stale already
+            self._corpus = corpus
+
     def invalidate(self) -> None:
-        """Stories changed (a clustering pass, a new round of digests): the next use reloads the corpus."""
+        """The next use loads the corpus anew (tests and tools that changed stories behind the scenes)."""
+        self._generation += 1
         self._corpus = None
 
     async def corpus(self, now: datetime) -> Corpus:
+        """The current corpus; loaded on demand only when there is none or it is older than CORPUS_TTL."""
         async with self._lock:
             corpus = self._corpus
             if corpus is None or not timedelta(0) <= now - corpus.now <= CORPUS_TTL:
-                corpus = self._corpus = await self.tx(load_corpus, now)
+                corpus = self._corpus = await self.background(load_corpus, now, self.cards)
             return corpus
 
     async def for_chat(self, chat_id: int) -> Digest | None:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from app.cards import CardCache
 from app.chats import Chats, ScheduleDefaults
 from app.clustering import StoryEngine, cluster_encoder, cluster_params
 from app.digests import Digests
@@ -74,13 +75,14 @@ class Core:
         interactive = Transactions(db, threads=4, name="db-interactive")
         background = Transactions(db, threads=4, name="db-background")
         defaults = ScheduleDefaults.parse(settings.digest_time.strftime("%H:%M"), settings.digest_timezone)
+        cards = CardCache()
         return cls(
             settings=settings, db=db, outlets=outlets,
             ingestor=Ingestor(db, fetcher, outlets, policy, clock, in_flight=2 * settings.fetch_concurrency),
             engine=StoryEngine(db, cluster_params(settings), clock, cluster_encoder(settings)),
             chats=Chats(interactive, defaults, clock),
-            stories=Stories(interactive, clock),
-            digests=Digests(interactive, clock, settings.digest_stories_per_topic),
+            stories=Stories(interactive, clock, cards),
+            digests=Digests(interactive, background, clock, settings.digest_stories_per_topic, cards),
             operators=Operators(interactive, clock),
             interactive=interactive, background=background, clock=clock,
         )

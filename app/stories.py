@@ -1,24 +1,21 @@
 """Finding stories: search, suggestions, trending, and one story's card, sources and coverage.
 
 Each method is one transaction on the interactive pool and returns plain values (StoryView, SourceLine).
-Cards are built from a story's articles and cached by what they are built from, so a story whose articles
-are unchanged is summarized once however often it is asked for.
+Cards come from the shared CardCache (app.cards).
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from app.cards import CardCache
 from app.tx import Transactions
 from news.coverage import source_lines
 from news.rank import rank_score
-from news.summarize import build_story_view
 from news.topics import TopicMatcher, compile_topic
 from news.types import SourceLine, StoryArticle, StoryView
 from news.words import search_terms, tokens
@@ -49,29 +46,6 @@ class StoryDetail:
     published: list[datetime]
 
 
-class _ViewCache:
-    """Recently built cards, keyed by what they are built from. Transactions run on threads, hence the lock."""
-
-    def __init__(self, size: int = 4096) -> None:
-        self.size = size
-        self._views: OrderedDict[tuple[object, ...], StoryView] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def view(self, story_id: int, articles: Sequence[StoryArticle], now: datetime) -> StoryView:
-        newest = max((a.published for a in articles if a.published is not None), default=None)
-        key = (story_id, len(articles), articles[-1].url, newest)
-        with self._lock:
-            if (found := self._views.get(key)) is not None:
-                self._views.move_to_end(key)
-                return found
-        view = build_story_view(story_id, articles, now)
-        with self._lock:
-            self._views[key] = view
-            while len(self._views) > self.size:
-                self._views.popitem(last=False)
-        return view
-
-
 def reference_time(session: Session, now: datetime) -> datetime:
     """`now`, or the newest story's time when every feed is older (an archive, a stalled fetch): search then
     finds the latest stories there are rather than nothing."""
@@ -92,9 +66,9 @@ def _exact_matcher(query: str) -> TopicMatcher | None:
 
 
 class Stories:
-    def __init__(self, tx: Transactions, clock: Callable[[], datetime]) -> None:
+    def __init__(self, tx: Transactions, clock: Callable[[], datetime], cards: CardCache) -> None:
         self.tx, self.clock = tx, clock
-        self._cards = _ViewCache()
+        self._cards = cards
 
     async def search(self, query: str, limit: int = 1, suggest: int = 3) -> Found:
         """The best matching recent stories for free text: stories holding every word, exact phrase matches first,

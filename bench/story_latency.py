@@ -1,19 +1,22 @@
 """/story and inline answers at 100,000 stories, through the fake Bot API, user's update to the bot's answer.
 
     .venv/bin/python bench/story_latency.py [--stories 100000] [--queries 200] [--baseline-queries 30]
+                                            [--digest-rounds 20]
 
 Seeds a fresh SQLite database (bulk inserts through the real schema, so the search index triggers run), starts
 the fake Bot API in its own process and the real Application here, then acts as users over the fake's control
 API: each query comes from its own user (no per-chat pacing or flood control in the way) and is timed from
 the POST that delivers the user's update to the moment the bot's answer is visible at the fake. Startup work
 (the clusterer's warm-up) is done before timing. The baseline is the same bot with the previous search (ILIKE
-over every article title and summary) patched in, on the same database, in the same run.
+over every article title and summary) patched in, on the same database, in the same run. Last, /digest for chats
+at the topic cap over the recent stories (the digest corpus), warm and cold.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import platform
@@ -33,9 +36,12 @@ from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from app import stories as app_stories
+from app.chats import MAX_TOPICS, ChatRef
 from app.settings import Settings
+from bot.render import digest_messages
 from bot.runtime import Runtime
 from news.sources import load_outlets
+from news.topics import SECTIONS
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Article, Feed, Source, Story
@@ -118,6 +124,52 @@ def ilike_search(session: Session, terms: Sequence[Sequence[str]], since: dateti
     return [sid for sid in session.scalars(query.limit(200)) if sid is not None]
 
 
+def digest_topics(rng: random.Random) -> list[str]:
+    """A chat at the topic cap: every section, and the rest frequent headline words."""
+    counts: dict[str, int] = {}
+    for title in headlines():
+        for word in title.lower().split():
+            word = word.strip(".,:;'\"!?()")
+            if len(word) > 4 and word.isalpha() and word not in STOP:
+                counts[word] = counts.get(word, 0) + 1
+    common = sorted(counts, key=lambda w: -counts[w])[:200]
+    return sorted(SECTIONS) + rng.sample(common, MAX_TOPICS - len(SECTIONS))
+
+
+async def measure_digest(runtime: Runtime, driver: Driver, rng: random.Random, rounds: int) -> None:
+    """/digest for chats following MAX_TOPICS topics: time to the first and last part, with the corpus of
+    recent stories cached (warm) and reloaded first (cold); and the selection alone, in-process."""
+    core = runtime.core
+    users = []
+    for _ in range(rounds):
+        driver.next_user += 1
+        users.append(driver.next_user)
+        await driver.client.post("/_control/add_user", json={"first_name": "D", "user_id": driver.next_user})
+        await core.chats.start(ChatRef(driver.next_user))
+        for topic in digest_topics(rng):
+            await core.chats.follow(ChatRef(driver.next_user), topic)
+    corpus = await core.digests.corpus(NOW)
+    print(f"/digest at {MAX_TOPICS} topics over {len(corpus.ranked)} recent stories:")
+    for label, cold in (("warm", False), ("cold (corpus reloaded)", True)):
+        first, last, select = [], [], []
+        for user in users:
+            if cold:
+                core.digests.invalidate()
+            started = time.perf_counter()
+            digest = await core.digests.for_chat(user)
+            select.append(time.perf_counter() - started)
+            assert digest is not None
+            parts = len(digest_messages(dataclasses.replace(digest, send_empty=True)))
+            if cold:
+                core.digests.invalidate()
+            first_at, last_at = await driver.digest(user, parts)
+            first.append(first_at)
+            last.append(last_at)
+        print(f"  {label}: {parts} messages")
+        for name, times in (("selection (in-process)", select), ("first message", first), ("last message", last)):
+            print("    " + summary(name, times))
+
+
 class Driver:
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
@@ -132,6 +184,15 @@ class Driver:
         reply = await self.client.get("/_control/messages", params={"chat_id": user, "count": 1, "timeout": 30})
         elapsed = time.perf_counter() - started
         return elapsed, reply.json()["result"][0]["text"]
+
+    async def digest(self, user: int, parts: int) -> tuple[float, float]:
+        """Seconds from sending /digest to its first and to its last message."""
+        started = time.perf_counter()
+        await self.client.post("/_control/send_message", json={"chat_id": user, "text": "/digest"})
+        await self.client.get("/_control/messages", params={"chat_id": user, "count": 1, "timeout": 30})
+        first = time.perf_counter() - started
+        await self.client.get("/_control/messages", params={"chat_id": user, "count": parts, "timeout": 30})
+        return first, time.perf_counter() - started
 
     async def inline(self, query: str) -> tuple[float, int]:
         """The fake logs a request when it completes: the update's getUpdates, then answerInlineQuery. Timing
@@ -217,6 +278,7 @@ async def main(args: argparse.Namespace, workdir: Path, port: int, rng: random.R
                 app_stories.matching_story_ids = original
             for name, times in base.items():
                 print("  " + summary(name, times))
+            await measure_digest(runtime, driver, rng, args.digest_rounds)
 
 
 if __name__ == "__main__":
@@ -224,6 +286,7 @@ if __name__ == "__main__":
     parser.add_argument("--stories", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--baseline-queries", type=int, default=30)
+    parser.add_argument("--digest-rounds", type=int, default=20, help="chats asking /digest at the topic cap")
     arguments = parser.parse_args()
     generator = random.Random(7)
     directory, fake_port, fake_server = prepare_run(arguments.stories, generator)

@@ -26,6 +26,7 @@ class Jobs:
     def __init__(self, core: Core, delivery: DigestDelivery) -> None:
         self.core = core
         self.delivery = delivery
+        self._corpus_ready = False
 
     async def refresh(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Fetch every due feed; when new articles came in, cluster them now rather than at the next tick."""
@@ -40,7 +41,9 @@ class Jobs:
         result = await asyncio.to_thread(self.core.engine.cluster_pending)
         if result.articles:
             log.info(result.line())
-            self.core.digests.invalidate()
+        if result.articles or not self._corpus_ready:
+            await self.core.digests.refresh()  # digests and /digest read stories from this corpus
+            self._corpus_ready = True
 
     async def digests(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Claim the chats whose digest is due and hand them to the delivery workers (the first run also

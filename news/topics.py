@@ -15,7 +15,7 @@ any of the feed categories.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -120,8 +120,9 @@ class TopicMatcher:
     pattern: re.Pattern[str] | None
     gate: frozenset[str] | None
 
-    def _hit(self, text: str) -> bool:
-        found = set(tokens(text))
+    def hit(self, text: str, found: Set[str]) -> bool:
+        """Whether the topic is in `text`, whose tokens (news.words.tokens) are `found`: tokenize a text once,
+        test it against every topic."""
         if not self.words.isdisjoint(found):
             return True
         if self.pattern is None or (self.gate is not None and self.gate.isdisjoint(found)):
@@ -129,7 +130,7 @@ class TopicMatcher:
         return self.pattern.search(text) is not None
 
     def matches(self, text: str, categories: Iterable[str] = ()) -> bool:
-        return self._hit(text) or any(self._hit(category) for category in categories)
+        return any(self.hit(part, set(tokens(part))) for part in (text, *categories))
 
 
 def _first_tokens(phrase: str) -> frozenset[str] | None:

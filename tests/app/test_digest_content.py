@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from app import digests as digest
+from app.cards import CardCache
 from bot.render import NOTHING_NEW, digest_messages, to_plain
 from news.types import StoryView
 from storage.db import Database
@@ -23,7 +24,7 @@ def made(picked: list[tuple[str, StoryView]], send_empty: bool = True) -> digest
 
 def corpus(db: Database) -> digest.Corpus:
     with db.session() as s:
-        return digest.load_corpus(s, NOW)
+        return digest.load_corpus(s, NOW, CardCache())
 
 
 def test_new_stories_and_marked_growth_only(db: Database) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +13,7 @@ from app.runtime import Core
 from app.settings import Settings
 from bot.runtime import Runtime
 from fakes.feed_server import FeedServer
+from fakes.newsroom import NOW, Item, seed_story
 from fakes.telegram_api import FakeTelegram
 from news.opml import FeedSpec, export_opml
 
@@ -26,6 +27,12 @@ class Harness:
     @property
     def core(self) -> Core:
         return self.runtime.core
+
+    def seed(self, key: str, items: Sequence[Item], now: datetime = NOW) -> int:
+        """A story written straight into storage, as if fetched and clustered; digests see it at once."""
+        story = self.core.interactive.sync(seed_story, key, items, now)
+        self.core.digests.invalidate()
+        return story
 
 
 @asynccontextmanager

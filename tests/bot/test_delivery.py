@@ -14,7 +14,7 @@ from fakes.telegram_state import ChatState
 from storage import chats
 from storage import deliveries as outbox
 from storage.models import Chat, Delivery, DeliveryStatus
-from tests.bot.botkit import ISS, NOW, say, seed_story
+from tests.bot.botkit import ISS, NOW, say
 from tests.bot.harness import Harness, running_bot
 
 DUE = NOW + timedelta(days=1)  # after everything the app's own ticks (at NOW) could claim
@@ -37,8 +37,7 @@ def app_delivery(h: Harness) -> DigestDelivery:
 async def bot(tmp_path: Path, db_url: str) -> AsyncIterator[tuple[Harness, DigestDelivery]]:
     async with running_bot(tmp_path, db_url, None, lambda: TICK) as h:
         delivery = app_delivery(h)
-        with h.core.db.session() as s:
-            seed_story(s, "iss", ISS, now=TICK)
+        h.seed("iss", ISS, now=TICK)
         yield h, delivery
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fakes.newsroom import ISS, seed_story
+from fakes.newsroom import ISS
 from tests.bot.botkit import FAST, NOW, say, wait_until
 from tests.bot.harness import Harness, running_bot
 
@@ -48,8 +48,7 @@ async def test_forged_buttons_are_answered_without_an_error(tmp_path: Path, capl
 async def test_presses_under_a_card_shared_inline_have_no_chat(tmp_path: Path,
                                                                caplog: pytest.LogCaptureFixture) -> None:
     async with running_bot(tmp_path, sqlite(tmp_path), None, lambda: NOW, **FAST) as h:
-        with h.core.db.session() as s:
-            story = seed_story(s, "iss", ISS, now=NOW)
+        story = h.seed("iss", ISS, now=NOW)
         user = h.telegram.add_user("Ada")
         h.telegram.add_private_chat(user)
         for data in [*NO_CHAT, f"card:{story}", f"src:{story}:0"]:

@@ -10,7 +10,7 @@ import pytest
 
 from bot.cli import main
 from bot.render import to_plain
-from fakes.newsroom import ISS, Item, seed_story
+from fakes.newsroom import ISS, Item
 from storage import chats
 from tests.bot.botkit import FAST, say
 from tests.bot.harness import running_bot
@@ -32,9 +32,9 @@ async def test_preview_equals_what_the_chat_receives(
                 job.schedule_removal()  # the test says when the digest goes out
         user = h.telegram.add_user("Ada")
         chat_id = h.telegram.add_private_chat(user).id
+        h.seed("iss", ISS, now=now)
+        h.seed("budget", BUDGET, now=now)
         with h.core.db.session() as s:
-            seed_story(s, "iss", ISS, now=now)
-            seed_story(s, "budget", BUDGET, now=now)
             chats.ensure_chat(s, chat_id, timezone="Europe/Berlin", digest_times="08:00",
                               next_digest_at=now - timedelta(seconds=30))
             chats.subscribe(s, chat_id, "space")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from tests.bot.botkit import FAST, ISS, NOW, Item, button_data, press, say, seed_story, wait_until
+from tests.bot.botkit import FAST, ISS, NOW, Item, button_data, press, say, wait_until
 from tests.bot.harness import running_bot
 
 OTHER = [Item("BBC", "bbc.com", "Heatwave grips southern Europe", "Temperatures passed 44C in Seville.", "center"),
@@ -16,8 +16,8 @@ OTHER = [Item("BBC", "bbc.com", "Heatwave grips southern Europe", "Temperatures 
 
 async def test_story_card_pages_sources_and_sends_the_coverage_chart(tmp_path: Path, db_url: str) -> None:
     async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST) as h:
-        story_id = h.core.interactive.sync(lambda s: seed_story(s, "iss", ISS))
-        h.core.interactive.sync(lambda s: seed_story(s, "heat", OTHER))
+        story_id = h.seed("iss", ISS)
+        h.seed("heat", OTHER)
         chat = h.telegram.add_private_chat(h.telegram.add_user("Ada"))
 
         card = await say(h, chat.id, "/story space station cooperation")
@@ -49,8 +49,8 @@ async def test_story_card_pages_sources_and_sends_the_coverage_chart(tmp_path: P
 
 async def test_story_not_found_suggests_and_digest_lists_cards(tmp_path: Path, db_url: str) -> None:
     async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST) as h:
-        h.core.interactive.sync(lambda s: seed_story(s, "iss", ISS))
-        h.core.interactive.sync(lambda s: seed_story(s, "heat", OTHER))
+        h.seed("iss", ISS)
+        h.seed("heat", OTHER)
         chat = h.telegram.add_private_chat(h.telegram.add_user("Ada"))
         missing = await say(h, chat.id, "/story heat <b>zebras</b>")
         assert missing.raw_text and "No story found for <i>heat &lt;b&gt;zebras&lt;/b&gt;</i>" in missing.raw_text
@@ -65,8 +65,8 @@ async def test_story_not_found_suggests_and_digest_lists_cards(tmp_path: Path, d
 
 async def test_inline_mode_offers_matching_cards(tmp_path: Path, db_url: str) -> None:
     async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST) as h:
-        story_id = h.core.interactive.sync(lambda s: seed_story(s, "iss", ISS))
-        h.core.interactive.sync(lambda s: seed_story(s, "heat", OTHER))
+        story_id = h.seed("iss", ISS)
+        h.seed("heat", OTHER)
         user = h.telegram.add_user("Ada")
 
         await h.telegram.inline_query(user, "roscosmos")
