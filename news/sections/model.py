@@ -27,7 +27,7 @@ from news.sections.labels import SECTION_NAMES
 __all__ = ["SectionModel", "load_seed_model"]
 
 SEED_NAME = "sections-seed.npz"
-LEARNING_RATE = 1.0
+LEARNING_RATE = 2.0
 BIAS_RATE = 0.01  # the class balance of a few labelled feeds must not swing a section's base rate
 SEED_PRIOR = 16.0  # a seeded feature counts as seen this often: feeds adjust it, a burst can't overturn it
 FORMAT = 1
