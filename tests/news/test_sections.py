@@ -7,7 +7,12 @@ import time
 import pytest
 
 from news.sections import (
-    SectionModel, labelled_sections, learn_from_feeds, load_seed_model, sections_by_item, story_sections,
+    SectionModel,
+    labelled_sections,
+    learn_from_feeds,
+    load_seed_model,
+    sections_by_item,
+    story_sections,
 )
 from news.types import StoryArticle
 
