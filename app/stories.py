@@ -16,15 +16,18 @@ from app.cards import CardCache
 from app.tx import Transactions
 from news.coverage import source_lines
 from news.rank import rank_score
-from news.topics import TopicMatcher, compile_topic
+from news.relevance import relevance
 from news.types import SourceLine, StoryArticle, StoryView
-from news.words import search_terms, tokens
+from news.words import search_terms
 from storage import stories as story_store
-from storage.search import matching_story_ids
+from storage.search import article_count_estimate, group_matches
 
 __all__ = ["MAX_QUERY", "Found", "Stories", "StoryDetail"]
 
 RECENT = timedelta(hours=48)
+CANDIDATES = 40  # the best-scoring stories whose articles are loaded for the final ranking
+RECENCY = 0.1  # a fresh story's score rises by up to this share: a prior, never a match
+FOUND_SHARE = 0.5  # a story found must hold words worth this share of the query (rarer words weigh more)
 SEARCH_WINDOW = timedelta(days=7)
 MAX_QUERY = 200  # characters of a search; longer ones are refused at the edge
 
@@ -53,16 +56,12 @@ def reference_time(session: Session, now: datetime) -> datetime:
     return min(now, latest) if latest else now
 
 
-def _story_text(articles: Sequence[StoryArticle]) -> str:
-    return " \n".join(f"{a.title}. {a.summary}" for a in articles)
-
-
-def _exact_matcher(query: str) -> TopicMatcher | None:
-    """The query as one phrase, to rank stories holding it first."""
-    try:
-        return compile_topic(" ".join([w for w in tokens(query) if len(w) > 1][:8]))
-    except ValueError:  # longer than a topic may be, or no word left: rank on the search alone
-        return None
+def _freshness(articles: Sequence[StoryArticle], now: datetime) -> float:
+    """1 for a story updated now, halving every RECENT."""
+    newest = max((a.published for a in articles if a.published is not None), default=None)
+    if newest is None:
+        return 0.0
+    return float(0.5 ** (max(0.0, (now - newest).total_seconds()) / RECENT.total_seconds()))
 
 
 class Stories:
@@ -71,9 +70,9 @@ class Stories:
         self._cards = cards
 
     async def search(self, query: str, limit: int = 1, suggest: int = 3) -> Found:
-        """The best matching recent stories for free text: stories holding every word, exact phrase matches first,
-        then by outlets weighted by recency. With none, up to `suggest` stories matching any word (or the top
-        recent ones)."""
+        """The recent stories holding most of `query` (FOUND_SHARE, rare words weighing more), the most relevant
+        first (news.relevance, with a recency prior). With none, up to `suggest` stories holding some of its words
+        (or the top recent ones)."""
         return await self.tx(self._search, query, self.clock(), limit, suggest)
 
     async def trending(self, limit: int = 5) -> list[StoryView]:
@@ -89,20 +88,19 @@ class Stories:
         if not terms:
             return Found([], [])
         since = reference_time(session, now) - SEARCH_WINDOW
-        articles = story_store.story_articles(session, matching_story_ids(session, terms, since))
-        matcher = _exact_matcher(query)
-        scored = sorted(
-            ((matcher is not None and matcher.matches(_story_text(arts)), rank_score(arts, now), sid)
-             for sid, arts in articles.items() if arts),
-            reverse=True,
-        )
-        found = [self._cards.view(sid, articles[sid], now) for _exact, _score, sid in scored[:limit]]
-        if found or suggest <= 0:
-            return Found(found, [])
-        ids = matching_story_ids(session, terms, since, limit=suggest, any_term=True)
-        ids = ids or story_store.recent_story_ids(session, since, limit=suggest)
-        others = story_store.story_articles(session, ids)
-        return Found([], [self._cards.view(sid, arts, now) for sid, arts in others.items() if arts])
+        matches = [group_matches(session, group, since) for group in terms]
+        scores = relevance(terms, matches, article_count_estimate(session))
+        ranked = sorted(scores, key=lambda sid: scores[sid], reverse=True)[:CANDIDATES]
+        articles = story_store.story_articles(session, ranked)
+        final = {sid: scores[sid][1] * (1 + RECENCY * _freshness(arts, now)) for sid, arts in articles.items() if arts}
+        found = [sid for sid in final if scores[sid][0] >= FOUND_SHARE]
+        best = sorted(found, key=lambda sid: final[sid], reverse=True)[:limit]
+        if best or suggest <= 0:
+            return Found([self._cards.view(sid, articles[sid], now) for sid in best], [])
+        partial = sorted(final, key=lambda sid: (scores[sid][0], final[sid]), reverse=True)[:suggest]
+        partial = partial or story_store.recent_story_ids(session, since, limit=suggest)
+        others = articles if all(sid in articles for sid in partial) else story_store.story_articles(session, partial)
+        return Found([], [self._cards.view(sid, others[sid], now) for sid in partial if others.get(sid)])
 
     def _trending(self, session: Session, now: datetime, limit: int) -> list[StoryView]:
         ids = story_store.recent_story_ids(session, reference_time(session, now) - RECENT, limit=limit * 4)

@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from app.runtime import Core
 from app.settings import Settings
@@ -62,6 +62,9 @@ def seed(core: Core, items: list[dict[str, Any]], rng: random.Random) -> dict[st
         session.execute(insert(Feed), [{"id": 1, "url": "https://example.com/rss", "title": "pool", "category": ""}])
         session.execute(insert(Story), story_rows)
         session.execute(insert(Article), article_rows)
+    if core.db.engine.dialect.name == "postgresql":
+        with core.db.engine.connect() as connection:  # a bulk load: give the planner its statistics now
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
     return ids
 
 

@@ -11,8 +11,9 @@ Two stemming rules, on purpose, because the two jobs want opposite errors:
   are derivations a topic must keep apart, e.g. "execute"/"executives", "unite"/"units",
   "premier"/"premieres", "locate"/"location", "definition"/"definitive".
 
-Search uses the topic rule (`search_terms`), so `/story` finds what `/subscribe` would match. The clusterer
-has a tokenizer of its own (news.cluster.text) that keeps amounts ("$1.5 billion") and dotted acronyms
+Search (`search_terms`) asks the database's full-text index for the topic word forms, and the index matches them
+by stem (FTS5's Porter tokenizer, PostgreSQL's 'english' configuration; storage.search): a search wants recall,
+and ranks what it finds (news.relevance), so "raises" may find "raise". The clusterer has a tokenizer of its own (news.cluster.text) that keeps amounts ("$1.5 billion") and dotted acronyms
 ("U.S.") whole; everything else splits text with `tokens`.
 """
 

@@ -22,11 +22,13 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(db: Database, revision: str = "heads") -> None:
-    """Every head: features may add migrations on their own branch from the initial schema."""
+    """Up to the head. Alembic runs each migration in a transaction of its own; a migration may step out of it
+    (`autocommit_block`) for work PostgreSQL can't do in one, such as CREATE INDEX CONCURRENTLY."""
     config = alembic_config(db.url)
-    with db.engine.begin() as connection:
+    with db.engine.connect() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        connection.commit()
 
 
 def revision(db: Database, message: str) -> None:

@@ -1,8 +1,9 @@
 """Full-text story search behind one function: SQLite FTS5, PostgreSQL tsvector + GIN, else a LIKE scan.
 
-The index is over article titles and summaries (migration 0004_bot). A search is a list of groups of word
-forms (news.words.search_terms: "elections" -> election | elections); a story matches when one of its articles
-holds a form of every group (or of any group, for suggestions). The caller re-ranks the few candidates.
+The index is over article titles and summaries, by word stem (migration 0006_search_stems: FTS5's Porter
+tokenizer, PostgreSQL's 'english' configuration), so "raises" finds "raise" and "deported" finds "deportation". A
+search is a list of groups of word forms (news.words.search_terms); each group matches an article holding a stem
+of one of its forms. The caller ranks the stories (news.relevance).
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select, text
+from sqlalchemy import Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from storage.models import Article, Story
 
-__all__ = ["MAX_MATCHED_ARTICLES", "PG_DOCUMENT", "Terms", "matching_story_ids"]
+__all__ = [
+    "MAX_MATCHED_ARTICLES", "PG_DOCUMENT", "Terms", "article_count_estimate", "group_matches", "matching_story_ids",
+]
 
-# Must stay identical to the expression indexed in migration 0004_bot.
-PG_DOCUMENT = "to_tsvector('simple'::regconfig, title || ' ' || summary)"
+# Must stay identical to the expression indexed in migration 0006_search_stems.
+PG_DOCUMENT = "to_tsvector('english'::regconfig, title || ' ' || summary)"
 # A very common word matches a good part of the archive: look at its newest matches only (ids grow with time).
 MAX_MATCHED_ARTICLES = 5000
 Terms = Sequence[Sequence[str]]  # groups of word forms: every group (or any, for suggestions) must match
@@ -32,13 +35,33 @@ def matching_story_ids(
     if not terms:
         return []
     matched, params = _matching_articles(session.get_bind().dialect.name, terms, any_term)
+    stories = select(Article.story_id).where(Article.id.in_(matched))
     query = (
         select(Story.id)
-        .where(Story.id.in_(matched), Story.last_updated >= since, Story.merged_into_id.is_(None))
+        .where(Story.id.in_(stories), Story.last_updated >= since, Story.merged_into_id.is_(None))
         .order_by(Story.source_count.desc(), Story.last_updated.desc(), Story.id.desc())
         .limit(limit)
     )
     return list(session.scalars(query, params))
+
+
+def group_matches(session: Session, group: Sequence[str], since: datetime) -> list[tuple[int, str, int]]:
+    """The newest articles (at most MAX_MATCHED_ARTICLES) holding a form of `group`, of live stories updated since
+    `since`: (story id, article title, the story's article count) each."""
+    if not group:
+        return []
+    matched, params = _matching_articles(session.get_bind().dialect.name, [group], False)
+    query = (
+        select(Article.story_id, Article.title, Story.article_count)
+        .join(Story, Article.story_id == Story.id)
+        .where(Article.id.in_(matched), Story.last_updated >= since, Story.merged_into_id.is_(None))
+    )
+    return [(sid, title, size) for sid, title, size in session.execute(query, params) if sid is not None]
+
+
+def article_count_estimate(session: Session) -> int:
+    """About how many articles there are (ids only grow): what document frequencies are relative to."""
+    return int(session.scalar(select(func.max(Article.id))) or 0)
 
 
 def _join(terms: Terms, any_term: bool, form: str, any_op: str, all_op: str) -> str:
@@ -47,19 +70,19 @@ def _join(terms: Terms, any_term: bool, form: str, any_op: str, all_op: str) -> 
 
 
 def _matching_articles(dialect: str, terms: Terms, any_term: bool) -> tuple[Select[Any], dict[str, str]]:
-    """The story ids of matching articles, as a subquery, and its bound parameters."""
+    """The ids of the newest matching articles, as a subquery, and its bound parameters."""
     if dialect == "sqlite":
         fts_query = _join(terms, any_term, '"{}"', " OR ", " AND ")
         rowids = (
             select(text("rowid")).select_from(text("article_search")).where(text("article_search MATCH :q"))
             .order_by(text("rowid DESC")).limit(MAX_MATCHED_ARTICLES)
         )
-        return select(Article.story_id).where(Article.id.in_(rowids)), {"q": fts_query}
+        return rowids, {"q": fts_query}
     if dialect == "postgresql":
         ts_query = _join(terms, any_term, "'{}'", " | ", " & ")
-        condition = text(f"{PG_DOCUMENT} @@ to_tsquery('simple'::regconfig, :q)")
-        newest = select(Article.story_id).where(condition).order_by(Article.id.desc()).limit(MAX_MATCHED_ARTICLES)
+        condition = text(f"{PG_DOCUMENT} @@ to_tsquery('english'::regconfig, :q)")
+        newest = select(Article.id).where(condition).order_by(Article.id.desc()).limit(MAX_MATCHED_ARTICLES)
         return newest, {"q": ts_query}
     patterns = [or_(*(or_(Article.title.ilike(f"%{t}%"), Article.summary.ilike(f"%{t}%")) for t in group))
                 for group in terms]
-    return select(Article.story_id).where(or_(*patterns) if any_term else and_(*patterns)), {}
+    return select(Article.id).where(or_(*patterns) if any_term else and_(*patterns)), {}

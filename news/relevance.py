@@ -1,0 +1,58 @@
+"""How well a story answers a search (pure): each query word counts by its rarity, and by how much of the story
+is about it.
+
+    score(story) = sum over the query's words w of  idf(w) * (COVERED + SHARE * share(w) + TITLED * titled(w))
+
+- idf(w) = ln(1 + (N - df + 0.5) / (df + 0.5)), BM25's, over the articles holding a form of w (`df`, capped by
+  storage) among all `N`: a rare name decides more than a common word.
+- share(w): the fraction of the story's articles holding w. One article among 150 that mentions "jagger" makes the
+  story mention it, not be about it.
+- titled(w): 1 when some article holds w (by stem, as the search index matches) in its title: headlines are
+  the story's core text.
+A story holding the rarer words outranks one holding more common ones; among equals, the more central the words,
+the higher. The caller decides how much of the query a story must hold to count as found (`share` in the result).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+
+from news.words import stem, tokens
+
+__all__ = ["COVERED", "SHARE", "TITLED", "relevance"]
+
+COVERED = 1.0
+SHARE = 0.5
+TITLED = 0.5
+Match = tuple[int, str, int]  # (story id, article title, the story's article count)
+
+
+def _idf(df: int, total: int) -> float:
+    total = max(total, df)
+    return math.log(1.0 + (total - df + 0.5) / (df + 0.5))
+
+
+def relevance(groups: Sequence[Sequence[str]], matches: Sequence[Sequence[Match]],
+              total: int) -> dict[int, tuple[float, float]]:
+    """Story id -> (the share of the query it holds, score), for every story holding some word of it. The share
+    weighs each word by its idf, a word no article holds by the highest idf there is. `matches[i]` are the
+    articles holding a form of `groups[i]`; `total` is about how many articles there are."""
+    scores: defaultdict[int, float] = defaultdict(float)
+    covered: defaultdict[int, float] = defaultdict(float)
+    query_weight = sum(_idf(len(found), total) for found in matches)
+    for forms, found in zip(groups, matches, strict=True):
+        if not found:
+            continue
+        weight = _idf(len(found), total)
+        wanted = {stem(form) for form in forms}
+        per_story: dict[int, tuple[int, bool, int]] = {}
+        for story_id, title, size in found:
+            count, titled, _ = per_story.get(story_id, (0, False, size))
+            per_story[story_id] = (count + 1, titled or not wanted.isdisjoint(map(stem, tokens(title))), size)
+        for story_id, (count, titled, size) in per_story.items():
+            share = min(1.0, count / max(size, 1))
+            scores[story_id] += weight * (COVERED + SHARE * share + TITLED * titled)
+            covered[story_id] += weight
+    return {story_id: (covered[story_id] / query_weight, score) for story_id, score in scores.items()}
