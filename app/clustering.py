@@ -30,6 +30,8 @@ class ClusterSummary:
     articles: int
     stories_touched: int
     merges: int
+    article_ids: tuple[int, ...] = ()  # the articles clustered in this pass
+    story_ids: tuple[int, ...] = ()  # the stories they joined, made or merged
 
     def line(self) -> str:
         return f"clustered {self.articles} articles into {self.stories_touched} stories ({self.merges} merges)"
@@ -95,7 +97,9 @@ class StoryEngine:
                 raise
 
     def _cluster_batches(self, clusterer: OnlineClusterer, batch: int) -> ClusterSummary:
-        total = touched = merges = 0
+        merges = 0
+        article_ids: list[int] = []
+        story_ids: set[int] = set()
         while True:
             with self.db.session() as session:
                 items = story_store.unclustered(session, limit=batch)
@@ -106,9 +110,9 @@ class StoryEngine:
                 ids = story_store.save_assignments(session, pairs, now)
                 merged = clusterer.drain_merges()
                 ids |= story_store.merge_stories(session, merged)
-            total += len(items)
-            touched += len(ids)
+            article_ids += [int(item.key) for item in items]
+            story_ids |= ids
             merges += len(merged)
             if len(items) < batch:
                 break
-        return ClusterSummary(total, touched, merges)
+        return ClusterSummary(len(article_ids), len(story_ids), merges, tuple(article_ids), tuple(sorted(story_ids)))

@@ -25,9 +25,8 @@ from app.digest_time import InvalidSchedule, parse_zone
 from app.tx import Transactions
 from news.coverage import outlet_key
 from news.rank import growth, rank_score
-from news.topics import TopicMatcher, compile_topic
+from news.topics import StoryText, article_text, compile_topic, story_matches
 from news.types import StoryArticle, StoryView
-from news.words import tokens
 from storage import deliveries as outbox
 from storage import stories as story_store
 
@@ -41,25 +40,10 @@ CORPUS_LIMIT = 2000
 CORPUS_TTL = timedelta(minutes=15)  # the clustering job refreshes it every minute or two; this is a backstop
 
 
-@dataclass(frozen=True, slots=True)
-class StoryText:
-    """A story's text as topics are matched against it, tokenized once."""
-
-    parts: tuple[tuple[str, frozenset[str]], ...]  # (text, its tokens): all titles and leads, then each category
-
-    @classmethod
-    def of(cls, articles: Sequence[StoryArticle]) -> StoryText:
-        text = " \n".join(f"{a.title}. {a.summary}" for a in articles)
-        categories = sorted({c for a in articles for c in a.categories})
-        return cls(tuple((part, frozenset(tokens(part))) for part in (text, *categories)))
-
-    def mentions(self, matcher: TopicMatcher) -> bool:
-        return any(matcher.hit(text, found) for text, found in self.parts)
-
-
 @dataclass
 class Corpus:
-    """Recent stories, ranked and tokenized once; topic matches are computed on first use and kept.
+    """Recent stories, ranked once; each story's text is tokenized once (news.topics.StoryText) and topic
+    matches are computed on first use and kept.
 
     `newest` is `now`, or the newest story's time when every feed is older (an archive, a stalled fetch): the
     look-back counts from it, so a first digest shows the latest stories there are rather than nothing."""
@@ -68,23 +52,41 @@ class Corpus:
     newest: datetime
     ranked: list[int]
     articles: dict[int, list[StoryArticle]]
-    texts: dict[int, StoryText]
+    sections: dict[int, tuple[str, ...]]
     cards: CardCache
+    _texts: dict[int, StoryText] = field(default_factory=dict)
     _matches: dict[str, list[int]] = field(default_factory=dict)
 
     def matching(self, topic: str) -> list[int]:
         if topic not in self._matches:
             matcher = compile_topic(topic)
-            self._matches[topic] = [sid for sid in self.ranked if self.texts[sid].mentions(matcher)]
+            self._matches[topic] = [sid for sid in self.ranked if story_matches(matcher, self.text(sid))]
         return self._matches[topic]
 
     def view(self, sid: int) -> StoryView:
         return self.cards.view(sid, self.articles[sid], self.now)
 
-    def prepare(self) -> None:
-        """Build every card now (a background refresh), so no request pays for summarizing."""
+    def text(self, sid: int) -> StoryText:
+        """What topics are matched against: the card's headline and bullets, every article, the sections."""
+        if sid not in self._texts:
+            view, articles = self.view(sid), self.articles[sid]
+            texts = [article_text(a.title, a.summary, a.categories) for a in articles]
+            self._texts[sid] = StoryText.of(view.headline, view.bullets, texts, self.sections.get(sid, ()))
+        return self._texts[sid]
+
+    def adopt(self, previous: Corpus) -> None:
+        """Keep the previous corpus's tokenized texts of the stories that did not change."""
         for sid in self.ranked:
-            self.view(sid)
+            old = previous.articles.get(sid)
+            new = self.articles[sid]
+            if (sid in previous._texts and old is not None and len(old) == len(new) and old[-1].url == new[-1].url
+                    and previous.sections.get(sid) == self.sections.get(sid)):
+                self._texts[sid] = previous._texts[sid]
+
+    def prepare(self) -> None:
+        """Build every card and text now (a background refresh), so no request pays for summarizing."""
+        for sid in self.ranked:
+            self.text(sid)
 
 
 def load_corpus(session: Session, now: datetime, cards: CardCache) -> Corpus:
@@ -93,8 +95,7 @@ def load_corpus(session: Session, now: datetime, cards: CardCache) -> Corpus:
     ids = story_store.recent_story_ids(session, newest - LOOKBACK, limit=CORPUS_LIMIT)
     articles = {sid: arts for sid, arts in story_store.story_articles(session, ids).items() if arts}
     ranked = [sid for _score, sid in sorted(((rank_score(a, now), sid) for sid, a in articles.items()), reverse=True)]
-    texts = {sid: StoryText.of(arts) for sid, arts in articles.items()}
-    return Corpus(now, newest, ranked, articles, texts, cards)
+    return Corpus(now, newest, ranked, articles, story_store.story_sections(session, ranked), cards)
 
 
 def since_for(last_digest_at: datetime | None, newest: datetime) -> datetime:
@@ -171,8 +172,10 @@ class Digests:
     async def refresh(self) -> None:
         """Stories changed (a clustering pass): load the corpus anew and build its cards, then swap it in. Requests
         meanwhile use the previous one."""
-        generation = self._generation
+        generation, previous = self._generation, self._corpus
         corpus = await self.background(load_corpus, self.clock(), self.cards)
+        if previous is not None:
+            corpus.adopt(previous)
         await asyncio.to_thread(corpus.prepare)
         if generation == self._generation:  # else stories changed meanwhile: this one is stale already
             self._corpus = corpus

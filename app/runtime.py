@@ -7,6 +7,7 @@ configured feeds; `close()` releases the clients and threads.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,10 +16,11 @@ import httpx
 
 from app.cards import CardCache
 from app.chats import Chats, ScheduleDefaults
-from app.clustering import StoryEngine, cluster_encoder, cluster_params
+from app.clustering import ClusterSummary, StoryEngine, cluster_encoder, cluster_params
 from app.digests import Digests
 from app.feeds import Ingestor, IngestPolicy
 from app.operators import Operators
+from app.sections import SectionTagger
 from app.settings import Settings
 from app.stories import Stories
 from app.tx import Transactions
@@ -47,6 +49,7 @@ class Core:
     outlets: OutletDirectory
     ingestor: Ingestor
     engine: StoryEngine
+    sections: SectionTagger
     chats: Chats
     stories: Stories
     digests: Digests
@@ -80,6 +83,7 @@ class Core:
             settings=settings, db=db, outlets=outlets,
             ingestor=Ingestor(db, fetcher, outlets, policy, clock, in_flight=2 * settings.fetch_concurrency),
             engine=StoryEngine(db, cluster_params(settings), clock, cluster_encoder(settings)),
+            sections=SectionTagger(background, clock),
             chats=Chats(interactive, defaults, clock),
             stories=Stories(interactive, clock, cards),
             digests=Digests(interactive, background, clock, settings.digest_stories_per_topic, cards),
@@ -98,7 +102,14 @@ class Core:
         rows = [(f.url, f.title, f.category) for f in specs]
         return self.interactive.sync(feed_store.upsert_feeds, rows)
 
+    def cluster(self) -> ClusterSummary:
+        """One clustering pass, then the touched stories' sections (blocking: the clustering worker's thread)."""
+        summary = self.engine.cluster_pending()
+        self.sections.after_pass(summary)
+        return summary
+
     async def close(self) -> None:
+        await asyncio.to_thread(self.sections.save)
         await self.ingestor.fetcher.aclose()
         self.ingestor.close()
         self.interactive.close()

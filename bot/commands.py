@@ -19,6 +19,7 @@ from bot.render import digest_messages, to_plain
 from bot.runtime import Runtime
 from news.cluster import ClusterParams, cluster_records
 from news.opml import OpmlError, parse_opml
+from news.sections import load_seed_model, sections_by_item
 from news.topics import SECTIONS
 from storage.db import Database
 from storage.migrate import upgrade
@@ -70,7 +71,7 @@ async def fetch_once(settings: Settings) -> int:
 
 async def cluster(settings: Settings) -> int:
     async with _core(settings) as core:
-        print((await asyncio.to_thread(core.engine.cluster_pending)).line())
+        print((await asyncio.to_thread(core.cluster)).line())
     return 0
 
 
@@ -85,7 +86,8 @@ def _records(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def cluster_file(source: Path, out: Path, *, embeddings: bool = False) -> int:
-    """Online, in publish order (ties keep file order; any unknown time: file order), with the scheduler's clusterer."""
+    """Online, in publish order (ties keep file order; any unknown time: file order), with the scheduler's clusterer;
+    each line also says the sections the item's story is listed under."""
     encoder = None
     if embeddings:
         from news.embed import MiniLMEncoder, embeddings_problem
@@ -98,9 +100,14 @@ def cluster_file(source: Path, out: Path, *, embeddings: bool = False) -> int:
     order: Sequence[int] = range(len(records))
     if all(r.get("published") for r in records):
         order = sorted(order, key=lambda i: (records[i]["published"], i))
+    stories = dict(cluster_records((records[i] for i in order), ClusterParams(), encoder))
+    # The sections each item's story is listed under: the product's classifier, as shipped (its seed).
+    sections = sections_by_item(records, stories, load_seed_model())
     with out.open("w", encoding="utf-8") as handle:
-        for item_id, story in cluster_records((records[i] for i in order), ClusterParams(), encoder):
-            handle.write(json.dumps({"id": item_id, "story": story}) + "\n")
+        for i in order:
+            item_id = str(records[i]["id"])
+            line = {"id": item_id, "story": stories[item_id], "sections": list(sections[item_id])}
+            handle.write(json.dumps(line) + "\n")
     print(f"clustered {len(records)} items into {out}", file=sys.stderr)
     if encoder is not None:
         rate = f"{encoder.encoded} texts in {encoder.seconds:.1f}s = {encoder.rate():,.0f} items/s"

@@ -37,8 +37,9 @@ class Jobs:
             context.job_queue.run_once(self.cluster, when=0, name="cluster-new")
 
     async def cluster(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Group the articles that came in into stories (CPU work, off the event loop)."""
-        result = await asyncio.to_thread(self.core.engine.cluster_pending)
+        """Group the articles that came in into stories and list them under sections (CPU work, off the event
+        loop); then rebuild the digest corpus in the background."""
+        result = await asyncio.to_thread(self.core.cluster)
         if result.articles:
             log.info(result.line())
         if result.articles or not self._corpus_ready:

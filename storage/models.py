@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -31,6 +32,7 @@ __all__ = [
     "DeliveryStatus",
     "Feed",
     "FeedStatus",
+    "ModelState",
     "Source",
     "Story",
     "Subscription",
@@ -130,6 +132,7 @@ class Story(Base):
     article_count: Mapped[int] = mapped_column(Integer, default=0)
     source_count: Mapped[int] = mapped_column(Integer, default=0)
     headline: Mapped[str] = mapped_column(Text, default="")
+    sections: Mapped[str] = mapped_column(String(128), default="", server_default="")  # comma-joined, best first
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), nullable=True)
 
 
@@ -177,6 +180,15 @@ class Subscription(Base):
     chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"), index=True)
     topic: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ModelState(Base):
+    """What a learning model (the section classifier) has learned, as its own bytes."""
+
+    __tablename__ = "model_states"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Delivery(Base):

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from news.types import Bias, ClusterItem, Outlet, StoryArticle
@@ -115,8 +115,18 @@ def recent_story_ids(session: Session, since: datetime, limit: int = 500, min_so
 def story_articles(session: Session, story_ids: Sequence[int]) -> dict[int, list[StoryArticle]]:
     """Each story's articles, oldest first. Plain columns, not ORM objects: this is on every card's path."""
     result: dict[int, list[StoryArticle]] = {sid: [] for sid in story_ids}
-    if not story_ids:
-        return result
+    if story_ids:
+        for story_id, article in _articles(session, Article.story_id.in_(story_ids)):
+            result[story_id or 0].append(article)
+    return result
+
+
+def articles_by_id(session: Session, article_ids: Sequence[int]) -> list[StoryArticle]:
+    """Some articles, as the summarizer and the section model see them."""
+    return [article for _, article in _articles(session, Article.id.in_(article_ids))] if article_ids else []
+
+
+def _articles(session: Session, condition: ColumnElement[bool]) -> list[tuple[int | None, StoryArticle]]:
     query = (
         select(
             Article.story_id, Article.title, Article.url, Article.summary, Article.categories,
@@ -125,27 +135,34 @@ def story_articles(session: Session, story_ids: Sequence[int]) -> dict[int, list
         )
         .outerjoin(Source, Article.source_id == Source.id)
         .join(Feed, Article.feed_id == Feed.id)
-        .where(Article.story_id.in_(story_ids))
+        .where(condition)
         .order_by(Article.published_at, Article.id)
     )
     outlets: dict[str, Outlet | None] = {}
+    found: list[tuple[int | None, StoryArticle]] = []
     for story_id, title, url, summary, categories, published, feed_category, *source in session.execute(query):
         name, domain = source[0], source[1]
         if domain not in outlets:
             outlets[domain] = _outlet_of(*source)
         extra = (feed_category,) if feed_category else ()
-        result[story_id or 0].append(
-            StoryArticle(
-                title=title,
-                url=url,
-                summary=summary,
-                source_name=name or "",
-                outlet=outlets[domain],
-                published=published,
-                categories=tuple(c for c in categories.split("\n") if c) + extra,
-            )
-        )
-    return result
+        found.append((story_id, StoryArticle(
+            title=title, url=url, summary=summary, source_name=name or "", outlet=outlets[domain],
+            published=published, categories=tuple(c for c in categories.split("\n") if c) + extra,
+        )))
+    return found
+
+
+def set_sections(session: Session, sections: dict[int, tuple[str, ...]]) -> None:
+    """The sections each story is listed under, best first (news.sections)."""
+    for story_id, names in sections.items():
+        session.execute(update(Story).where(Story.id == story_id).values(sections=",".join(names)))
+
+
+def story_sections(session: Session, story_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    if not story_ids:
+        return {}
+    rows = session.execute(select(Story.id, Story.sections).where(Story.id.in_(story_ids)))
+    return {story_id: tuple(s for s in sections.split(",") if s) for story_id, sections in rows}
 
 
 def live_story_id(session: Session, story_id: int) -> int | None:
