@@ -16,7 +16,7 @@ __all__ = ["casing_of", "clean_title", "is_truncated", "tone"]
 _WIRE_SLUG = re.compile(
     r"^\s*(?:(?:REFILE|UPDATE(?:\s*\d+)?|EXCLUSIVE|CORRECTED|CORRECTION|RPT|REPEAT|WRAPUP(?:\s*\d+)?|ANALYSIS"
     r"|INSIGHT|FACTBOX|TIMELINE|PREVIEW|FOCUS|FEATURE|INTERVIEW|SPECIAL REPORT|BREAKINGVIEWS|BRIEF|FOREX|GOLD"
-    r"|[A-Z]{2,}(?: [A-Z]{2,}){1,2})-(?=[\"'‘“A-Z0-9]))+"
+    r"|[A-Z]{2,}(?: [A-Z]{2,}){1,2})-(?=[\"'‘“A-Z]))+"
 )
 _KICKER = re.compile(
     r"^\s*(?:(?:update[ds]?|breaking(?: news)?|exclusive|refile|corrected|correction|repeat|amended|just in)"

@@ -19,6 +19,7 @@ from news.summary.titles import casing_of, clean_title, is_truncated, tone
         ("US-China talks resume in Beijing", "", "US-China talks resume in Beijing"),
         ("NATO-Russia council meets again", "", "NATO-Russia council meets again"),
         ("COVID-19 cases rise again", "", "COVID-19 cases rise again"),
+        ("US COVID-19 deaths exceed 250,000", "", "US COVID-19 deaths exceed 250,000"),
         ("Fed raises rates - Reuters", "", "Fed raises rates"),
         ("Biden signs the bill | Fox News", "", "Biden signs the bill"),
         ("Fed raises rates - the guardian", "The Guardian", "Fed raises rates"),
