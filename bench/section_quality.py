@@ -28,16 +28,14 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from keyword_sections import keyword_sections
+
+from news.cluster import cluster_records
+from news.sections import SECTION_NAMES, SectionModel, load_seed_model, sections_by_item
+from news.sections.story import learn_from_feeds, story_sections
+from news.types import StoryArticle
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "bench"))
-
-from keyword_sections import keyword_sections  # noqa: E402
-
-from news.cluster import cluster_records  # noqa: E402
-from news.sections import SECTION_NAMES, SectionModel, load_seed_model, sections_by_item  # noqa: E402
-from news.sections.story import learn_from_feeds, story_sections  # noqa: E402
-from news.types import StoryArticle  # noqa: E402
 
 Record = Mapping[str, str]
 LABELLED = ("business", "technology", "entertainment", "health")

@@ -1,12 +1,15 @@
-"""Summary ROUGE on the AllSides dev roundups: our bullets and headline vs a lead baseline.
+"""Summary ROUGE on the AllSides dev roundups: our card text and headline vs a lead baseline.
 
 Stories are grouped by their gold `story` label (this measures summaries, not clustering). For each story:
-- ours: `summary_bullets` joined, and `choose_headline`;
+- ours: the card's lede and bullets joined, and its headline (news.summary, as build_story_view makes them);
 - baselines: the first article's lead, its first 1-3 sentences, stopping once it is at least as long
   (in words) as our bullets; the same lead cut to our word count; the first sentence of every
   article (a naive multi-source summary); and the first article's title for the headline.
 Both are scored with ROUGE-1/2/L F-measure (rouge-score, Porter stemming) against the editors' neutral
-summary and headline in allsides-dev-targets.jsonl.
+summary and headline in allsides-dev-targets.jsonl. Also printed: the chosen title's rank by centrality
+alone (1 = the most central title) and by ROUGE-1 against the neutral headline (1 = the best of the
+story's titles), and the card's redundancy: the largest ROUGE-1 F between two of its lines (headline,
+lede, bullets), averaged over stories, with the share of cards where two lines overlap by half or more.
 
     .venv/bin/python bench/summary_rouge.py [--shared ../shared]
 """
@@ -21,7 +24,9 @@ from pathlib import Path
 
 from rouge_score import rouge_scorer
 
-from news.summarize import choose_headline, clean_title, lead_sentences, summary_bullets
+from news.summary import card_lines, clean_title, lead_sentences, pick_headline
+from news.summary.similarity import article_text, core_mask, unit_vectors
+from news.summary.titles import casing_of
 from news.types import StoryArticle
 
 METRICS = ("rouge1", "rouge2", "rougeL")
@@ -67,6 +72,23 @@ def _lead_words(article: StoryArticle, words: int) -> str:
     return " ".join(" ".join(lead_sentences(article.summary) or [article.title]).split()[:words])
 
 
+def card(articles: list[StoryArticle]) -> tuple[str, list[str], int]:
+    """(headline, [lede, *bullets], the headline's centrality rank), the way build_story_view makes them."""
+    n = len(articles)
+    vectors = unit_vectors([a.title for a in articles] + [article_text(a) for a in articles])
+    core = core_mask(vectors[n:], articles)
+    casing = casing_of([a.title for a in articles] + [a.summary for a in articles])
+    headline = pick_headline(articles, vectors[:n], vectors[n:], core, casing)
+    lines = card_lines(articles, headline.title, core, headline.voices, casing)
+    return headline.title, [line for line in (lines.lede, *lines.bullets) if line], headline.centrality_rank
+
+
+def redundancy(scorer: rouge_scorer.RougeScorer, lines: list[str]) -> float:
+    """The largest ROUGE-1 F between two of the card's lines (0 for a card of one line)."""
+    return max((scorer.score(a, b)["rouge1"].fmeasure for i, a in enumerate(lines) for b in lines[i + 1:]),
+               default=0.0)
+
+
 class _Totals:
     def __init__(self) -> None:
         self.sums = dict.fromkeys(METRICS, 0.0)
@@ -97,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
     ours, lead, lead_cut, firsts = _Totals(), _Totals(), _Totals(), _Totals()
     head_ours, head_first = _Totals(), _Totals()
+    ranks: list[int] = []
+    rouge_ranks: list[int] = []
+    redundant: list[float] = []
     started = time.perf_counter()
     missing = 0
     for story, articles in stories.items():
@@ -104,26 +129,38 @@ def main(argv: list[str] | None = None) -> int:
         if target is None:
             missing += 1
             continue
-        summary = " ".join(summary_bullets(articles))
+        headline, lines, rank = card(articles)
+        ranks.append(rank)
+        redundant.append(redundancy(scorer, [headline, *lines]))
+        summary = " ".join(lines)
         ours.add(scorer, str(target["summary"]), summary)
         lead.add(scorer, str(target["summary"]), _lead_baseline(articles[0], len(summary.split())))
         lead_cut.add(scorer, str(target["summary"]), _lead_words(articles[0], len(summary.split())))
         firsts.add(scorer, str(target["summary"]), _first_sentences(articles))
         neutral_title = str(target.get("title") or "").rstrip(".").strip()
         if neutral_title:
-            head_ours.add(scorer, neutral_title, clean_title(choose_headline(articles).title))
+            head_ours.add(scorer, neutral_title, headline)
+            by_title = sorted((scorer.score(neutral_title, clean_title(a.title))["rouge1"].fmeasure
+                               for a in articles), reverse=True)
+            rouge_ranks.append(1 + sum(f > scorer.score(neutral_title, headline)["rouge1"].fmeasure
+                                       for f in by_title))
             head_first.add(scorer, neutral_title, clean_title(articles[0].title))
     elapsed = time.perf_counter() - started
 
     print(f"stories={ours.n} (no target: {missing})  {elapsed:.1f}s")
     print(f"{'summary vs editor summary':<40}{'R1-F':<8}{'R2-F':<8}{'RL-F':<8}words")
-    print(ours.row("  summary_bullets (joined)"))
+    print(ours.row("  lede + bullets (joined)"))
     print(lead.row("  first article lead, 1-3 sentences"))
     print(lead_cut.row("  first article lead, same word count"))
     print(firsts.row("  first sentence of every article"))
     print("headline vs neutral headline")
-    print(head_ours.row("  choose_headline"))
+    print(head_ours.row("  card headline"))
     print(head_first.row("  first article's title"))
+    count = max(len(ranks), 1)
+    print(f"headline rank by centrality: mean {sum(ranks) / count:.3f}, first {ranks.count(1) / count:.1%}; "
+          f"by ROUGE-1 among the story's titles: mean {sum(rouge_ranks) / max(len(rouge_ranks), 1):.3f}")
+    print(f"redundancy (max ROUGE-1 F between two card lines): mean {sum(redundant) / count:.3f}, "
+          f"cards with a pair >= 0.5: {sum(r >= 0.5 for r in redundant) / count:.1%}")
     return 0
 
 

@@ -16,14 +16,12 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from section_quality import cluster, read_jsonl
+
+from news.topics import StoryText, compile_topic, story_matches
+from news.words import tokens, word_forms
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "bench"))
-
-from section_quality import cluster, read_jsonl  # noqa: E402
-
-from news.topics import StoryText, compile_topic, story_matches  # noqa: E402
-from news.words import tokens, word_forms  # noqa: E402
 
 TOPICS = ("recall", "market", "apple", "google", "obama", "ukraine", "russia", "plane", "bank", "oil", "study",
           "cancer", "film", "album", "music", "sales", "shares", "iphone", "microsoft", "facebook", "twitter",

@@ -28,12 +28,11 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from news.sections.features import FEATURE_BITS, article_features
+from news.sections.model import SECTION_NAMES, SEED_PRIOR, SectionModel
+from news.words import tokens
 
-from news.sections.features import FEATURE_BITS, article_features  # noqa: E402
-from news.sections.model import SECTION_NAMES, SEED_PRIOR, SectionModel  # noqa: E402
-from news.words import tokens  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 KEEP = 60_000
 ALPHA = 3e-7

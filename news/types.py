@@ -117,17 +117,22 @@ class SourceLine:
 
 @dataclass(frozen=True, slots=True)
 class StoryView:
-    """Everything a story card shows; computed by news.summarize, rendered by bot.render."""
+    """Everything a story card shows; computed by news.summary, rendered by bot.render.
+
+    A card reads: headline; `dateline_in(view, chat zone)` – lede; bullets (news.summary.dateline_in)."""
 
     story_id: int
     headline: str
     headline_url: str
-    dateline: str  # "HOUSTON, JUL 31" or "JUL 31"
-    bullets: tuple[str, ...]
+    dateline: str  # "HOUSTON, JUL 31" in UTC; a chat's own zone needs news.summary.format_dateline
+    bullets: tuple[str, ...]  # whole sentences (or titles) from other outlets, never the lede
     article_count: int
     source_count: int
     coverage: Coverage
     links: tuple[tuple[str, str], ...]  # (outlet name, url), a few spanning the spectrum
-    first_seen: datetime
+    first_seen: datetime  # the earliest article, strays included
     last_updated: datetime
     new_sources: int = 0  # growth since the chat's last digest
+    lede: str = ""  # the first sentence of a core article's lead, whole; "" when no article has a lead
+    place: str = ""  # "HOUSTON" from wire-style leads, "" when none opens with a place
+    first_reported: datetime | None = None  # the core's first report (strays left out); None: use first_seen

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from news.summary import build_story_view
+from news.types import Bias, Outlet
+from tests.news.summary.helpers import NOW, article
+
+
+def test_build_story_view() -> None:
+    left = Outlet("Left Times", ("left.example",), bias=Bias.LEFT, factuality="high")
+    center = Outlet("Center Wire", ("center.example",), bias=Bias.CENTER, factuality="high")
+    right = Outlet("Right Post", ("right.example",), bias=Bias.LEAN_RIGHT, factuality="mixed")
+    articles = [
+        article("Senate passes infrastructure bill in bipartisan vote", "WASHINGTON (AP) — The Senate passed a "
+                "$1 trillion infrastructure bill on Tuesday.", outlet=center, hours=10, url="https://c.example/1"),
+        article("Senate approves infrastructure bill, sending it to the House", "The Senate approved the bill "
+                "69-30. It now goes to the House.", outlet=left, hours=8, url="https://l.example/1"),
+        article("LIVE: Senate infrastructure vote", "Follow along.", outlet=left, hours=7, url="https://l.example/2"),
+        article("Republicans split as Senate passes infrastructure bill", "Nineteen Republicans joined Democrats "
+                "to pass the bill.", outlet=right, hours=2, url="https://r.example/1"),
+        article("Infrastructure bill clears Senate", "Lawmakers cleared the bill.", source="Blog", hours=1,
+                url="https://blog.example/1"),
+    ]
+    view = build_story_view(7, articles, NOW, since=NOW - timedelta(hours=5), max_links=4)
+    assert view.story_id == 7
+    assert not view.headline.startswith("LIVE")
+    assert (view.place, view.dateline) == ("WASHINGTON", "WASHINGTON, JUL 31")
+    assert (view.article_count, view.source_count) == (5, 4)
+    coverage = view.coverage
+    assert (coverage.left, coverage.center, coverage.right, coverage.unrated) == (1, 1, 1, 1)
+    assert [name for name, _ in view.links[:3]] == ["Left Times", "Center Wire", "Right Post"]
+    assert len(view.links) == 4 and len({url for _, url in view.links}) == 4
+    assert view.first_seen == NOW - timedelta(hours=10) and view.last_updated == NOW - timedelta(hours=1)
+    assert view.new_sources == 2
+    assert view.lede.endswith(".") and view.lede not in view.bullets
+    assert 1 <= len(view.bullets) <= 3
+
+
+def test_build_story_view_without_times_uses_now() -> None:
+    view = build_story_view(1, [article("Budget vote set for Friday night")], NOW)
+    assert view.first_seen == view.last_updated == view.first_reported == NOW
+    assert view.dateline == "JUL 31" and view.new_sources == 0 and view.place == ""
+    with pytest.raises(ValueError):
+        build_story_view(1, [], NOW)
