@@ -1,6 +1,6 @@
 """Story cards, built once per version of a story and shared by search, cards and digests.
 
-A card (StoryView) is a summary of the story's articles (news.summarize), and summarizing costs milliseconds, so
+A card (StoryView) is a summary of the story's articles (news.summary), and summarizing costs milliseconds, so
 cards are cached by what they are built from: a story whose articles are unchanged is summarized once however
 often, and by whichever use case, it is asked for. Transactions run on threads, hence the lock.
 """
@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
 
-from news.summarize import build_story_view
+from news.summary import build_story_view
 from news.types import StoryArticle, StoryView
 
 __all__ = ["CardCache"]

@@ -77,6 +77,14 @@ def parse_zone(name: str) -> ZoneInfo:
         raise InvalidSchedule(f"The timezone “{known}” can't be used on this server. Try another one.") from None
 
 
+def zone_or_utc(name: str) -> ZoneInfo:
+    """A stored zone name, or UTC when it no longer parses (a zone removed from the tz database)."""
+    try:
+        return parse_zone(name)
+    except InvalidSchedule:
+        return ZoneInfo("UTC")
+
+
 def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
     """The UTC instant of `at` on `day` in `zone` (first occurrence; a skipped time maps past the gap)."""
     # zoneinfo resolves a nonexistent wall time (fold=0) with the offset from before the gap: past the jump.

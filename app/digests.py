@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from app.cards import CardCache
-from app.digest_time import InvalidSchedule, parse_zone
+from app.digest_time import zone_or_utc
 from app.tx import Transactions
 from news.coverage import outlet_key
 from news.rank import growth, rank_score
@@ -142,6 +142,7 @@ class Digest:
     picked: tuple[tuple[str, StoryView], ...]
     topics: tuple[str, ...]
     send_empty: bool  # with nothing new: one short line (True) or no message at all
+    zone: str = "UTC"  # the chat's timezone: datelines are days there
 
     @property
     def story_ids(self) -> list[int]:
@@ -151,12 +152,9 @@ class Digest:
 def digest_for(corpus: Corpus, chat: outbox.DigestChat, now: datetime, per_topic: int,
                day: date | None = None) -> Digest:
     """The one selection: the chat's digest if it were sent at `now` (for the scheduled one, `day` is its day)."""
-    try:
-        zone = parse_zone(chat.timezone)
-    except InvalidSchedule:
-        zone = parse_zone("UTC")
+    zone = zone_or_utc(chat.timezone)
     picked = select(corpus, chat.topics, since_for(chat.last_digest_at, corpus.newest), per_topic)
-    return Digest(chat.id, day or now.astimezone(zone).date(), tuple(picked), chat.topics, chat.send_empty)
+    return Digest(chat.id, day or now.astimezone(zone).date(), tuple(picked), chat.topics, chat.send_empty, zone.key)
 
 
 class Digests:

@@ -85,7 +85,7 @@ class Core:
             engine=StoryEngine(db, cluster_params(settings), clock, cluster_encoder(settings)),
             sections=SectionTagger(background, clock),
             chats=Chats(interactive, defaults, clock),
-            stories=Stories(interactive, clock, cards),
+            stories=Stories(interactive, clock, cards, settings.digest_timezone),
             digests=Digests(interactive, background, clock, settings.digest_stories_per_topic, cards),
             operators=Operators(interactive, clock),
             interactive=interactive, background=background, clock=clock,

@@ -9,16 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from app.cards import CardCache
+from app.digest_time import zone_or_utc
 from app.tx import Transactions
 from news.coverage import source_lines
 from news.rank import rank_score
 from news.relevance import relevance
 from news.types import SourceLine, StoryArticle, StoryView
 from news.words import search_terms
+from storage import chats as chat_store
 from storage import stories as story_store
 from storage.search import article_count_estimate, group_matches
 
@@ -38,6 +41,7 @@ class Found:
 
     stories: list[StoryView]
     suggestions: list[StoryView]
+    zone: ZoneInfo  # the asking chat's timezone (the default for a chat the bot doesn't know)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,7 @@ class StoryDetail:
     view: StoryView
     sources: list[SourceLine]
     published: list[datetime]
+    zone: ZoneInfo  # the asking chat's timezone
 
 
 def reference_time(session: Session, now: datetime) -> datetime:
@@ -65,28 +70,34 @@ def _freshness(articles: Sequence[StoryArticle], now: datetime) -> float:
 
 
 class Stories:
-    def __init__(self, tx: Transactions, clock: Callable[[], datetime], cards: CardCache) -> None:
-        self.tx, self.clock = tx, clock
+    def __init__(self, tx: Transactions, clock: Callable[[], datetime], cards: CardCache, zone: str = "UTC") -> None:
+        self.tx, self.clock, self.zone = tx, clock, zone_or_utc(zone)
         self._cards = cards
 
-    async def search(self, query: str, limit: int = 1, suggest: int = 3) -> Found:
+    def _zone_of(self, session: Session, chat_id: int | None) -> ZoneInfo:
+        schedule = chat_store.schedule(session, chat_id) if chat_id is not None else None
+        return zone_or_utc(schedule[1]) if schedule else self.zone
+
+    async def search(self, query: str, limit: int = 1, suggest: int = 3, chat_id: int | None = None) -> Found:
         """The recent stories holding most of `query` (FOUND_SHARE, rare words weighing more), the most relevant
         first (news.relevance, with a recency prior). With none, up to `suggest` stories holding some of its words
         (or the top recent ones)."""
-        return await self.tx(self._search, query, self.clock(), limit, suggest)
+        return await self.tx(self._search, query, self.clock(), limit, suggest, chat_id)
 
     async def trending(self, limit: int = 5) -> list[StoryView]:
         """The most covered recent stories (an inline query with no words yet)."""
         return await self.tx(self._trending, self.clock(), limit)
 
-    async def detail(self, story_id: int) -> StoryDetail | None:
+    async def detail(self, story_id: int, chat_id: int | None = None) -> StoryDetail | None:
         """A card's story now (following merges); None when it is gone."""
-        return await self.tx(self._detail, story_id, self.clock())
+        return await self.tx(self._detail, story_id, self.clock(), chat_id)
 
-    def _search(self, session: Session, query: str, now: datetime, limit: int, suggest: int) -> Found:
+    def _search(self, session: Session, query: str, now: datetime, limit: int, suggest: int,
+                chat_id: int | None) -> Found:
+        zone = self._zone_of(session, chat_id)
         terms = search_terms(query)
         if not terms:
-            return Found([], [])
+            return Found([], [], zone)
         since = reference_time(session, now) - SEARCH_WINDOW
         matches = [group_matches(session, group, since) for group in terms]
         scores = relevance(terms, matches, article_count_estimate(session))
@@ -96,11 +107,11 @@ class Stories:
         found = [sid for sid in final if scores[sid][0] >= FOUND_SHARE]
         best = sorted(found, key=lambda sid: final[sid], reverse=True)[:limit]
         if best or suggest <= 0:
-            return Found([self._cards.view(sid, articles[sid], now) for sid in best], [])
+            return Found([self._cards.view(sid, articles[sid], now) for sid in best], [], zone)
         partial = sorted(final, key=lambda sid: (scores[sid][0], final[sid]), reverse=True)[:suggest]
         partial = partial or story_store.recent_story_ids(session, since, limit=suggest)
         others = articles if all(sid in articles for sid in partial) else story_store.story_articles(session, partial)
-        return Found([], [self._cards.view(sid, others[sid], now) for sid in partial if others.get(sid)])
+        return Found([], [self._cards.view(sid, others[sid], now) for sid in partial if others.get(sid)], zone)
 
     def _trending(self, session: Session, now: datetime, limit: int) -> list[StoryView]:
         ids = story_store.recent_story_ids(session, reference_time(session, now) - RECENT, limit=limit * 4)
@@ -108,7 +119,7 @@ class Stories:
         ranked = sorted(((rank_score(arts, now), sid) for sid, arts in articles.items() if arts), reverse=True)
         return [self._cards.view(sid, articles[sid], now) for _score, sid in ranked[:limit]]
 
-    def _detail(self, session: Session, story_id: int, now: datetime) -> StoryDetail | None:
+    def _detail(self, session: Session, story_id: int, now: datetime, chat_id: int | None) -> StoryDetail | None:
         live = story_store.live_story_id(session, story_id)
         if live is None:
             return None
@@ -116,4 +127,5 @@ class Stories:
         if not articles:
             return None
         published = [a.published for a in articles if a.published is not None]
-        return StoryDetail(self._cards.view(live, articles, now), source_lines(articles), published)
+        view = self._cards.view(live, articles, now)
+        return StoryDetail(view, source_lines(articles), published, self._zone_of(session, chat_id))

@@ -6,8 +6,11 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from html import escape, unescape
+from zoneinfo import ZoneInfo
 
+from app.digest_time import zone_or_utc
 from app.digests import Digest
+from news.summary import dateline_in
 from news.types import Coverage, SourceLine, StoryView
 
 __all__ = [
@@ -37,6 +40,8 @@ NOTHING_NEW = "📭 Nothing new in your topics since the last digest."
 BAR_CELLS = 10
 MAX_HEADLINE = 300
 MAX_BULLET = 400
+MAX_BULLETS = 3
+UTC_ZONE = ZoneInfo("UTC")
 MAX_NAME = 60
 MAX_URL = 2000
 SOURCES_PER_PAGE = 8
@@ -87,22 +92,14 @@ def counts_line(view: StoryView) -> str:
     return " · ".join(parts)
 
 
-def story_card(view: StoryView, *, compact: bool = False) -> str:
-    """One story as Telegram HTML. `compact` is the digest form: no bullets past the first."""
+def story_card(view: StoryView, *, zone: ZoneInfo = UTC_ZONE, compact: bool = False) -> str:
+    """One story as Telegram HTML, its dateline in the reader's `zone`. `compact` is the digest form: no
+    bullets (the first one only when the story has no lede)."""
     lines = [f"<b>{link(view.headline, view.headline_url, MAX_HEADLINE)}</b>"]
-    seen = {_key(view.headline)}
-    bullets: list[str] = []
-    for bullet in view.bullets:
-        if _key(bullet) not in seen:
-            seen.add(_key(bullet))
-            bullets.append(_clip(bullet, MAX_BULLET))
-    bullets = bullets[:1] if compact else bullets[:4]
-    if bullets:
-        lead = f"{_e(view.dateline)} – {_e(bullets[0])}" if view.dateline else _e(bullets[0])
-        lines.append(lead)
-        lines.extend(f"• {_e(b)}" for b in bullets[1:])
-    elif view.dateline:
-        lines.append(_e(view.dateline))
+    dateline = dateline_in(view, zone)
+    lines.append(f"{_e(dateline)} – {_e(_clip(view.lede, MAX_BULLET))}" if view.lede else _e(dateline))
+    bullets = view.bullets[: (0 if view.lede else 1) if compact else MAX_BULLETS]
+    lines.extend(f"• {_e(_clip(bullet, MAX_BULLET))}" for bullet in bullets)
     lines.append(counts_line(view))
     extra = []
     if bar := bias_bar(view.coverage):
@@ -119,10 +116,6 @@ def story_card(view: StoryView, *, compact: bool = False) -> str:
     if links:
         lines.append(" · ".join(link(name, url) for name, url in links))
     return "\n".join(lines)
-
-
-def _key(text: str) -> str:
-    return " ".join(text.casefold().split()).rstrip(" .…")
 
 
 def sources_page(headline: str, sources: Sequence[SourceLine], page: int) -> tuple[str, int, int]:
@@ -147,11 +140,12 @@ def digest_messages(digest: Digest) -> list[str]:
     between stories; [] when there is nothing new and the chat prefers silence."""
     if not digest.picked:
         return [NOTHING_NEW] if digest.send_empty else []
+    zone = zone_or_utc(digest.zone)
     blocks = [f"<b>{_e(digest_title(digest.day))}</b>"]
     previous = None
     for topic, view in digest.picked:
         header = f"🔹 <b>{_e(topic)}</b>\n" if topic != previous else ""
-        blocks.append(header + story_card(view, compact=True))
+        blocks.append(header + story_card(view, zone=zone, compact=True))
         previous = topic
     return pack(blocks)
 

@@ -124,7 +124,6 @@ class StoryView:
     story_id: int
     headline: str
     headline_url: str
-    dateline: str  # "HOUSTON, JUL 31" in UTC; a chat's own zone needs news.summary.format_dateline
     bullets: tuple[str, ...]  # whole sentences (or titles) from other outlets, never the lede
     article_count: int
     source_count: int

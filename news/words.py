@@ -13,8 +13,9 @@ Two stemming rules, on purpose, because the two jobs want opposite errors:
 
 Search (`search_terms`) asks the database's full-text index for the topic word forms, and the index matches them
 by stem (FTS5's Porter tokenizer, PostgreSQL's 'english' configuration; storage.search): a search wants recall,
-and ranks what it finds (news.relevance), so "raises" may find "raise". The clusterer has a tokenizer of its own (news.cluster.text) that keeps amounts ("$1.5 billion") and dotted acronyms
-("U.S.") whole; everything else splits text with `tokens`.
+and ranks what it finds (news.relevance), so "raises" may find "raise". The clusterer has a tokenizer of its own
+(news.cluster.text) that keeps amounts ("$1.5 billion") and dotted acronyms ("U.S.") whole; everything else
+splits text with `tokens`.
 """
 
 from __future__ import annotations

@@ -61,12 +61,13 @@ class CardHandlers:
         query = update.callback_query
         assert query is not None and query.data is not None
         story_id = bounded_id(query.data.removeprefix(CARD))
-        found = await self.core.stories.detail(story_id) if story_id else None
+        chat = update.effective_chat
+        found = await self.core.stories.detail(story_id, chat.id if chat else None) if story_id else None
         if found is None:
             await query.answer(GONE, show_alert=True)
             return
         await query.answer()
-        await edit(update, story_card(found.view), card_keyboard(found.view))
+        await edit(update, story_card(found.view, zone=found.zone), card_keyboard(found.view))
 
     async def coverage(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query

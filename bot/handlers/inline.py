@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, ContextTypes, InlineQueryHandler
@@ -19,13 +21,13 @@ RESULTS = 5
 CACHE_SECONDS = 60
 
 
-def result(view: StoryView) -> InlineQueryResultArticle:
+def result(view: StoryView, zone: ZoneInfo) -> InlineQueryResultArticle:
     return InlineQueryResultArticle(
         id=str(view.story_id),
         title=view.headline[:200],
         description=counts_line(view)[:200],
         input_message_content=InputTextMessageContent(
-            story_card(view), parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+            story_card(view, zone=zone), parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
         ),
         reply_markup=card_keyboard(view),
     )
@@ -44,7 +46,8 @@ class InlineHandlers:
             views = (await self.core.stories.search(words, limit=RESULTS, suggest=0)).stories
         elif not words:
             views = await self.core.stories.trending(RESULTS)
-        await query.answer([result(v) for v in views], cache_time=CACHE_SECONDS)
+        # A card shared inline may land in any chat: its dateline is in the bot's default zone.
+        await query.answer([result(v, self.core.stories.zone) for v in views], cache_time=CACHE_SECONDS)
 
 
 def handlers(core: Core) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:

@@ -39,10 +39,10 @@ class StoryHandlers:
         if len(query) > MAX_QUERY:
             await reply(update, f"That's a long search; please use at most {MAX_QUERY} characters.")
             return
-        found = await self.core.stories.search(query)
+        found = await self.core.stories.search(query, chat_id=chat_ref(update).id)
         if found.stories:
             view = found.stories[0]
-            await reply(update, story_card(view), reply_markup=card_keyboard(view))
+            await reply(update, story_card(view, zone=found.zone), reply_markup=card_keyboard(view))
             return
         text = f"No story found for <i>{e(query)}</i>. Try fewer or other words."
         if found.suggestions:

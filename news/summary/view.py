@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from news.coverage import coverage_of, outlet_key, outlet_label, outlets_of
 from news.rank import growth
-from news.summary.dateline import find_place, format_dateline
+from news.summary.dateline import find_place
 from news.summary.headline import pick_headline
 from news.summary.lines import card_lines
 from news.summary.similarity import article_text, centrality, core_mask, unit_vectors
@@ -19,7 +18,6 @@ from news.types import StoryArticle, StoryView
 
 __all__ = ["build_story_view"]
 
-_UTC = ZoneInfo("UTC")
 
 
 def _links(
@@ -67,7 +65,6 @@ def build_story_view(
         story_id=story_id,
         headline=headline.title,
         headline_url=articles[headline.index].url,
-        dateline=format_dateline(place, first_reported, _UTC),
         bullets=lines.bullets,
         article_count=n,
         source_count=len(outlets_of(articles)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -22,11 +23,10 @@ VIEW = StoryView(
     story_id=7,
     headline="Russian and US Space Chiefs Meet to Discuss Continued Cooperation",
     headline_url="https://example.com/iss?a=1&b=2",
-    dateline="HOUSTON, JUL 31",
-    bullets=("Roscosmos and NASA agreed to operate the ISS for four more years.",
-             "Russian and US space chiefs meet to discuss continued cooperation.",  # the headline again
-             "They discussed extending ISS operations until 2028.",
-             "Roscosmos and NASA agreed to operate the ISS for four more years."),  # a repeat
+    lede="Roscosmos and NASA agreed to operate the ISS for four more years.",
+    place="HOUSTON",
+    first_reported=NOW - timedelta(hours=5),
+    bullets=("They discussed extending ISS operations until 2028.",),
     article_count=26, source_count=19,
     coverage=Coverage(left=2, center=10, right=5, unrated=3, blindspot="left"),
     links=(("Reuters", "https://reuters.com/x"), ("AP", "https://apnews.com/y"), ("Fox", "https://foxnews.com/z")),
@@ -34,7 +34,7 @@ VIEW = StoryView(
 )
 
 
-def test_card_has_every_part_and_no_repeated_bullets() -> None:
+def test_card_has_every_part() -> None:
     card = parse_html(story_card(VIEW))
     lines = card.text.split("\n")
     assert lines[0] == VIEW.headline
@@ -47,9 +47,18 @@ def test_card_has_every_part_and_no_repeated_bullets() -> None:
     assert urls[0] == "https://example.com/iss?a=1&b=2" and len(urls) == 4
 
 
+def test_the_dateline_is_the_first_report_in_the_readers_zone() -> None:
+    late = replace(VIEW, first_reported=datetime(2026, 7, 31, 23, 30, tzinfo=UTC))
+    assert parse_html(story_card(late)).text.split("\n")[1].startswith("HOUSTON, JUL 31 – ")
+    tokyo = parse_html(story_card(late, zone=ZoneInfo("Asia/Tokyo"))).text.split("\n")[1]
+    assert tokyo.startswith("HOUSTON, AUG 1 – ")
+    plain = parse_html(story_card(replace(VIEW, lede="", place=""))).text.split("\n")
+    assert plain[1] == "JUL 31" and plain[2] == "• They discussed extending ISS operations until 2028."
+
+
 @pytest.mark.parametrize("evil", ['<script>alert(1)</script>', 'A & B "quoted" </a><b>', "&amp; &lt;"])
 def test_outside_strings_are_escaped(evil: str) -> None:
-    view = replace(VIEW, headline=evil, bullets=(evil,), dateline=evil, links=((evil, 'https://x.org/"><b>'),))
+    view = replace(VIEW, headline=evil, bullets=(evil,), lede=evil, place=evil, links=((evil, 'https://x.org/"><b>'),))
     card = parse_html(story_card(view))
     assert card.text.split("\n")[0] == evil
     assert [e["type"] for e in card.entities if e["type"] not in ("text_link", "bold")] == []

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from news.summary import build_story_view
+from news.summary import build_story_view, dateline_in
 from news.types import Bias, Outlet
 from tests.news.summary.helpers import NOW, article
 
@@ -27,7 +28,7 @@ def test_build_story_view() -> None:
     view = build_story_view(7, articles, NOW, since=NOW - timedelta(hours=5), max_links=4)
     assert view.story_id == 7
     assert not view.headline.startswith("LIVE")
-    assert (view.place, view.dateline) == ("WASHINGTON", "WASHINGTON, JUL 31")
+    assert (view.place, dateline_in(view, ZoneInfo("UTC"))) == ("WASHINGTON", "WASHINGTON, JUL 31")
     assert (view.article_count, view.source_count) == (5, 4)
     coverage = view.coverage
     assert (coverage.left, coverage.center, coverage.right, coverage.unrated) == (1, 1, 1, 1)
@@ -42,6 +43,6 @@ def test_build_story_view() -> None:
 def test_build_story_view_without_times_uses_now() -> None:
     view = build_story_view(1, [article("Budget vote set for Friday night")], NOW)
     assert view.first_seen == view.last_updated == view.first_reported == NOW
-    assert view.dateline == "JUL 31" and view.new_sources == 0 and view.place == ""
+    assert dateline_in(view, ZoneInfo("UTC")) == "JUL 31" and view.new_sources == 0 and view.place == ""
     with pytest.raises(ValueError):
         build_story_view(1, [], NOW)
