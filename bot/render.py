@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from app.digest_time import zone_or_utc
 from app.digests import Digest
+from news.sources import FACTUALITY_LEVELS
 from news.summary import dateline_in
 from news.types import Coverage, SourceLine, StoryView
 
@@ -45,7 +46,9 @@ UTC_ZONE = ZoneInfo("UTC")
 MAX_NAME = 60
 MAX_URL = 2000
 SOURCES_PER_PAGE = 8
-SIDE_MARK = {"left": "🟦", "center": "⬜", "right": "🟥"}
+# Squares every theme shows: white and grey ones vanish on Telegram's light or dark bubbles.
+SIDE_MARK = {"left": "🟦", "center": "🟪", "right": "🟥"}
+UNRATED_MARK = "❔"
 
 
 def _e(text: str) -> str:
@@ -73,23 +76,38 @@ def link(label: str, url: str, limit: int = MAX_NAME) -> str:
 
 
 def bias_bar(coverage: Coverage) -> str:
-    """A compact bar, e.g. '🟦🟦⬜⬜⬜⬜⬜⬜🟥🟥', empty when no outlet is rated."""
+    """A compact bar of the rated outlets, e.g. '🟦🟦🟪🟪🟪🟪🟪🟪🟥🟥', empty when no outlet is rated."""
     if coverage.rated == 0:
         return ""
     left, center, right = coverage.percentages()
     cells = [round(left * BAR_CELLS / 100), round(center * BAR_CELLS / 100), round(right * BAR_CELLS / 100)]
     cells[1] = max(0, BAR_CELLS - cells[0] - cells[2])
-    return "🟦" * cells[0] + "⬜" * cells[1] + "🟥" * cells[2]
+    return SIDE_MARK["left"] * cells[0] + SIDE_MARK["center"] * cells[1] + SIDE_MARK["right"] * cells[2]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def counts_line(view: StoryView) -> str:
-    articles = f"{view.article_count} article{'s' if view.article_count != 1 else ''}"
-    sources = f"{view.source_count} source{'s' if view.source_count != 1 else ''}"
-    parts = [articles, sources]
-    if view.coverage.rated:
-        left, center, right = view.coverage.percentages()
-        parts.append(f"Left {left}% · Center {center}% · Right {right}%")
-    return " · ".join(parts)
+    return f"{_plural(view.article_count, 'article')} · {_plural(view.source_count, 'source')}"
+
+
+def bias_line(coverage: Coverage) -> str:
+    """"Left 67% · Center 27% · Right 6% of 15 rated": the shares say whose outlets they count. "" unrated."""
+    if coverage.rated == 0:
+        return ""
+    left, center, right = coverage.percentages()
+    return f"Left {left}% · Center {center}% · Right {right}% of {coverage.rated} rated"
+
+
+def factuality_line(coverage: Coverage) -> str:
+    """"Factuality: 5 high · 3 mixed of 8 rated", most factual first; "" when none is rated."""
+    mix = coverage.factuality
+    if not mix:
+        return ""
+    order = [level for level in FACTUALITY_LEVELS if mix.get(level)] + sorted(set(mix) - set(FACTUALITY_LEVELS))
+    return "Factuality: " + " · ".join(f"{mix[level]} {level}" for level in order) + f" of {sum(mix.values())} rated"
 
 
 def story_card(view: StoryView, *, zone: ZoneInfo = UTC_ZONE, compact: bool = False) -> str:
@@ -100,18 +118,13 @@ def story_card(view: StoryView, *, zone: ZoneInfo = UTC_ZONE, compact: bool = Fa
     lines.append(f"{_e(dateline)} – {_e(_clip(view.lede, MAX_BULLET))}" if view.lede else _e(dateline))
     bullets = view.bullets[: (0 if view.lede else 1) if compact else MAX_BULLETS]
     lines.extend(f"• {_e(_clip(bullet, MAX_BULLET))}" for bullet in bullets)
-    lines.append(counts_line(view))
-    extra = []
+    lines.append(counts_line(view) + (f" · +{view.new_sources} since your last digest" if view.new_sources else ""))
     if bar := bias_bar(view.coverage):
-        extra.append(bar)
-    if view.coverage.unrated:
-        extra.append(f"{view.coverage.unrated} unrated")
+        lines.append(f"{bar} {bias_line(view.coverage)}")
     if view.coverage.blindspot:
-        extra.append(f"⚠️ Blindspot: little {view.coverage.blindspot} coverage")
-    if view.new_sources:
-        extra.append(f"+{view.new_sources} sources since last digest")
-    if extra:
-        lines.append(" · ".join(extra))
+        lines.append(f"⚠️ Blindspot: little {view.coverage.blindspot} coverage")
+    if not compact and (factuality := factuality_line(view.coverage)):
+        lines.append(factuality)
     links = view.links[:3] if compact else view.links
     if links:
         lines.append(" · ".join(link(name, url) for name, url in links))
@@ -126,7 +139,7 @@ def sources_page(headline: str, sources: Sequence[SourceLine], page: int) -> tup
     lines = [f"<b>{_e(_clip(headline, MAX_HEADLINE))}</b>",
              f"All {len(sources)} source{'s' if len(sources) != 1 else ''} · page {page + 1}/{pages}", ""]
     for item in shown:
-        mark = SIDE_MARK.get(item.side or "", "▫️")
+        mark = SIDE_MARK.get(item.side or "", UNRATED_MARK)
         lines.append(f"{mark} <b>{_e(_clip(item.outlet, MAX_NAME))}</b>: {link(item.title, item.url, MAX_HEADLINE)}")
     return "\n".join(lines), page, pages
 

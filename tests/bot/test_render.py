@@ -40,9 +40,10 @@ def test_card_has_every_part() -> None:
     assert lines[0] == VIEW.headline
     assert lines[1] == "HOUSTON, JUL 31 – Roscosmos and NASA agreed to operate the ISS for four more years."
     assert lines[2] == "• They discussed extending ISS operations until 2028."
-    assert lines[3] == "26 articles · 19 sources · Left 12% · Center 59% · Right 29%"
-    assert lines[4] == "🟦⬜⬜⬜⬜⬜⬜🟥🟥🟥 · 3 unrated · ⚠️ Blindspot: little left coverage"
-    assert lines[5] == "Reuters · AP · Fox"
+    assert lines[3] == "26 articles · 19 sources"
+    assert lines[4] == "🟦🟪🟪🟪🟪🟪🟪🟥🟥🟥 Left 12% · Center 59% · Right 29% of 17 rated"
+    assert lines[5] == "⚠️ Blindspot: little left coverage"
+    assert lines[6] == "Reuters · AP · Fox"
     urls = [e["url"] for e in card.entities if e["type"] == "text_link"]
     assert urls[0] == "https://example.com/iss?a=1&b=2" and len(urls) == 4
 
@@ -132,3 +133,16 @@ def test_search_terms_drop_stop_words_and_use_the_topic_forms() -> None:
     assert search_terms("the elections") == [elections]
     assert "the" in search_terms("the")[0]  # stop words only when nothing else is left
     assert search_terms("x") == []
+
+
+def test_bias_line_says_how_many_are_rated_and_factuality_is_one_line() -> None:
+    coverage = Coverage(left=10, center=4, right=1, unrated=31, factuality={"mixed": 2, "high": 9, "very high": 1})
+    view = replace(VIEW, coverage=coverage, source_count=46, new_sources=4)
+    lines = parse_html(story_card(view)).text.split("\n")
+    assert "46 sources · +4 since your last digest" in lines[3]
+    assert lines[4].endswith("Left 67% · Center 27% · Right 6% of 15 rated")
+    assert lines[5] == "Factuality: 1 very high · 9 high · 2 mixed of 12 rated"
+    compact = parse_html(story_card(view, compact=True)).text
+    assert "Factuality" not in compact and "of 15 rated" in compact
+    unrated = parse_html(story_card(replace(VIEW, coverage=Coverage(unrated=5)))).text
+    assert "rated" not in unrated and "🟦" not in unrated

@@ -25,7 +25,7 @@ async def test_story_card_pages_sources_and_sends_the_coverage_chart(tmp_path: P
         lines = card.text.split("\n")
         assert "space" in lines[0].lower() and card.entities[0]["type"] in ("bold", "text_link")
         assert lines[1].startswith("HOUSTON, JUL 31 – ")
-        assert "5 articles · 5 sources · Left 25% · Center 50% · Right 25%" in card.text
+        assert "5 articles · 5 sources\n🟦🟦🟪🟪🟪🟪🟪🟪🟥🟥 Left 25% · Center 50% · Right 25% of 4 rated" in card.text
         assert "🟦" in card.text and "🟥" in card.text and "1 unrated" in card.text
         links = {e["url"] for e in card.entities if e["type"] == "text_link"}
         assert {"https://theguardian.com/iss/2", "https://foxnews.com/iss/3"} <= links

@@ -14,10 +14,10 @@ def _art(outlet: Outlet | None, n: int = 0, source: str = "", url: str = "") -> 
     return StoryArticle(title=f"t{n}", url=url or f"https://x.example/{n}", source_name=source, outlet=outlet)
 
 
-L1, L2, L3 = (_outlet(f"L{i}", Bias.LEFT, "high") for i in range(3))
-C1, C2 = _outlet("C1", Bias.CENTER, "very high"), _outlet("C2", Bias.CENTER, "High")
-R1, R2, R3 = (_outlet(f"R{i}", Bias.LEAN_RIGHT, "mixed") for i in range(3))
-U1 = _outlet("U1", None)
+L1, L2, L3, L4, L5 = (_outlet(f"L{i}", Bias.LEFT, "high") for i in range(5))
+C1, C2, C3 = _outlet("C1", Bias.CENTER, "very high"), _outlet("C2", Bias.CENTER, "High"), _outlet("C3", Bias.CENTER)
+R1, R2, R3, R4 = (_outlet(f"R{i}", Bias.LEAN_RIGHT, "mixed") for i in range(4))
+U1, U2, U3 = (_outlet(f"U{i}", None) for i in range(3))
 
 
 @pytest.mark.parametrize(
@@ -26,11 +26,14 @@ U1 = _outlet("U1", None)
         ([], (0, 0, 0), 0, None),
         ([L1, C1, R1], (1, 1, 1), 0, None),
         ([L1, L1, L1, R1], (1, 0, 1), 0, None),  # distinct outlets: L1 counts once, too few rated
-        ([C1, R1, R2], (0, 1, 2), 0, "left"),
-        ([L1, L2, L3, C1], (3, 1, 0), 0, "right"),
+        ([C1, R1, R2], (0, 1, 2), 0, None),  # three rated outlets say little: no blindspot yet
+        ([C1, C2, R1, R2, R3, R4], (0, 2, 4), 0, "left"),
+        ([L1, L2, L3, L4, L5, C1], (5, 1, 0), 0, "right"),
+        ([L1, L2, L3, L4, L5, C1] + [None] * 19, (5, 1, 0), 19, None),  # 6 of 25 rated: too few of its sources
         ([C1, C2, R1], (0, 2, 1), 0, None),  # right has only a third: no blindspot
         ([C1, C2, U1, None], (0, 2, 0), 2, None),  # centre-only is nobody's blindspot
         ([L1, C1, C2, R1, R2, R3, _outlet("R9", Bias.RIGHT)], (1, 2, 4), 0, "left"),  # 1/7 = 14%
+        ([L1, C1, C2, R1, R2, R3, _outlet("R9", Bias.RIGHT), U1, U2, U3], (1, 2, 4), 3, "left"),
         ([L1, L2, C1, R1, R2, R3], (2, 1, 3), 0, None),
     ],
 )
