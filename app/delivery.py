@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from app.claims import ClaimPolicy, claim_due, schedule_unscheduled
-from app.digests import Corpus, Digest, Digests, digest_for
+from app.digests import LOOKBACK, Corpus, Digest, Digests, digest_for
 from app.sending import ChatGone, ChatMoved, MaybeSent, RateLimited, Refused, Sender, ThreadGone, Transient
 from app.settings import Settings
 from app.tx import Transactions
@@ -165,7 +165,7 @@ class DigestDelivery:
 
     def _build(self, session: Session, item: outbox.OutboxItem, corpus: Corpus,
                now: datetime) -> outbox.OutboxItem | None:
-        chat = outbox.digest_chat(session, item.chat_id)
+        chat = outbox.digest_chat(session, item.chat_id, sent_since=now - 2 * LOOKBACK)
         reason = "chat inactive" if chat is None or not chat.active else ("no topics" if not chat.topics else "")
         if chat is None or reason:
             outbox.finish(session, item.id, DeliveryStatus.SKIPPED, reason)

@@ -30,7 +30,7 @@ from news.types import StoryArticle, StoryView
 from storage import deliveries as outbox
 from storage import stories as story_store
 
-__all__ = ["CORPUS_TTL", "Corpus", "Digest", "Digests", "digest_for", "load_corpus", "select", "since_for"]
+__all__ = ["CORPUS_TTL", "LOOKBACK", "Corpus", "Digest", "Digests", "digest_for", "load_corpus", "select", "since_for"]
 
 LOOKBACK = timedelta(hours=48)  # the oldest news a digest reaches back to, however long the chat was away
 FIRST_DIGEST = timedelta(days=1)  # a chat's first digest: the last day
@@ -110,27 +110,35 @@ def grew_markedly(articles: Sequence[StoryArticle], since: datetime) -> int:
     return new if new >= GROWTH_MIN_SOURCES and new >= GROWTH_MIN_SHARE * max(before, 1) else 0
 
 
-def select(corpus: Corpus, topics: Sequence[str], since: datetime, per_topic: int) -> list[tuple[str, StoryView]]:
-    """(topic, card view) pairs, best first within each topic, each story once."""
-    used: set[int] = set()
-    picked: list[tuple[str, StoryView]] = []
-    for topic in topics:
-        count = 0
-        for sid in corpus.matching(topic):
-            if count >= per_topic:
-                break
-            if sid in used:
-                continue
+def select(corpus: Corpus, topics: Sequence[str], since: datetime, per_topic: int,
+           sent: frozenset[int] = frozenset()) -> list[tuple[str, StoryView]]:
+    """(topic, card view) pairs in the chat's topic order, best first within each topic, each story once.
+
+    A story is new (first seen after `since`), or was in one of this chat's digests (`sent`) and grew markedly
+    since. Topics share fairly: the most specific one (the fewest matching stories) chooses first, so a story
+    matching several topics goes under the narrowest, and a broad topic can't take every story from the others.
+    """
+    eligible: dict[int, StoryView | None] = {}
+
+    def fresh(sid: int) -> StoryView | None:
+        if sid not in eligible:
             view = corpus.view(sid)
-            if view.first_seen > since:
-                picked.append((topic, view))
-            elif grown := grew_markedly(corpus.articles[sid], since):
-                picked.append((topic, dataclasses.replace(view, new_sources=grown)))
-            else:
-                continue
-            used.add(sid)
-            count += 1
-    return picked
+            grown = grew_markedly(corpus.articles[sid], since) if sid in sent else 0
+            eligible[sid] = view if view.first_seen > since and sid not in sent else (
+                dataclasses.replace(view, new_sources=grown) if grown else None)
+        return eligible[sid]
+
+    used: set[int] = set()
+    chosen: dict[str, list[StoryView]] = {}
+    for topic in sorted(dict.fromkeys(topics), key=lambda t: len(corpus.matching(t))):
+        views = chosen[topic] = []
+        for sid in corpus.matching(topic):
+            if len(views) >= per_topic:
+                break
+            if sid not in used and (view := fresh(sid)) is not None:
+                views.append(view)
+                used.add(sid)
+    return [(topic, view) for topic in dict.fromkeys(topics) for view in chosen[topic]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +161,8 @@ def digest_for(corpus: Corpus, chat: outbox.DigestChat, now: datetime, per_topic
                day: date | None = None) -> Digest:
     """The one selection: the chat's digest if it were sent at `now` (for the scheduled one, `day` is its day)."""
     zone = zone_or_utc(chat.timezone)
-    picked = select(corpus, chat.topics, since_for(chat.last_digest_at, corpus.newest), per_topic)
+    picked = select(corpus, chat.topics, since_for(chat.last_digest_at, corpus.newest), per_topic,
+                    chat.sent_story_ids)
     return Digest(chat.id, day or now.astimezone(zone).date(), tuple(picked), chat.topics, chat.send_empty, zone.key)
 
 
@@ -205,5 +214,5 @@ class Digests:
         return await asyncio.to_thread(digest_for, corpus, chat, now, self.per_topic)
 
     def _for_chat(self, session: Session, corpus: Corpus, chat_id: int, now: datetime) -> Digest | None:
-        chat = outbox.digest_chat(session, chat_id)
+        chat = outbox.digest_chat(session, chat_id, sent_since=now - 2 * LOOKBACK)
         return None if chat is None else digest_for(corpus, chat, now, self.per_topic)

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from app import stories as app_stories
 from app.chats import MAX_TOPICS, ChatRef
 from app.settings import Settings
-from bot.render import digest_messages
+from bot.render_digest import digest_messages
 from bot.runtime import Runtime
 from news.sources import load_outlets
 from news.topics import SECTIONS
@@ -162,7 +162,7 @@ async def measure_digest(runtime: Runtime, driver: Driver, rng: random.Random, r
             digest = await core.digests.for_chat(user)
             select.append(time.perf_counter() - started)
             assert digest is not None
-            parts = len(digest_messages(dataclasses.replace(digest, send_empty=True)))
+            parts = len(digest_messages(dataclasses.replace(digest, send_empty=True), runtime.application.bot.username))
             if cold:
                 core.digests.invalidate()
             first_at, last_at = await driver.digest(user, parts)

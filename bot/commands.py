@@ -11,11 +11,15 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from telegram import Bot
+from telegram.error import TelegramError
+
 from app.runtime import Core, StartupError
 from app.settings import Settings
 from bot.logs import configure_logging
 from bot.progress import fetch_with_progress, print_feed_health
-from bot.render import digest_messages, to_plain
+from bot.render import to_plain
+from bot.render_digest import digest_messages
 from bot.runtime import Runtime
 from news.cluster import ClusterParams, cluster_records
 from news.opml import OpmlError, parse_opml
@@ -115,6 +119,17 @@ def cluster_file(source: Path, out: Path, *, embeddings: bool = False) -> int:
     return 0
 
 
+async def _bot_username(settings: Settings) -> str | None:
+    """The bot's username (getMe), for the links a digest carries; None without a token or the Bot API."""
+    if settings.token_problem() is not None:
+        return None
+    try:
+        async with Bot(settings.token(), base_url=settings.bot_base_url) as bot:
+            return bot.username
+    except TelegramError:
+        return None
+
+
 async def preview(settings: Settings, topics: Sequence[str] | None, chat_id: int | None) -> int:
     """The digest a chat would get now (the same selection and renderer as the scheduled one), as plain text."""
     async with _core(settings) as core:
@@ -124,7 +139,7 @@ async def preview(settings: Settings, topics: Sequence[str] | None, chat_id: int
                 raise CommandError(f"no chat {chat_id} in the database (it appears once it writes to the bot)")
         else:
             digest = await core.digests.for_topics(list(topics or sorted(SECTIONS)))
-    messages = digest_messages(digest)
+    messages = digest_messages(digest, await _bot_username(settings))
     if not messages:
         print(f"Nothing new for chat {chat_id}, and it prefers no message on such days.")
     for message in messages:

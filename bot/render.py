@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date
 from html import escape, unescape
 from zoneinfo import ZoneInfo
 
-from app.digest_time import zone_or_utc
-from app.digests import Digest
 from news.sources import FACTUALITY_LEVELS
 from news.summary import dateline_in
 from news.types import Coverage, SourceLine, StoryView
@@ -21,14 +18,11 @@ __all__ = [
     "MAX_MESSAGE",
     "MAX_NAME",
     "MAX_URL",
-    "NOTHING_NEW",
     "SIDE_MARK",
     "SOURCES_PER_PAGE",
     "TAG",
     "bias_bar",
     "counts_line",
-    "digest_messages",
-    "digest_title",
     "link",
     "pack",
     "sources_page",
@@ -37,7 +31,6 @@ __all__ = [
 ]
 
 MAX_MESSAGE = 4096
-NOTHING_NEW = "📭 Nothing new in your topics since the last digest."
 BAR_CELLS = 10
 MAX_HEADLINE = 300
 MAX_BULLET = 400
@@ -142,25 +135,6 @@ def sources_page(headline: str, sources: Sequence[SourceLine], page: int) -> tup
         mark = SIDE_MARK.get(item.side or "", UNRATED_MARK)
         lines.append(f"{mark} <b>{_e(_clip(item.outlet, MAX_NAME))}</b>: {link(item.title, item.url, MAX_HEADLINE)}")
     return "\n".join(lines), page, pages
-
-
-def digest_title(day: date) -> str:
-    return f"🗞 Your digest · {day.strftime('%a %d %b')}"
-
-
-def digest_messages(digest: Digest) -> list[str]:
-    """The one renderer of a digest (scheduled, /digest, preview): messages of at most 4096 characters, split only
-    between stories; [] when there is nothing new and the chat prefers silence."""
-    if not digest.picked:
-        return [NOTHING_NEW] if digest.send_empty else []
-    zone = zone_or_utc(digest.zone)
-    blocks = [f"<b>{_e(digest_title(digest.day))}</b>"]
-    previous = None
-    for topic, view in digest.picked:
-        header = f"🔹 <b>{_e(topic)}</b>\n" if topic != previous else ""
-        blocks.append(header + story_card(view, zone=zone, compact=True))
-        previous = topic
-    return pack(blocks)
 
 
 def pack(blocks: Iterable[str], limit: int = MAX_MESSAGE, separator: str = "\n\n") -> list[str]:

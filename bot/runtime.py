@@ -21,11 +21,13 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, Defaults
 
 from app.delivery import DigestDelivery, delivery_policy
+from app.digests import Digest
 from app.runtime import Core, StartupError, utc_now
 from app.settings import Settings
-from bot import handlers, render
+from bot import handlers
 from bot.handlers.start import ADMIN_COMMANDS, COMMANDS
 from bot.jobs import Jobs
+from bot.render_digest import digest_messages
 from bot.sender import ProjectRateLimiter, SendLimits, TelegramSender
 from bot.updates import ChatOrderedProcessor
 
@@ -52,7 +54,7 @@ class Runtime:
             .rate_limiter(ProjectRateLimiter(self.limits)).concurrent_updates(ChatOrderedProcessor()).build()
         )
         self.delivery = DigestDelivery(self.core.background, self.core.digests,
-                                       TelegramSender(self.application.bot, self.limits), render.digest_messages,
+                                       TelegramSender(self.application.bot, self.limits), self._render_digest,
                                        delivery_policy(settings), clock)
         handlers.register(self.application, self.core)
         self.jobs = Jobs(self.core, self.delivery)
@@ -117,6 +119,10 @@ class Runtime:
             reason = exc.message.replace(bot.token, "<token>")
             raise BotApiUnavailable(f"cannot reach the Telegram Bot API at {self.settings.telegram_api_url} "
                                     f"({reason}); check TELEGRAM_API_URL and the network, then start again") from exc
+
+    def _render_digest(self, digest: Digest) -> list[str]:
+        """The digest renderer, with links back to this bot (its username is known once started)."""
+        return digest_messages(digest, self.application.bot.username)
 
     async def _command_menus(self) -> None:
         """Everyone sees the user commands; each operator's own chat also lists the operator commands."""

@@ -82,7 +82,7 @@ class DigestChat:
     send_empty: bool
     last_digest_at: datetime | None
     topics: tuple[str, ...]
-
+    sent_story_ids: frozenset[int] = frozenset()  # stories this chat's recent digests held
 
 @dataclass(frozen=True, slots=True)
 class Recovery:
@@ -169,14 +169,20 @@ def load(session: Session, delivery_id: int) -> OutboxItem | None:
     return _item(row) if row is not None else None
 
 
-def digest_chat(session: Session, chat_id: int) -> DigestChat | None:
+def digest_chat(session: Session, chat_id: int, sent_since: datetime | None = None) -> DigestChat | None:
+    """The chat as a digest sees it; `sent_story_ids` are the stories of its digests sent since `sent_since`."""
     chat = session.get(Chat, chat_id)
     if chat is None:
         return None
     query = select(Subscription.topic).where(Subscription.chat_id == chat_id).order_by(Subscription.id)
-    topics = session.scalars(query)
+    topics = tuple(session.scalars(query))
+    sent: set[int] = set()
+    if sent_since is not None:
+        rows = session.scalars(select(Delivery.story_ids).where(
+            Delivery.chat_id == chat_id, Delivery.status == DeliveryStatus.SENT, Delivery.created_at >= sent_since))
+        sent = {int(s) for ids in rows for s in ids.split(",") if s}
     return DigestChat(chat.id, chat.active, chat.timezone, chat.thread_id, chat.send_empty_digest,
-                      chat.last_digest_at, tuple(topics))
+                      chat.last_digest_at, topics, frozenset(sent))
 
 
 def save_content(

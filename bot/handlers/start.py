@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from app.chats import MAX_TOPICS
 from app.runtime import Core
-from bot.handlers.common import COMMAND_UPDATES, Access, chat_ref, edit, reply
+from bot.handlers.cards import card_keyboard
+from bot.handlers.common import COMMAND_UPDATES, Access, bounded_id, chat_ref, edit, reply
+from bot.render import story_card
 from news.topics import SECTIONS
 
 __all__ = ["ADMIN_COMMANDS", "COMMANDS", "HELP", "POPULAR", "TOGGLE", "StartHandlers", "handlers", "popular_keyboard"]
@@ -31,6 +35,7 @@ ADMIN_COMMANDS = [
 ]
 POPULAR = ("world", "business", "technology", "science", "health", "sports", "entertainment", "climate", "ai")
 TOGGLE = "tog:"
+STORY_LINK = re.compile(r"s(\d{1,10})")
 
 HELP = (
     "<b>Commands</b>\n"
@@ -73,6 +78,14 @@ class StartHandlers:
         )
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/start, or a digest's "Full card" link (/start s<story id>): the story's card."""
+        payload = STORY_LINK.fullmatch(context.args[0]) if context.args else None
+        story_id = bounded_id(payload.group(1)) if payload else None
+        if story_id is not None:
+            found = await self.core.stories.detail(story_id, chat_ref(update).id)
+            if found is not None:
+                await reply(update, story_card(found.view, zone=found.zone), reply_markup=card_keyboard(found.view))
+                return
         followed = await self.core.chats.start(chat_ref(update))
         await reply(update, self._welcome(), reply_markup=popular_keyboard(set(followed)))
 

@@ -11,7 +11,8 @@ from app.runtime import Core
 from app.stories import MAX_QUERY
 from bot.handlers.cards import card_keyboard
 from bot.handlers.common import COMMAND_UPDATES, argument_text, chat_ref, e, reply
-from bot.render import digest_messages, link, story_card
+from bot.render import link, story_card
+from bot.render_digest import digest_messages
 
 __all__ = ["NO_TOPICS", "StoryHandlers", "handlers"]
 
@@ -28,7 +29,7 @@ class StoryHandlers:
             await reply(update, NO_TOPICS)
             return
         # Asked for, so "nothing new" is said even in a chat that prefers silence on empty days.
-        for text in digest_messages(dataclasses.replace(digest, send_empty=True)):
+        for text in digest_messages(dataclasses.replace(digest, send_empty=True), context.bot.username):
             await reply(update, text)
 
     async def story(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

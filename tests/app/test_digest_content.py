@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 from app import digests as digest
 from app.cards import CardCache
-from bot.render import NOTHING_NEW, digest_messages, to_plain
+from bot.render import to_plain
+from bot.render_digest import NOTHING_NEW, digest_messages
 from news.types import StoryView
 from storage.db import Database
 from tests.bot.botkit import ISS, NOW, Item, seed_story
@@ -35,13 +36,16 @@ def test_new_stories_and_marked_growth_only(db: Database) -> None:
                            + outlets(4, "Space telescope finds water on exoplanet", 2, start=2))
         seed_story(s, "trickle", outlets(5, "Space agency renames a crater", 30)
                    + outlets(1, "Space agency renames a crater", 2, start=5))
-    picked = digest.select(corpus(db), ["space"], SINCE, per_topic=5)
+    picked = digest.select(corpus(db), ["space"], SINCE, per_topic=5, sent=frozenset({grown, stale}))
     ids = [view.story_id for _, view in picked]
     assert fresh in ids and grown in ids and stale not in ids and len(ids) == 2
     growth = {view.story_id: view.new_sources for _, view in picked}
     assert growth == {fresh: 0, grown: 4}  # a new story is not "grown"
     text = to_plain("\n".join(digest_messages(made(picked))))
-    assert "+4 sources since last digest" in text
+    assert "+4 since your last digest" in text
+    # A chat that never got the grown story: no "+4 since your last digest" (it was not in a digest of its).
+    never = digest.select(corpus(db), ["space"], SINCE, per_topic=5)
+    assert [view.story_id for _, view in never] == [fresh]
 
 
 def test_each_story_once_across_topics_and_per_topic_cap(db: Database) -> None:
@@ -51,8 +55,9 @@ def test_each_story_once_across_topics_and_per_topic_cap(db: Database) -> None:
             seed_story(s, f"nasa{n}", outlets(3, f"NASA launches probe number {n} toward Jupiter", 2, start=10 + n * 3))
     picked = digest.select(corpus(db), ["nasa", "congress"], SINCE, per_topic=2)
     ids = [view.story_id for _, view in picked]
-    assert len(ids) == len(set(ids)) == 2  # nasa: 2 stories (the cap); congress: its only story was taken
-    assert both in ids and [topic for topic, _ in picked] == ["nasa", "nasa"]
+    assert len(ids) == len(set(ids)) == 3  # nasa: 2 stories (the cap); congress: 1
+    # The narrower topic chose first: the story matching both is under congress, and nasa got two others.
+    assert [topic for topic, _ in picked] == ["nasa", "nasa", "congress"] and picked[2][1].story_id == both
 
 
 def test_since_last_digest_moves_the_window(db: Database) -> None:

@@ -102,6 +102,7 @@ async def test_429_pauses_that_chat_only(tmp_path: Path, db_url: str) -> None:
         subscribe(h, busy)
         subscribe(h, calm)
         h.telegram.enable_rate_limits(global_per_second=None, private_per_second=1, group_per_minute=None)
+        await h.core.digests.refresh()  # the stories' cards are ready, as after a clustering pass
         tg = h.runtime.application.bot
         await tg.send_message(busy, "hello", rate_limit_args={"paced": True})  # fills busy's second
         await delivery.tick(TICK)

@@ -40,6 +40,8 @@ async def test_preview_equals_what_the_chat_receives(
             chats.subscribe(s, chat_id, "space")
             chats.subscribe(s, chat_id, "congress")
         monkeypatch.setenv("DATABASE_URL", db_url)
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", h.telegram.token)  # the preview's links name the bot (getMe)
+        monkeypatch.setenv("TELEGRAM_API_URL", h.telegram.api_root)
         monkeypatch.setenv("FEEDS_FILE", str(tmp_path / "feeds.opml"))
         monkeypatch.chdir(tmp_path)
 
@@ -51,6 +53,10 @@ async def test_preview_equals_what_the_chat_receives(
         assert await delivery.tick(datetime.now(UTC)) == 1
         await delivery.idle()
         received = [m for m in h.telegram.messages(chat_id) if m.message_id > asked.message_id]
+        links = [e["url"] for m in received for e in m.entities if e["type"] == "text_link" and "t.me" in e["url"]]
+        assert links and all(url.startswith("https://t.me/storybot_test_bot?start=s") for url in links)
+        card = await say(h, chat_id, "/start " + links[0].split("start=", 1)[1], user)  # the "Full card" link
+        assert card.text and card.buttons and "sources" in card.text
 
     assert received and "Russian and US space chiefs" in preview and "Congress passes the budget" in preview
     assert preview == "".join(to_plain(m.raw_text or "") + "\n\n" for m in received)

@@ -12,7 +12,8 @@ from PIL import Image
 
 from app.digests import Digest
 from bot.chart import coverage_chart, hourly_counts
-from bot.render import MAX_MESSAGE, SOURCES_PER_PAGE, SourceLine, digest_messages, pack, sources_page, story_card
+from bot.render import MAX_MESSAGE, SOURCES_PER_PAGE, SourceLine, pack, sources_page, story_card
+from bot.render_digest import digest_messages
 from bot.throttle import Throttle
 from fakes.telegram_html import parse_html, utf16_len
 from news.types import Coverage, StoryView
@@ -83,6 +84,17 @@ def test_digest_packs_at_card_boundaries_within_the_limit() -> None:
         parsed = parse_html(message)  # raises on a tag cut in half
         assert utf16_len(parsed.text) <= MAX_MESSAGE and len(message) <= MAX_MESSAGE
     assert sum(m.count("Story ") for m in messages) == 60
+
+
+def test_a_digest_continued_in_another_message_repeats_its_topic() -> None:
+    views = [replace(VIEW, story_id=i, headline=f"Story {i} " + "x" * 200) for i in range(40)]
+    digest = Digest(1, date(2026, 7, 31), tuple(("space", view) for view in views), ("space",), True)
+    messages = digest_messages(digest, "storybot_test_bot")
+    assert len(messages) > 2 and messages[0].startswith("<b>🗞 Your digest · Fri 31 Jul</b>")
+    for message in messages[1:]:
+        assert message.startswith("🔹 <b>space</b> (continued)\n")
+    assert all(len(m) <= MAX_MESSAGE for m in messages)
+    assert sum(m.count("?start=s") for m in messages) == 40
 
 
 def test_pack_degrades_an_overlong_html_line_to_plain_text() -> None:
