@@ -32,7 +32,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # psycopg prepares a statement run five times, and PostgreSQL may then switch to a generic plan that can't see
+    # the parameters: for the full-text search that is a sequential scan (1 s instead of 5 ms per word, measured
+    # with bench/search_quality.py). Plan each execution with its real parameters.
+    options = {"options": "-c plan_cache_mode=force_custom_plan"}
+    return create_engine(url, pool_pre_ping=True, connect_args=options, **kwargs)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
