@@ -7,9 +7,11 @@ detection: HTTP header, XML declaration, BOM), the text is checked (news.xmlsafe
 internal subset; an external DOCTYPE is dropped), and feedparser gets that very text back as UTF-8, declared so:
 what is parsed is what was checked.
 
-Parsing is still CPU and memory in proportion to the body (5 MB of tiny items costs feedparser ~50 s and ~150 MB);
-app.parsing runs it in worker processes with a time and memory limit. Here, every field is cut to a size before
-anyone works on it, and at most `max_entries` entries are taken.
+Parsing is CPU and memory in proportion to what feedparser is given (5 MB of tiny items: ~50 s and ~150 MB), so
+it gets at most `max_entries` entries: the text is cut before the next entry's start tag and the root closed
+(a cut that lands somewhere odd only makes feedparser recover, with a warning). app.parsing runs all of this in
+worker processes with a time and memory limit, for what no cut can bound (deep nesting, say). Every field is cut
+to a size before anyone works on it.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ def parse_feed(body: bytes, content_type: str | None = None, max_entries: int | 
         text = defuse(text)
     except UnsafeXML as exc:
         raise FeedParseError(f"{exc} (refused: entity-expansion risk)") from None
+    text, ignored = _first_entries(text, max_entries)
     utf8 = b'<?xml version="1.0" encoding="utf-8"?>\n' + text.encode("utf-8", "replace")
     parsed = feedparser.parse(utf8, response_headers={"content-type": "application/xml; charset=utf-8"},
                               sanitize_html=False, resolve_relative_uris=False)
@@ -82,20 +85,42 @@ def parse_feed(body: bytes, content_type: str | None = None, max_entries: int | 
         title=_text(feed.get("title"), 500),
         entries=tuple(_entry(e) for e in taken),
         ttl_minutes=_ttl(feed.get("ttl")),
-        warning=_describe(reason) if reason is not None else None,
-        ignored=len(entries) - len(taken),
+        warning=_describe(reason) if reason is not None and not ignored else None,
+        ignored=ignored + len(entries) - len(taken),
     )
 
 
+_ENTRY_START = re.compile(r"<(?:item|entry)[\s/>]")
+_ROOT = re.compile(r"<(rss|feed|rdf:RDF)[\s>]")
+_CLOSE = {"rss": "</channel></rss>", "feed": "</feed>", "rdf:RDF": "</rdf:RDF>"}
+
+
+def _first_entries(text: str, limit: int | None) -> tuple[str, int]:
+    """The text up to its `limit`-th entry, the root closed again; and how many entries were cut off."""
+    if limit is None:
+        return text, 0
+    starts = [m.start() for m in _ENTRY_START.finditer(text)]
+    if len(starts) <= limit:
+        return text, 0
+    root = _ROOT.search(text, 0, starts[0])
+    return text[: starts[limit]] + (_CLOSE[root.group(1)] if root else ""), len(starts) - limit
+
+
 def _decode(body: bytes, content_type: str | None) -> tuple[str, object | None]:
-    """The body as text, decoded the way feedparser decides (and its note when it overrode the declared charset)."""
+    """The body as text: by its BOM when it has one (a BOM outranks any header), else the way feedparser decides
+    (and its note when it overrode the declared charset). NUL is not an XML character: every one is dropped, so
+    UTF-16 read as UTF-8 cannot spell "<!ENTITY" with NULs between the letters."""
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            return _DECLARATION.sub("", body[len(bom):].decode(codec, "replace"), count=1).replace("\x00", ""), None
     result: dict[str, Any] = {}
     data = convert_to_utf8({"content-type": content_type} if content_type else {}, body, result)
     text = data.decode("utf-8", "replace").removeprefix("\ufeff")
-    text = _DECLARATION.sub("", text, count=1)
-    return text, result.get("bozo_exception")
+    return _DECLARATION.sub("", text, count=1).replace("\x00", ""), result.get("bozo_exception")
 
 
+_BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\xef\xbb\xbf", "utf-8"),
+         (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"))
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]{0,200}\?>")
 
 
