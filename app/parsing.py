@@ -69,6 +69,8 @@ class ParserPool:
     async def parse(self, body: bytes, content_type: str | None, fetched_at: datetime, max_entries: int | None
                     ) -> NormalizedFeed:
         async with self._slots:
+            while self._idle and self._idle[-1].process.returncode is not None:
+                self._idle.pop()  # died while idle (killed from outside): not this feed's fault
             worker = self._idle.pop() if self._idle else await self._start()
             self._busy.add(worker)
             keep = False

@@ -144,7 +144,8 @@ def _bodies() -> list[HostileFeed]:
     odd_dates = "".join(item(n, extra=f"<pubDate>{d}</pubDate>", feed="dates") for n, d in enumerate(
         ["Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT", "Thu, 01 Jan 1970 00:00:00 -9999",
          "Sat, 01 Jan 2500 00:00:00 GMT", "Sun, 01 Jan 1000000 00:00:00 GMT", "-1"]))
-    fields = (item(1, title="Nul\x00 byte \x07 and\x1b controls, lone \ud800 surrogate", link="https://hostile.test/" + "p" * 100_000)
+    controls = "Nul\x00 byte \x07 and\x1b controls, lone \ud800 surrogate"
+    fields = (item(1, title=controls, link="https://hostile.test/" + "p" * 100_000)
               + item(2, title=long_title, extra="<description>" + "word " * 400_000 + "</description>"
                      + "<category>c</category>" * 10_000)
               + f"<item><title>long guid</title><link>https://hostile.test/g</link><guid>{'g' * 100_000}</guid></item>")

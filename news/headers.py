@@ -17,7 +17,7 @@ __all__ = ["MAX_LENGTH", "MAX_SECONDS", "content_length", "expires_in", "max_age
 MAX_SECONDS = 10 * 365 * 24 * 3600  # longer than any schedule cares about, far inside timedelta's range
 MAX_LENGTH = 1 << 62  # "more than anything we accept"; an int, never a 5,000-digit one
 _DIGITS = re.compile(r"[0-9]+")
-_MAX_AGE = re.compile(r"(?:^|[,\s])(?:s-)?max-age\s*=\s*\"?([0-9]+)", re.IGNORECASE)
+_MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*\"?([0-9]+)", re.IGNORECASE)
 _LONGEST = 19  # digits: a longer number is past every bound, so it is not converted at all
 _LONGEST_DATE = 100  # characters: a real HTTP date is 29
 
@@ -27,7 +27,7 @@ def _bounded(digits: str, bound: int) -> int:
 
 
 def max_age(cache_control: str | None) -> int | None:
-    """Seconds of Cache-Control max-age (or s-maxage), at most MAX_SECONDS."""
+    """Seconds of Cache-Control max-age, at most MAX_SECONDS."""
     if not cache_control:
         return None
     match = _MAX_AGE.search(cache_control[:1000])

@@ -69,8 +69,13 @@ def parse_feed(body: bytes, content_type: str | None = None, max_entries: int | 
         raise FeedParseError(f"{exc} (refused: entity-expansion risk)") from None
     text, ignored = _first_entries(text, max_entries)
     utf8 = b'<?xml version="1.0" encoding="utf-8"?>\n' + text.encode("utf-8", "replace")
-    parsed = feedparser.parse(utf8, response_headers={"content-type": "application/xml; charset=utf-8"},
-                              sanitize_html=False, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(utf8, response_headers={"content-type": "application/xml; charset=utf-8"},
+                                  sanitize_html=False, resolve_relative_uris=False)
+    except MemoryError:
+        raise
+    except Exception as exc:  # feedparser's own bugs on odd input, e.g. ValueError for "&#2000000;"
+        raise FeedParseError(f"the feed breaks the parser ({_describe(exc)})") from None
     version = parsed.get("version", "")
     entries = parsed.get("entries", [])
     reason = parsed.get("bozo_exception") if parsed.get("bozo") else charset_note

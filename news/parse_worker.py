@@ -60,6 +60,19 @@ def _answer(request: object) -> tuple[str, object]:
         return "error", f"{type(exc).__name__}: {exc}"[:300]
 
 
+def _peak_mb() -> int:
+    """This process's own RSS high-water mark. Not ru_maxrss: Linux carries that over exec from the forked parent,
+    so a worker of a 500 MB bot would report 500 MB before parsing anything."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0  # no procfs: a worker is replaced only when it runs out of memory
+
+
 def main() -> None:
     memory_mb, retire_mb = (int(arg) for arg in sys.argv[1:3])
     limit = memory_mb * 1024 * 1024
@@ -69,8 +82,7 @@ def main() -> None:
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the protocol
     while (request := read_message(requests)) is not None:
         kind, value = _answer(request)
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-        write_message(replies, (kind, value, kind == "memory" or peak_mb > retire_mb))
+        write_message(replies, (kind, value, kind == "memory" or _peak_mb() > retire_mb))
 
 
 if __name__ == "__main__":
