@@ -12,13 +12,18 @@ bench also dial nothing but 127.0.0.1).
 from __future__ import annotations
 
 import gzip
+import ipaddress
 import random
 import struct
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-__all__ = ["IMPERSONATED", "HostileFeed", "bomb", "corpus", "rss"]
+import httpcore
+
+from news.urlguard import AddressGuard, IPAddress, is_public
+
+__all__ = ["IMPERSONATED", "HostileFeed", "bomb", "corpus", "item", "loopback_guard", "rss"]
 
 HUGE = "9" * 30  # past int64, past timedelta, far past any schedule
 IMPERSONATED = ("reuters.com", "apnews.com", "foxnews.com", "nytimes.com", "bbc.co.uk", "breitbart.com",
@@ -170,6 +175,25 @@ def _redirects() -> list[HostileFeed]:
                     {"redirect_to": "http://169.254.169.254/latest/meta-data/", "redirect_status": 302}),
         HostileFeed("redirect-mapped", b"", "UnsafeURL", {"redirect_to": "http://[::ffff:10.0.0.1]/x"}),
     ]
+
+
+_LOOPBACK = ipaddress.ip_address("127.0.0.1")
+
+
+def _loopback_is_public(address: IPAddress) -> bool:
+    return address == _LOOPBACK or is_public(address)
+
+
+async def _dial_loopback_only(ip: str, port: int, timeout: float | None) -> httpcore.AsyncNetworkStream:
+    if ip != "127.0.0.1":
+        raise httpcore.ConnectError(f"refused to connect to {ip}: this run reaches 127.0.0.1 only")
+    return await httpcore.AnyIOBackend().connect_tcp(ip, port, timeout=timeout)
+
+
+def loopback_guard() -> AddressGuard:
+    """Redirect rules for a run where 127.0.0.1 plays the public internet (every private address stays private),
+    with a dialer that reaches 127.0.0.1 only: a wrong decision fails the run, it never sends a packet elsewhere."""
+    return AddressGuard(public=_loopback_is_public, dial=_dial_loopback_only)
 
 
 def corpus(bomb_mb: int = 256) -> list[HostileFeed]:

@@ -233,11 +233,13 @@ class Fetcher:
         try:
             if response.is_stream_consumed:  # built in memory (httpx.MockTransport): httpx decoded it already
                 body = Inflater(None, self._max_bytes)
-                body.feed(response.content)
+                for _ in body.feed(response.content):
+                    pass
                 return body.finish()
             body = Inflater(response.headers.get("content-encoding"), self._max_bytes)
             async for raw in response.aiter_raw():
-                body.feed(raw)
+                for _ in body.feed(raw):
+                    await asyncio.sleep(0)  # let the loop run between steps of a big inflate
             return body.finish()
         except BodyTooLarge as exc:
             raise TooLarge(str(exc)) from exc

@@ -6,8 +6,12 @@ We ask only for what we can bound (`Accept-Encoding: gzip, deflate`), read the r
 Other codings (br, zstd, compress) are refused: we did not ask for them.
 
     body = Inflater(response.headers.get("content-encoding"), max_bytes)
-    for raw in chunks: body.feed(raw)       # raises BodyTooLarge past the cap, BadEncoding on corrupt data
+    for raw in chunks:
+        for _ in body.feed(raw): ...        # one step each; raises BodyTooLarge past the cap, BadEncoding if corrupt
     data = body.finish()
+
+`feed` yields after each step so that an async caller can let its event loop run in between: one network chunk
+of a bomb is up to the whole cap of output, and zlib gives the GIL up and takes it back at every call.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from collections.abc import Iterator
 __all__ = ["ACCEPT_ENCODING", "STEP", "BadEncoding", "BodyTooLarge", "Inflater"]
 
 ACCEPT_ENCODING = "gzip, deflate"
-STEP = 64 * 1024  # output bytes per decompress call: the most one call can allocate
+STEP = 256 * 1024  # output bytes per decompress call: the most one call can allocate
 _GZIP = 16 + zlib.MAX_WBITS
 _ZLIB = zlib.MAX_WBITS
 _RAW = -zlib.MAX_WBITS
@@ -89,20 +93,22 @@ class Inflater:
         self._parts: list[bytes] = []
         self.size = 0
 
-    def feed(self, raw: bytes) -> None:
-        self._push(0, raw)
+    def feed(self, raw: bytes) -> Iterator[None]:
+        """Decode `raw`, yielding after each step of at most STEP bytes of output."""
+        return self._push(0, raw)
 
     def finish(self) -> bytes:
         for stage in self._stages:
             stage.finish()
         return b"".join(self._parts)
 
-    def _push(self, index: int, data: bytes) -> None:
+    def _push(self, index: int, data: bytes) -> Iterator[None]:
         if index == len(self._stages):
             self._keep(data)
+            yield
             return
         for out in self._stages[index].outputs(data):
-            self._push(index + 1, out)
+            yield from self._push(index + 1, out)
 
     def _keep(self, data: bytes) -> None:
         self.size += len(data)

@@ -119,9 +119,10 @@ class _PinnedTransport(httpx.AsyncHTTPTransport):
     """httpx's own transport (exception mapping, streaming) over a connection pool that uses PinnedBackend."""
 
     def __init__(self, backend: PinnedBackend, limits: httpx.Limits) -> None:
-        super().__init__(limits=limits, trust_env=False)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False), max_connections=limits.max_connections,
+        ssl_context = httpx.create_ssl_context(trust_env=False)
+        super().__init__(verify=ssl_context, limits=limits, trust_env=False)
+        self._pool = httpcore.AsyncConnectionPool(  # the same pool httpx builds, but over PinnedBackend
+            ssl_context=ssl_context, max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections, keepalive_expiry=limits.keepalive_expiry,
             network_backend=backend,
         )

@@ -5,20 +5,17 @@ and over-long values that SQLite would take)."""
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from datetime import UTC, datetime, timedelta
 
-import httpcore
 from sqlalchemy import func, select
 
 from app.runtime import Core
 from app.settings import Settings
 from fakes.feed_server import FeedServer
-from fakes.hostile_feeds import IMPERSONATED, HostileFeed, corpus
+from fakes.hostile_feeds import IMPERSONATED, HostileFeed, corpus, loopback_guard
 from news.normalize import canonical_url
 from news.sources import domain_of
-from news.urlguard import AddressGuard, IPAddress, is_public
 from storage import feeds as feed_store
 from storage.migrate import upgrade
 from storage.models import Article, Feed, Source, Story
@@ -28,25 +25,12 @@ NOW = datetime(2014, 3, 18, 14, 0, tzinfo=UTC)
 TRUTH: dict[str, str] = {
     canonical_url(url): story for url, story in json.loads((FIXTURES / "feeds" / "truth.json").read_text()).items()
 }
-LOOPBACK = ipaddress.ip_address("127.0.0.1")
-
-
-def loopback_is_public(address: IPAddress) -> bool:
-    """The fake server stands in for the public internet; every private address stays private."""
-    return address == LOOPBACK or is_public(address)
-
-
-async def loopback_only(ip: str, port: int, timeout: float | None) -> httpcore.AsyncNetworkStream:
-    """The safety net: whatever the code under test decides, no connection leaves 127.0.0.1."""
-    assert ip == "127.0.0.1", f"tried to connect to {ip}"
-    return await httpcore.AnyIOBackend().connect_tcp(ip, port, timeout=timeout)
-
 
 def build_core(db_url: str) -> Core:
     settings = Settings(_env_file=None, database_url=db_url, fetch_timeout_seconds=5,  # type: ignore[call-arg]
                         fetch_connect_timeout_seconds=5, fetch_per_host=20)
-    guard = AddressGuard(public=loopback_is_public, dial=loopback_only)
-    core = Core.build(settings, clock=lambda: NOW, guard=guard)
+    # 127.0.0.1 plays the public internet; nothing is ever dialed off it (fakes.hostile_feeds.loopback_guard).
+    core = Core.build(settings, clock=lambda: NOW, guard=loopback_guard())
     upgrade(core.db)
     return core
 
