@@ -8,8 +8,9 @@ Measures the ingesting process's peak RSS (and, separately, its parse workers'),
 served `--copies` times, plus 20 healthy feeds. Target: peak RSS < 400 MB, healthy feeds all ingested.
 
 `--before PATH` first runs the same corpus against the pre-session code in PATH (a copy of commit bde9a52 with its
-own .venv; see bench/hostile_before.py), capped at `--limit-mb` of address space and killed when its RSS passes
-it. Its redirect feeds point at 127.0.0.2:9 instead of 10.0.0.1 / 169.254.169.254 (the old code follows them, and
+own .venv; see bench/hostile_before.py), twice: its fetch tick as it was ("tick", which one bad header ends), and
+every feed's refresh on its own ("each"), each capped at `--limit-mb` of address space and killed when its RSS
+passes it. Its redirect feeds point at 127.0.0.2:9 instead of 10.0.0.1 / 169.254.169.254 (the old code follows them, and
 nothing may leave loopback); the new code gets the real targets and a dialer that reaches 127.0.0.1 only.
 The feed farm runs in its own process; timings are noisy on a shared 2-core machine, memory figures are not.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import multiprocessing
@@ -91,10 +93,8 @@ class RssSampler(threading.Thread):
         while not self._done.wait(0.02):
             total = 0
             for child in me.children(recursive=True):
-                try:
+                with contextlib.suppress(psutil.Error):  # gone between listing and asking
                     total += child.memory_info().rss
-                except psutil.Error:
-                    pass
             self.workers_peak_mb = max(self.workers_peak_mb, total / 2**20)
 
     def stop(self) -> None:
@@ -128,17 +128,18 @@ async def run_after(urls: list[str], database_url: str) -> Run:
     return run
 
 
-def run_before(tree: Path, urls: list[str], database_url: str, limit_mb: int, timeout: float) -> Run:
+def run_before(tree: Path, urls: list[str], database_url: str, limit_mb: int, timeout: float, mode: str) -> Run:
     script = Path(__file__).with_name("hostile_before.py")
-    process = subprocess.Popen([str(tree / ".venv/bin/python"), str(script), str(tree), database_url, str(limit_mb)],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [str(tree / ".venv/bin/python"), str(script), str(tree), database_url, str(limit_mb), mode],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert process.stdin is not None and process.stdout is not None
     process.stdin.write(json.dumps(urls))
     process.stdin.close()
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(process.stdout or []), daemon=True)
     reader.start()
-    run, watched, deadline = Run("before (bde9a52)"), psutil.Process(process.pid), time.monotonic() + timeout
+    run, watched, deadline = Run(f"before, {mode}"), psutil.Process(process.pid), time.monotonic() + timeout
     while process.poll() is None:
         try:
             run.peak_rss_mb = max(run.peak_rss_mb, watched.memory_info().rss / 2**20)
@@ -165,14 +166,14 @@ def run_before(tree: Path, urls: list[str], database_url: str, limit_mb: int, ti
 
 
 def print_table(runs: list[Run]) -> None:
-    print(f"{'':<28}" + "".join(f"{r.name:>28}" for r in runs))
+    print(f"{'':<28}" + "".join(f"{r.name:>26}" for r in runs))
     rows = [("peak RSS, ingesting process", lambda r: f"{r.peak_rss_mb:.0f} MB" + (f" ({r.killed})" if r.killed
                                                                                        else "")),
             ("peak RSS, parse workers", lambda r: f"{r.workers_peak_mb:.0f} MB" if r.name == "after" else "-"),
             ("event loop, longest stall", lambda r: f"{r.max_lag_ms:.0f} ms"),
             ("wall time", lambda r: f"{r.seconds:.1f} s" if r.seconds else "-")]
     for label, value in rows:
-        print(f"{label:<28}" + "".join(f"{value(r):>28}" for r in runs))
+        print(f"{label:<28}" + "".join(f"{value(r):>26}" for r in runs))
     for run in runs:
         print(f"{run.name}: {run.outcome or '(no summary)'}")
         for note in run.notes:
@@ -198,9 +199,9 @@ def main() -> int:
     runs: list[Run] = []
     try:
         with tempfile.TemporaryDirectory() as folder:
-            if args.before:  # first, while this process is small (the child inherits its RSS mark)
-                runs.append(run_before(args.before, paths["before"], f"sqlite:///{folder}/before.db",
-                                       args.limit_mb, args.before_timeout))
+            for mode in ("tick", "each") if args.before else ():  # first, while this process is small
+                runs.append(run_before(args.before, paths["before"], f"sqlite:///{folder}/before-{mode}.db",
+                                       args.limit_mb, args.before_timeout, mode))
             runs.append(asyncio.run(run_after(paths["after"], f"sqlite:///{folder}/after.db")))
     finally:
         farm.terminate()
