@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -120,8 +121,8 @@ def story_articles(session: Session, story_ids: Sequence[int]) -> dict[int, list
     query = (
         select(
             Article.story_id, Article.title, Article.url, Article.summary, Article.categories,
-            Article.published_at, Feed.category, Source.name, Source.domain, Source.country, Source.bias,
-            Source.factuality,
+            Article.published_at, Feed.category, Feed.title, Feed.url, Source.name, Source.domain, Source.country,
+            Source.bias, Source.factuality,
         )
         .outerjoin(Source, Article.source_id == Source.id)
         .join(Feed, Article.feed_id == Feed.id)
@@ -129,7 +130,9 @@ def story_articles(session: Session, story_ids: Sequence[int]) -> dict[int, list
         .order_by(Article.published_at, Article.id)
     )
     outlets: dict[str, Outlet | None] = {}
-    for story_id, title, url, summary, categories, published, feed_category, *source in session.execute(query):
+    for story_id, title, url, summary, categories, published, feed_category, feed_title, feed_url, *source in (
+        session.execute(query)
+    ):
         name, domain = source[0], source[1]
         if domain not in outlets:
             outlets[domain] = _outlet_of(*source)
@@ -139,7 +142,8 @@ def story_articles(session: Session, story_ids: Sequence[int]) -> dict[int, list
                 title=title,
                 url=url,
                 summary=summary,
-                source_name=name or "",
+                # An article stored without a source (before feeds were credited) is its feed's, never its link's.
+                source_name=name or feed_title or urlsplit(feed_url).hostname or "",
                 outlet=outlets[domain],
                 published=published,
                 categories=tuple(c for c in categories.split("\n") if c) + extra,

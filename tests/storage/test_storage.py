@@ -144,3 +144,14 @@ def test_paused_feeds_resume(db: Database) -> None:
         assert [f.id for f in feed_store.due_feeds(s, NOW)] == [feed_a]
         assert feed_store.resume(s, None) == 1
         assert len(feed_store.due_feeds(s, NOW)) == 2
+
+
+def test_an_article_without_a_source_is_its_feeds_never_its_links(db: Database) -> None:
+    """Articles stored before feeds were credited may have no source: a card names their feed, not reuters.com."""
+    feed_a, _ = two_feeds(db)
+    with db.session() as s:
+        article_store.insert_articles(s, feed_a, [article(1)], [None])
+        ids = story_store.save_assignments(s, [(str(s.scalar(select(Article.id))), "k")], NOW)
+    with db.session() as s:
+        [view] = story_store.story_articles(s, sorted(ids)).values()
+    assert [a.source_name for a in view] == ["A"] and view[0].outlet is None
