@@ -33,22 +33,8 @@ from news.inflate import ACCEPT_ENCODING, BodyTooLarge, Inflater
 from news.inflate import BadEncoding as _BadCoding
 from news.urlguard import AddressGuard, AddressRefused
 
-__all__ = [
-    "MAX_REDIRECTS",
-    "MAX_URL",
-    "USER_AGENT",
-    "BadEncoding",
-    "BadURL",
-    "FetchError",
-    "FetchResult",
-    "Fetcher",
-    "HTTPStatusError",
-    "NetworkError",
-    "Timeout",
-    "TooLarge",
-    "TooManyRedirects",
-    "UnsafeURL",
-]
+__all__ = ["MAX_REDIRECTS", "MAX_URL", "USER_AGENT", "BadEncoding", "BadURL", "FetchError", "FetchResult", "Fetcher",
+           "HTTPStatusError", "NetworkError", "Timeout", "TooLarge", "TooManyRedirects", "UnsafeURL"]
 
 USER_AGENT = "storybot/0.1 (+https://github.com/storybot/storybot; feed reader)"
 MAX_REDIRECTS = 5
