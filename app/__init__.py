@@ -4,7 +4,8 @@ No Telegram here. Each use case is one transaction and returns plain values:
 
     settings.py     Settings: every key, its default, validated once
     runtime.py      Core: Settings -> database, feed client, workers, use cases
-    feeds.py        refresh due feeds (Ingestor: fetch, parse, store, record each feed's outcome); writer.py
+    feeds.py        refresh due feeds (Ingestor: fetch, parse, store, record each feed's outcome); writer.py;
+                    parsing.py (parse worker processes with time and memory limits)
     clustering.py   cluster pending articles into stories (StoryEngine)
     stories.py      find a story, trending stories, one story's card and sources
     digests.py      a chat's digest: the one selection for /digest, preview and the scheduled digest

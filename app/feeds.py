@@ -1,9 +1,14 @@
 """refresh_feed: fetch -> (304 stop) -> parse -> normalize -> idempotent insert -> record outcome.
 
-Failures are rows, not crashes: every FetchError/parse error is stored on the feed and the batch goes on.
-Work is split by kind: HTTP on the event loop, parsing (CPU) on a small thread pool of its own, and every
-database write through one GroupWriter thread, so SQLite never sees two writers and a thousand feeds cost a few
-dozen commits, not a thousand.
+Failures are rows, not crashes: whatever goes wrong in one feed's fetch, parse or store (a FetchError, a refused
+body, a number that overflows, a value the database rejects, a bug) is caught at that feed's boundary and stored
+as its failure with its back-off; the other feeds go on, and none is left running unattended.
+Work is split by kind: HTTP on the event loop, parsing in worker processes with time and memory limits
+(app.parsing), and every database write through one GroupWriter thread, so SQLite never sees two writers and a
+thousand feeds cost a few dozen commits, not a thousand.
+
+An article is credited to the outlet of the feed it came from (news.sources.OutletDirectory.attribute): a feed
+cannot add Reuters to a story by linking to reuters.com, unless the operator marked it an aggregator.
 """
 
 from __future__ import annotations
@@ -12,19 +17,18 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import zip_longest
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from app.parsing import ParserPool
 from app.writer import GroupWriter
-from news.fetch import Fetcher, FetchError, FetchResult, HTTPStatusError, URLCheck
-from news.normalize import NormalizedFeed, normalize_feed
+from news.fetch import Fetcher, FetchError, FetchResult, HTTPStatusError
+from news.normalize import NormalizedFeed
 from news.parse import FeedParseError
 from news.schedule import next_check_after_failure, next_check_after_success
 from news.sources import OutletDirectory
@@ -70,6 +74,7 @@ class IngestPolicy:
     min_minutes: int = 5
     max_minutes: int = 24 * 60
     pause_after_hours: float = 48.0
+    max_entries: int = 500  # entries taken from one poll of one feed (FETCH_MAX_ENTRIES)
 
 
 def interleave_by_host(feeds: Sequence[FeedRef]) -> list[FeedRef]:
@@ -83,7 +88,7 @@ def interleave_by_host(feeds: Sequence[FeedRef]) -> list[FeedRef]:
 class Ingestor:
     def __init__(
         self, db: Database, fetcher: Fetcher, outlets: OutletDirectory, policy: IngestPolicy,
-        clock: Callable[[], datetime], *, in_flight: int = 40, parse_threads: int = 2,
+        clock: Callable[[], datetime], *, in_flight: int = 40, parser: ParserPool | None = None,
     ) -> None:
         self.db = db
         self.fetcher = fetcher
@@ -91,12 +96,9 @@ class Ingestor:
         self.policy = policy
         self.clock = clock
         self.in_flight = in_flight  # feeds between "fetch started" and "stored": bounds memory held in bodies
-        # A pool of its own, so a thousand parses never queue the bot's other to_thread work (handlers' queries).
-        # Threads, not processes: a spawned worker re-imports the bot's main module (~180 MB each, measured), which
-        # costs more than the GIL does here (parsing is ~60% of a cold poll's CPU; see bench/ingest.py).
-        self._parser = ThreadPoolExecutor(max_workers=parse_threads, thread_name_prefix="ingest-parse")
+        self.parser = parser or ParserPool()
         self._writer = GroupWriter(db, on_commit=self._sources_committed, on_rollback=self._sources_rolled_back)
-        self._source_ids: dict[str, int | None] = {}  # domain -> sources.id, known committed
+        self._source_ids: dict[str, int | None] = {}  # attribution key -> sources.id, known committed
         self._new_source_ids: dict[str, int | None] = {}  # made in the transaction now open
 
     async def fetch_due(
@@ -117,7 +119,10 @@ class Ingestor:
             if on_done:
                 on_done(outcome)
 
-        await asyncio.gather(*(one(f) for f in feeds))
+        # Every feed runs to its end whatever another does; a failure that escaped a feed's boundary is logged.
+        for failure in await asyncio.gather(*(one(f) for f in feeds), return_exceptions=True):
+            if isinstance(failure, Exception):
+                log.error("a feed's refresh failed outside its boundary", exc_info=failure)
         return FetchSummary(
             feeds=len(feeds),
             ok=sum(o.error is None for o in outcomes),
@@ -127,40 +132,39 @@ class Ingestor:
             paused=sum(o.paused for o in outcomes),
         )
 
-    async def refresh_feed(self, feed: FeedRef, *, check: URLCheck | None = None) -> FeedOutcome:
-        """One feed, start to finish; never raises for a feed's own faults. `check` vets user-given URLs."""
+    async def refresh_feed(self, feed: FeedRef) -> FeedOutcome:
+        """One feed, start to finish; never raises for anything that went wrong with this feed."""
         try:
-            result = await self.fetcher.fetch(feed.url, feed.etag, feed.last_modified, check=check)
+            result = await self.fetcher.fetch(feed.url, feed.etag, feed.last_modified)
             normalized = None
             if not result.not_modified:  # a 304 costs no parsing
-                normalized = await asyncio.get_running_loop().run_in_executor(
-                    self._parser, normalize_feed, result.body, result.content_type, feed.url, self.clock())
+                normalized = await self.parser.parse(
+                    result.body, result.content_type, self.clock(), self.policy.max_entries)
+            now = self.clock()
+            ttl = normalized.ttl_minutes if normalized else None
+            next_at = next_check_after_success(now, self.policy, result.cache_control, result.expires, ttl)
+            return await self._writer.run(lambda session: self._store(session, feed, result, normalized, next_at))
         except (FetchError, FeedParseError) as exc:
             return await self._record_failure(feed, exc)
-        except Exception as exc:  # a bug must not stop the batch; it is recorded like any failure
+        except Exception as exc:  # a bug, or a value the database refused: this feed's failure, not the batch's
             log.exception("unexpected error refreshing feed %s", feed.url)
             return await self._record_failure(feed, exc)
-        try:
-            return await self._writer.run(lambda session: self._store(session, feed, result, normalized))
-        except SQLAlchemyError as exc:
-            log.exception("could not store feed %s", feed.url)
-            return FeedOutcome(feed.id, feed.url, error=f"database: {type(exc).__name__}")
+
+    async def aclose(self) -> None:
+        await self.parser.aclose()
+        self._writer.close()
 
     def close(self) -> None:
+        self.parser.close()
         self._writer.close()
-        self._parser.shutdown(wait=True)
 
-    def _store(self, session: Session, feed: FeedRef, result: FetchResult, feed_data: NormalizedFeed | None
-               ) -> FeedOutcome:
-        now = self.clock()
+    def _store(self, session: Session, feed: FeedRef, result: FetchResult, feed_data: NormalizedFeed | None,
+               next_check_at: datetime) -> FeedOutcome:
         articles = feed_data.articles if feed_data else ()
-        for domain in {a.domain for a in articles} - self._source_ids.keys() - self._new_source_ids.keys():
-            self._new_source_ids[domain] = article_store.source_id_for(session, domain, self.outlets.by_domain(domain))
-        new = article_store.insert_articles(session, feed.id, articles, {**self._source_ids, **self._new_source_ids})
-        ttl = feed_data.ttl_minutes if feed_data else None
+        source_ids = [self._source_id(session, feed, article.domain) for article in articles]
+        new = article_store.insert_articles(session, feed.id, articles, source_ids)
         feed_store.record_success(
-            session, feed.id, now=now,
-            next_check_at=next_check_after_success(now, self.policy, result.cache_control, result.expires, ttl),
+            session, feed.id, now=self.clock(), next_check_at=next_check_at,
             etag=result.etag or (feed.etag if result.not_modified else None),
             last_modified=result.last_modified or (feed.last_modified if result.not_modified else None),
             title=feed_data.title if feed_data else None, new_url=result.permanent_redirect,
@@ -168,14 +172,27 @@ class Ingestor:
         )
         return FeedOutcome(feed.id, feed.url, new_articles=new, not_modified=result.not_modified)
 
+    def _source_id(self, session: Session, feed: FeedRef, claimed: str) -> int | None:
+        credit = self.outlets.attribute(feed.url, feed.title, aggregator=feed.aggregator, claimed=claimed)
+        for known in (self._source_ids, self._new_source_ids):
+            if credit.key in known:
+                return known[credit.key]
+        source_id = article_store.source_id_for(session, credit.key, credit.name, credit.outlet)
+        self._new_source_ids[credit.key] = source_id
+        return source_id
+
     async def _record_failure(self, feed: FeedRef, exc: Exception) -> FeedOutcome:
-        outcome = await self._writer.run(lambda session: self._failed(session, feed, exc))
+        try:
+            outcome = await self._writer.run(lambda session: self._failed(session, feed, exc))
+        except Exception as db_exc:  # the database itself is failing: say so, and leave the feed due
+            log.exception("could not record the failure of feed %s", feed.url)
+            return FeedOutcome(feed.id, feed.url, error=f"{_message(exc)}; not recorded: {type(db_exc).__name__}")
         log.info("feed %s failed: %s", feed.url, outcome.error)
         return outcome
 
     def _failed(self, session: Session, feed: FeedRef, exc: Exception) -> FeedOutcome:
         now = self.clock()
-        message = f"{type(exc).__name__}: {exc}"[:900]
+        message = _message(exc)
         next_at, pause = next_check_after_failure(now, self.policy, exc, feed.error_count + 1, feed.failing_since)
         if pause:
             gone = isinstance(exc, HTTPStatusError) and exc.status == 410
@@ -190,3 +207,7 @@ class Ingestor:
 
     def _sources_rolled_back(self) -> None:
         self._new_source_ids.clear()  # those ids were never committed: they must not be reused
+
+
+def _message(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:900]

@@ -27,11 +27,11 @@ class Operators:
 
     async def add_feeds(self, specs: Sequence[FeedSpec]) -> int:
         """Follow the feeds not followed yet; how many were new."""
-        return await self.tx(feed_store.upsert_feeds, [(f.url, f.title, f.category) for f in specs])
+        return await self.tx(feed_store.upsert_feeds, [(f.url, f.title, f.category, f.aggregator) for f in specs])
 
     async def export(self) -> str:
         rows = await self.tx(feed_store.all_feeds)
-        return export_opml(FeedSpec(url, title, category) for url, title, category in rows)
+        return export_opml(FeedSpec(*row) for row in rows)
 
     async def resume(self, ids: Sequence[int] | None) -> int:
         """Poll paused feeds again (all of them when `ids` is None); how many were paused."""

@@ -20,6 +20,7 @@ from app.clustering import ClusterSummary, StoryEngine, cluster_encoder, cluster
 from app.digests import Digests
 from app.feeds import Ingestor, IngestPolicy
 from app.operators import Operators
+from app.parsing import ParserPool
 from app.sections import SectionTagger
 from app.settings import Settings
 from app.stories import Stories
@@ -27,11 +28,14 @@ from app.tx import Transactions
 from news.fetch import Fetcher
 from news.opml import OpmlError, load_default_feeds, parse_opml
 from news.sources import OutletDirectory, OutletFileError, load_outlets
+from news.urlguard import AddressGuard
 from storage import feeds as feed_store
 from storage.db import Database
 from storage.migrate import upgrade
 
-__all__ = ["Core", "StartupError", "utc_now"]
+__all__ = ["PARSE_WORKERS", "Core", "StartupError", "utc_now"]
+
+PARSE_WORKERS = 2  # processes parsing feeds (app.parsing); the machine this was tuned on has 2 cores
 
 
 def utc_now() -> datetime:
@@ -60,7 +64,8 @@ class Core:
 
     @classmethod
     def build(cls, settings: Settings, *, client: httpx.AsyncClient | None = None,
-              clock: Callable[[], datetime] = utc_now) -> Core:
+              clock: Callable[[], datetime] = utc_now, guard: AddressGuard | None = None) -> Core:
+        """`client` and `guard` replace the feed client and the redirect address rules (tests, bench)."""
         try:
             outlets = load_outlets(settings.outlets_file)
         except OutletFileError as exc:
@@ -70,18 +75,24 @@ class Core:
             connect_timeout=settings.fetch_connect_timeout_seconds, total_timeout=settings.fetch_timeout_seconds
         )
         fetcher = Fetcher(client, max_bytes=settings.fetch_max_bytes, concurrency=settings.fetch_concurrency,
-                          per_host=settings.fetch_per_host, timeout=settings.fetch_timeout_seconds)
+                          per_host=settings.fetch_per_host, timeout=settings.fetch_timeout_seconds,
+                          guard=guard or AddressGuard())
         policy = IngestPolicy(
             interval_minutes=settings.fetch_interval_minutes, min_minutes=settings.fetch_min_interval_minutes,
             max_minutes=settings.fetch_max_interval_minutes, pause_after_hours=settings.fetch_pause_after_hours,
+            max_entries=settings.fetch_max_entries,
         )
+        parser = ParserPool(PARSE_WORKERS, timeout=settings.fetch_timeout_seconds)
         interactive = Transactions(db, threads=4, name="db-interactive")
         background = Transactions(db, threads=4, name="db-background")
         defaults = ScheduleDefaults.parse(settings.digest_time.strftime("%H:%M"), settings.digest_timezone)
         cards = CardCache()
         return cls(
             settings=settings, db=db, outlets=outlets,
-            ingestor=Ingestor(db, fetcher, outlets, policy, clock, in_flight=2 * settings.fetch_concurrency),
+            # In flight: the fetches, plus a body per parse worker waiting its turn. Each holds up to
+            # FETCH_MAX_BYTES, so this, not the number of due feeds, bounds the memory bodies take.
+            ingestor=Ingestor(db, fetcher, outlets, policy, clock, parser=parser,
+                              in_flight=settings.fetch_concurrency + 2 * PARSE_WORKERS),
             engine=StoryEngine(db, cluster_params(settings), clock, cluster_encoder(settings)),
             sections=SectionTagger(background, clock),
             chats=Chats(interactive, defaults, clock),
@@ -99,7 +110,7 @@ class Core:
             specs = parse_opml(feeds_file.read_bytes()) if feeds_file else load_default_feeds()
         except (OSError, OpmlError) as exc:
             raise StartupError(f"invalid setting FEEDS_FILE: {feeds_file}: {exc}") from None
-        rows = [(f.url, f.title, f.category) for f in specs]
+        rows = [(f.url, f.title, f.category, f.aggregator) for f in specs]
         return self.interactive.sync(feed_store.upsert_feeds, rows)
 
     def cluster(self) -> ClusterSummary:
@@ -111,7 +122,7 @@ class Core:
     async def close(self) -> None:
         await asyncio.to_thread(self.sections.save)
         await self.ingestor.fetcher.aclose()
-        self.ingestor.close()
+        await self.ingestor.aclose()
         self.interactive.close()
         self.background.close()
         self.db.dispose()

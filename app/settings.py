@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     fetch_min_interval_minutes: int = Field(default=5, ge=1, le=24 * 60)  # floor, whatever a feed asks
     fetch_max_interval_minutes: int = Field(default=24 * 60, ge=1, le=7 * 24 * 60)  # ceiling for max-age/<ttl>
     fetch_pause_after_hours: float = Field(default=48.0, gt=0, le=24 * 365)  # failing this long pauses a feed
+    fetch_max_entries: int = Field(default=500, ge=1, le=100_000)  # entries taken from one poll of one feed
     cluster_interval_minutes: int = Field(default=1, ge=1, le=24 * 60)  # how often new articles are clustered
     # Clustering: the defaults are the values tuned on the dev sets (news.cluster.ClusterParams).
     cluster_window_hours: float = Field(default=TUNED.window_hours, gt=0, le=24 * 30)

@@ -4,7 +4,10 @@
         server.add("/bbc.xml", Path("tests/fixtures/feeds/bbc.xml").read_bytes())
         url = server.url("/bbc.xml")
 
-Routes can also misbehave on purpose (status codes, delays, trickling, redirects, huge bodies) for fault tests.
+Routes can also misbehave on purpose (status codes, delays, trickling, redirects, huge bodies) for fault tests,
+and send any header: a body already compressed is served as it is with `headers={"Content-Encoding": "gzip"}`,
+and `declared_length` sends a Content-Length that the body does not have. `url(path, host=...)` names the server
+by another host (for a resolver stub that maps it to 127.0.0.1). fakes/hostile_feeds.py is a corpus of such routes.
 """
 
 from __future__ import annotations
@@ -27,9 +30,11 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering
     trickle: float = 0.0  # seconds between 1-byte chunks (a slow server)
-    redirect_to: str | None = None  # path or URL for a 302
+    redirect_to: str | None = None  # path or URL to redirect to
+    redirect_status: int = 302
     stream_bytes: int = 0  # generate this many bytes instead of body (huge bodies without memory)
     conditional: bool = True  # honour If-None-Match / If-Modified-Since
+    declared_length: str | None = None  # a Content-Length header that lies (the body is sent, then the end)
 
 
 class FeedServer:
@@ -48,8 +53,8 @@ class FeedServer:
     def add_dir(self, folder: Path, prefix: str = "/") -> list[str]:
         return [self.add(f"{prefix}{p.name}", p.read_bytes()) for p in sorted(folder.glob("*.xml"))]
 
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+    def url(self, path: str, host: str = "127.0.0.1") -> str:
+        return f"http://{host}:{self.port}{path}"
 
     async def start(self) -> FeedServer:
         app = web.Application()
@@ -82,22 +87,26 @@ class FeedServer:
             await asyncio.sleep(route.delay)
         if route.redirect_to is not None:
             target = route.redirect_to if "://" in route.redirect_to else self.url(route.redirect_to)
-            return web.Response(status=302, headers={"Location": target})
+            return web.Response(status=route.redirect_status, headers={"Location": target})
         etag = '"' + hashlib.sha1(route.body).hexdigest()[:16] + '"'
         headers = {"ETag": etag, **route.headers}
         if route.conditional and route.status == 200 and request.headers.get("If-None-Match") == etag:
             self.not_modified[path] += 1
             return web.Response(status=304, headers=headers)
-        if route.stream_bytes or route.trickle:
+        if route.stream_bytes or route.trickle or route.declared_length:
             return await self._stream(request, route, headers)
         headers["Content-Type"] = route.content_type
         return web.Response(status=route.status, body=route.body, headers=headers)
 
     async def _stream(self, request: web.Request, route: Route, headers: dict[str, str]) -> web.StreamResponse:
         response = web.StreamResponse(status=route.status, headers={**headers, "Content-Type": route.content_type})
+        if route.declared_length:
+            response.headers["Content-Length"] = route.declared_length
         await response.prepare(request)
         try:
-            if route.trickle:
+            if route.declared_length:
+                await response.write(route.body)
+            elif route.trickle:
                 for byte in route.body:
                     await response.write(bytes([byte]))
                     await asyncio.sleep(route.trickle)

@@ -22,6 +22,7 @@ __all__ = [
     "FUTURE_SLACK",
     "MAX_SUMMARY",
     "MAX_TITLE",
+    "MAX_URL",
     "SPACES",
     "TRACKING_PARAMS",
     "TRACKING_PREFIXES",
@@ -45,7 +46,10 @@ BOILERPLATE = re.compile(
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")  # Google Analytics, Piwik/Matomo campaign parameters
 DEFAULT_PORTS = {"http": 80, "https": 443}
 SPACES = re.compile(r"\s+")
+# NUL and other C0/C1 controls (PostgreSQL refuses NUL in text), and lone surrogates (no encoding can store them).
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 MAX_TITLE = 500
+MAX_URL = 2048  # the articles.url column: a longer link cannot be stored, and no real article has one
 MAX_SUMMARY = 2000
 FUTURE_SLACK = timedelta(minutes=10)
 EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)  # before news feeds existed: a placeholder date, not a real one
@@ -74,11 +78,15 @@ def canonical_url(url: str) -> str:
 
 
 def clean_text(value: str, limit: int) -> str:
-    """HTML or text -> one line of plain text, entities decoded, boilerplate trimmed."""
+    """HTML or text -> one line of plain text, entities decoded, boilerplate trimmed.
+
+    Only the first 32 x `limit` characters are read: markup may be long, but the work must not grow with a
+    hostile title's length."""
+    value = CONTROLS.sub("", value[: 32 * limit])
     if "<" in value:
         value = remove_tags_with_content(value, which_ones=("script", "style", "iframe", "noscript"))
         value = remove_tags(value)
-    value = html.unescape(replace_entities(value))
+    value = CONTROLS.sub("", html.unescape(replace_entities(value)))
     value = SPACES.sub(" ", value).strip()
     value = BOILERPLATE.sub("", value).strip()
     if len(value) > limit:
@@ -87,7 +95,7 @@ def clean_text(value: str, limit: int) -> str:
 
 
 def _is_web(url: str) -> bool:
-    return url.lower().startswith(("http://", "https://"))
+    return url.lower().startswith(("http://", "https://")) and len(url) <= MAX_URL
 
 
 def publish_time(published: datetime | None, fetched_at: datetime) -> datetime:
@@ -97,10 +105,18 @@ def publish_time(published: datetime | None, fetched_at: datetime) -> datetime:
     return published.astimezone(UTC)
 
 
-def normalize_entry(entry: RawEntry, feed_url: str, fetched_at: datetime) -> ArticleIn | None:
-    """None when the entry has no usable link (a permalink guid will do) or no text at all: nothing to show."""
+def normalize_entry(entry: RawEntry, fetched_at: datetime) -> ArticleIn | None:
+    """None when the entry has no usable link (a permalink guid will do) or no text at all: nothing to show.
+
+    `domain` is the outlet the entry claims: its <source url>, else its link's host. Only an aggregator feed's
+    claim is believed (news.sources.OutletDirectory.attribute); any other feed's articles are its own."""
     raw_link = entry.link if _is_web(entry.link) else entry.guid if _is_web(entry.guid) else ""
-    link = canonical_url(raw_link) if raw_link else ""
+    try:
+        link = CONTROLS.sub("", canonical_url(raw_link)) if raw_link else ""
+    except ValueError:  # e.g. "http://[::1" : not a URL after all
+        return None
+    if len(link) > MAX_URL or not domain_of(link):
+        return None
     title = clean_text(entry.title, MAX_TITLE)
     summary = clean_text(entry.summary, MAX_SUMMARY)
     if not title:
@@ -108,15 +124,21 @@ def normalize_entry(entry: RawEntry, feed_url: str, fetched_at: datetime) -> Art
     if not link or not title:
         return None
     published = publish_time(entry.published, fetched_at)
+    claimed = domain_of(entry.source_url) if _is_web(entry.source_url) else ""
     return ArticleIn(
-        dedup_key=(entry.guid or link)[:2048],
+        dedup_key=CONTROLS.sub("", entry.guid or link)[:2048],
         url=link,
         title=title,
         summary=summary if summary != title else "",
         published=published,
-        domain=domain_of(link) or domain_of(feed_url),
-        categories=tuple(c[:64] for c in entry.categories[:10]),
+        domain=_hostname(claimed) or _hostname(domain_of(link)),
+        categories=tuple(c for c in (clean_text(c, 64) for c in entry.categories[:10]) if c),
     )
+
+
+def _hostname(domain: str) -> str:
+    """A domain fit to name an outlet (sources.domain holds 255), else "": a link's host is hostile input too."""
+    return domain if 0 < len(domain) <= 253 and not CONTROLS.search(domain) else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,11 +151,16 @@ class NormalizedFeed:
     warning: str | None  # recovered from broken XML or a wrong charset, or entries skipped
 
 
-def normalize_feed(body: bytes, content_type: str | None, feed_url: str, fetched_at: datetime) -> NormalizedFeed:
-    """Parse and normalize a whole body (raises news.parse.FeedParseError when it is not a feed)."""
-    parsed = parse_feed(body, content_type)
-    articles = tuple(a for e in parsed.entries if (a := normalize_entry(e, feed_url, fetched_at)) is not None)
+def normalize_feed(body: bytes, content_type: str | None, fetched_at: datetime,
+                   max_entries: int | None = None) -> NormalizedFeed:
+    """Parse and normalize a whole body (raises news.parse.FeedParseError when it is not a feed).
+
+    At most `max_entries` entries are taken, the first in the document (feeds list the newest first)."""
+    parsed = parse_feed(body, content_type, max_entries)
+    articles = tuple(a for e in parsed.entries if (a := normalize_entry(e, fetched_at)) is not None)
     notes = [f"recovered: {parsed.warning}"] if parsed.warning else []
+    if parsed.ignored:
+        notes.append(f"{parsed.ignored} entries past the first {len(parsed.entries)} ignored (FETCH_MAX_ENTRIES)")
     if skipped := len(parsed.entries) - len(articles):
         notes.append(f"{skipped} of {len(parsed.entries)} entries skipped (no link, or no title and no text)")
     return NormalizedFeed(articles, parsed.title, parsed.ttl_minutes, "; ".join(notes) or None)

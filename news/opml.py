@@ -3,6 +3,10 @@
 Parsing goes through `listparser` (it copes with the OPML 1.0/2.0 variants real readers write);
 export is plain OPML 2.0 with one level of category outlines, which listparser, Feedly, Inoreader,
 NetNewsWire and Miniflux all read back.
+
+An outline with `storybotAggregator="true"` marks a news aggregator (Google News, a planet, a link blog): its
+items may name their own outlets (news.sources.OutletDirectory.attribute). Other readers ignore the attribute;
+listparser does not report it, so it is read with defusedxml's ElementTree (no DTDs, no entities).
 """
 
 from __future__ import annotations
@@ -15,10 +19,14 @@ from importlib import resources
 from urllib.parse import urlsplit
 
 import listparser
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
 
-__all__ = ["BUNDLED_NAME", "FeedSpec", "OpmlError", "export_opml", "load_default_feeds", "parse_opml"]
+__all__ = ["AGGREGATOR_ATTRIBUTE", "BUNDLED_NAME", "FeedSpec", "OpmlError", "export_opml", "load_default_feeds",
+           "parse_opml"]
 
 BUNDLED_NAME = "news/data/default_feeds.opml"
+AGGREGATOR_ATTRIBUTE = "storybotAggregator"
 
 _BOM = b"\xef\xbb\xbf"
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -34,6 +42,7 @@ class FeedSpec:
     url: str
     title: str
     category: str = ""
+    aggregator: bool = False
 
 
 def _is_web_url(url: str) -> bool:
@@ -70,6 +79,7 @@ def parse_opml(data: bytes | str) -> list[FeedSpec]:
     if not str(result.get("version", "")).startswith("opml"):
         detail = result.get("bozo_exception")
         raise OpmlError("not an OPML document" + (f" ({detail})" if detail else ""))
+    aggregators = _aggregator_urls(text)
     feeds: list[FeedSpec] = []
     seen: set[str] = set()
     for entry in result["feeds"]:
@@ -80,8 +90,21 @@ def parse_opml(data: bytes | str) -> list[FeedSpec]:
         categories = entry.get("categories") or []
         category = "/".join(categories[0]) if categories else ""
         title = str(entry.get("title") or "").strip()
-        feeds.append(FeedSpec(url=url, title=title if title != url else "", category=category))
+        feeds.append(FeedSpec(url=url, title=title if title != url else "", category=category,
+                              aggregator=url in aggregators))
     return feeds
+
+
+def _aggregator_urls(text: str) -> set[str]:
+    """xmlUrl of every outline marked storybotAggregator="true" (none when the document is not well-formed XML)."""
+    try:
+        root = SafeET.fromstring(_DECLARATION.sub("", text, count=1).lstrip("\ufeff"))
+    except (SafeET.ParseError, DefusedXmlException, ValueError):
+        return set()
+    return {
+        outline.get("xmlUrl", "").strip() for outline in root.iter("outline")
+        if outline.get(AGGREGATOR_ATTRIBUTE, "").strip().lower() in ("true", "1", "yes")
+    }
 
 
 def export_opml(feeds: Iterable[FeedSpec], title: str = "storybot feeds") -> str:
@@ -108,7 +131,9 @@ def export_opml(feeds: Iterable[FeedSpec], title: str = "storybot feeds") -> str
 
 def _feed_outline(parent: ET.Element, feed: FeedSpec) -> None:
     label = feed.title or feed.url
-    ET.SubElement(parent, "outline", type="rss", text=label, title=label, xmlUrl=feed.url)
+    outline = ET.SubElement(parent, "outline", type="rss", text=label, title=label, xmlUrl=feed.url)
+    if feed.aggregator:
+        outline.set(AGGREGATOR_ATTRIBUTE, "true")
 
 
 def load_default_feeds() -> list[FeedSpec]:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from news.fetch import HTTPStatusError
+from news.headers import MAX_SECONDS, expires_in, max_age
 
-__all__ = ["MAX_AGE", "MAX_BACKOFF", "Policy", "next_check_after_failure", "next_check_after_success"]
+__all__ = ["MAX_BACKOFF", "Policy", "next_check_after_failure", "next_check_after_success"]
 
-MAX_AGE = re.compile(r"max-age=(\d+)")
 MAX_BACKOFF = timedelta(hours=24)
 
 
@@ -29,20 +27,16 @@ class Policy(Protocol):
 def next_check_after_success(
     now: datetime, policy: Policy, cache_control: str | None, expires: str | None, ttl_minutes: int | None
 ) -> datetime:
-    wait = timedelta(minutes=policy.interval_minutes)
-    if cache_control and (match := MAX_AGE.search(cache_control)):
-        wait = max(wait, timedelta(seconds=int(match.group(1))))
-    if expires:
-        try:
-            when = parsedate_to_datetime(expires)
-            when = when if when.tzinfo else when.replace(tzinfo=UTC)
-            wait = max(wait, when - now)
-        except (TypeError, ValueError):
-            pass
-    if ttl_minutes:
-        wait = max(wait, timedelta(minutes=ttl_minutes))
-    wait = min(max(wait, timedelta(minutes=policy.min_minutes)), timedelta(minutes=policy.max_minutes))
-    return now + wait
+    """The feed's own signals (max-age, Expires, <ttl>) may only lengthen the interval, up to the policy's ceiling.
+
+    Every signal is bounded before it becomes a timedelta (news.headers), so no value a server sends can overflow.
+    """
+    seconds = [60.0 * policy.interval_minutes]
+    for signal in (max_age(cache_control), expires_in(expires, now), ttl_minutes and 60.0 * ttl_minutes):
+        if signal:
+            seconds.append(min(float(signal), float(MAX_SECONDS)))
+    wait = min(max(max(seconds), 60.0 * policy.min_minutes), 60.0 * policy.max_minutes)
+    return now + timedelta(seconds=wait)
 
 
 def next_check_after_failure(
@@ -55,5 +49,5 @@ def next_check_after_failure(
         return now + MAX_BACKOFF, True
     backoff = timedelta(minutes=policy.interval_minutes) * (2 ** min(error_count - 1, 10))
     if isinstance(error, HTTPStatusError) and error.retry_after:
-        backoff = max(backoff, timedelta(seconds=error.retry_after))
+        backoff = max(backoff, timedelta(seconds=min(error.retry_after, MAX_BACKOFF.total_seconds())))
     return now + min(backoff, MAX_BACKOFF), False

@@ -7,10 +7,15 @@ may pass a file in the same CSV format; it extends the bundled table and wins wh
 - an operator row claims its domains: a bundled outlet keeps only the domains nobody overrode
   (and disappears when none are left).
 
-CSV columns: `name,domains,country,bias,factuality,rating_source`; `domains` is space-separated,
+CSV columns: `name,domains,country,bias,factuality,rating_source[,aggregator]`; `domains` is space-separated,
 `country` is ISO 3166-1 alpha-2, `bias` a `Bias` value or empty, `factuality` one of
-`FACTUALITY_LEVELS` or empty. A rating (bias or factuality) needs a `rating_source`.
+`FACTUALITY_LEVELS` or empty. A rating (bias or factuality) needs a `rating_source`. `aggregator` (optional
+column: `true` or empty) marks news aggregators such as Google News.
 Lookups never do I/O; only `load_outlets` reads files.
+
+Who wrote an article (`attribute`): the outlet of the *feed* it came from, never the domain its link points to,
+since any feed can link to reuters.com. Only an aggregator's feed (marked here, or in the OPML) may name the outlet
+of each item, by the item's <source url> or link.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import dataclasses
 import io
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,6 +36,8 @@ __all__ = [
     "BUNDLED_NAME",
     "COLUMNS",
     "FACTUALITY_LEVELS",
+    "OPTIONAL_COLUMNS",
+    "Attribution",
     "OutletDirectory",
     "OutletFileError",
     "bundled_outlets_text",
@@ -40,6 +48,7 @@ __all__ = [
 
 FACTUALITY_LEVELS: tuple[str, ...] = ("very high", "high", "mostly factual", "mixed", "low")
 COLUMNS: tuple[str, ...] = ("name", "domains", "country", "bias", "factuality", "rating_source")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("aggregator",)
 BUNDLED_NAME = "news/data/outlets.csv"
 
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
@@ -57,8 +66,11 @@ class OutletFileError(ValueError):
 
 
 def domain_of(url: str) -> str:
-    """The URL's host, lowercased, without a leading `www.` ("" when the URL has no host)."""
-    host = (urlsplit(url).hostname or "").rstrip(".")
+    """The URL's host, lowercased, without a leading `www.` ("" when the URL has no host, or is no URL)."""
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".")
+    except ValueError:  # "http://[::1" and the like
+        return ""
     return host.removeprefix("www.")
 
 
@@ -67,6 +79,16 @@ def _normalize_domain(domain: str) -> str:
     if "://" in value:
         value = domain_of(value)
     return value.removeprefix("www.")
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """The outlet an article is credited to: `key` is its sources.domain (an outlet's first domain, an aggregated
+    item's domain, or an unlisted feed's URL without its scheme), `name` what cards show."""
+
+    key: str
+    name: str
+    outlet: Outlet | None
 
 
 class OutletDirectory:
@@ -86,6 +108,27 @@ class OutletDirectory:
                 if other is not None:
                     raise ValueError(f"domain {domain!r} belongs to both {other.name!r} and {outlet.name!r}")
                 self._by_domain[domain] = outlet
+        self._names = frozenset(names)
+
+    def attribute(self, feed_url: str, feed_title: str, *, aggregator: bool, claimed: str) -> Attribution:
+        """Credit an article of the feed at `feed_url`: to the feed's outlet (by its domain), else to the feed itself
+        (keyed by its URL, named by its title or host); to the outlet it `claimed` (<source url> or link domain)
+        only when the feed is an aggregator (`aggregator`, from the OPML, or its outlet row). So one feed adds at
+        most one source to a story, whatever it links to."""
+        feed_domain = domain_of(feed_url)
+        own = self.by_domain(feed_domain)
+        if claimed and (aggregator or (own is not None and own.aggregator)):
+            named = self.by_domain(claimed)
+            return Attribution(named.domains[0], named.name, named) if named else Attribution(claimed, claimed, None)
+        if own is not None:
+            return Attribution(own.domains[0], own.name, own)
+        key = feed_url.split("://", 1)[-1][:255]
+        return Attribution(key, self._unlisted_name(feed_title, feed_domain), None)
+
+    def _unlisted_name(self, title: str, domain: str) -> str:
+        """A feed not in the table goes by its title; one that calls itself "Reuters" says where it is from."""
+        name = " ".join(title.split())[:120] or domain
+        return f"{name} ({domain})"[:255] if name.casefold() in self._names else name
 
     def by_domain(self, domain: str) -> Outlet | None:
         """The outlet registered for `domain` or for the closest parent domain of it.
@@ -157,13 +200,17 @@ def _parse_row(row: dict[str, str]) -> Outlet:
     rating_source = row["rating_source"].strip()
     if (bias is not None or factuality is not None) and not rating_source:
         raise ValueError("a bias or factuality rating needs a rating_source")
-    return Outlet(name, _parse_domains(row["domains"]), country, bias, factuality, rating_source)
+    mark = (row.get("aggregator") or "").strip().lower()
+    if mark not in ("", "true", "false"):
+        raise ValueError(f"aggregator {row['aggregator']!r} is not true, false or empty")
+    return Outlet(name, _parse_domains(row["domains"]), country, bias, factuality, rating_source, mark == "true")
 
 
 def parse_outlets_csv(text: str, origin: str = "<outlets>") -> list[Outlet]:
     """Validate and parse outlet rows; `OutletFileError` names `origin` and the line of the first problem."""
     reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), restkey="_extra")
     header = [h.strip() for h in reader.fieldnames or []]
+    columns = COLUMNS + tuple(c for c in OPTIONAL_COLUMNS if c in header)
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise OutletFileError(
@@ -175,7 +222,7 @@ def parse_outlets_csv(text: str, origin: str = "<outlets>") -> list[Outlet]:
     domains: dict[str, int] = {}
     for row in reader:
         line = reader.line_num
-        if row.get("_extra") or any(row[c] is None for c in COLUMNS):
+        if row.get("_extra") or any(row[c] is None for c in columns):
             raise OutletFileError(
                 origin, line, f"expected {len(header)} fields; quote values that contain commas"
             )

@@ -39,6 +39,7 @@ class Outlet:
     bias: Bias | None = None
     factuality: str | None = None  # e.g. "high", "mostly factual", "mixed", "low"
     rating_source: str = ""  # where the bias/factuality rating comes from
+    aggregator: bool = False  # a news aggregator: its feeds' items may name their own outlet (news.sources)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,13 +15,16 @@ from storage.models import Article, Source
 __all__ = ["insert_articles", "source_id_for"]
 
 
-def source_id_for(session: Session, domain: str, outlet: Outlet | None) -> int | None:
-    """The Source row for a domain, created on first sight (named after the outlet when known)."""
-    if not domain:
+def source_id_for(session: Session, key: str, name: str, outlet: Outlet | None) -> int | None:
+    """The Source row keyed `key` (an outlet's first domain, or an unlisted feed's host), created on first sight.
+
+    An outlet from the table brings its name and ratings (refreshed here when the table changed); an unlisted feed's
+    row keeps the name it was first given, unrated."""
+    if not key:
         return None
-    key = outlet.domains[0] if outlet else domain
+    key = key[:255]
     values = {
-        "name": outlet.name if outlet else domain,
+        "name": (outlet.name if outlet else name or key)[:255],
         "country": outlet.country if outlet else "",
         "bias": outlet.bias.value if outlet and outlet.bias else None,
         "factuality": outlet.factuality if outlet else None,
@@ -38,15 +41,17 @@ def source_id_for(session: Session, domain: str, outlet: Outlet | None) -> int |
 
 
 def insert_articles(
-    session: Session, feed_id: int, articles: Sequence[ArticleIn], source_ids: dict[str, int | None]
+    session: Session, feed_id: int, articles: Sequence[ArticleIn], source_ids: Sequence[int | None]
 ) -> int:
-    """Insert what is new; a re-run or a syndicated copy is a no-op. Returns rows inserted."""
+    """Insert what is new; a re-run or a syndicated copy is a no-op. Returns rows inserted.
+
+    `source_ids[i]` is the Source row `articles[i]` is credited to (see news.sources.OutletDirectory.attribute)."""
     if not articles:
         return 0
     rows = []
     seen_keys: set[str] = set()
     seen_urls: set[str] = set()
-    for a in articles:
+    for a, source_id in zip(articles, source_ids, strict=True):
         if a.dedup_key in seen_keys or a.url in seen_urls:
             continue  # duplicate GUIDs or links inside one feed body
         seen_keys.add(a.dedup_key)
@@ -54,7 +59,7 @@ def insert_articles(
         rows.append(
             {
                 "feed_id": feed_id,
-                "source_id": source_ids.get(a.domain),
+                "source_id": source_id,
                 "dedup_key": a.dedup_key,
                 "url": a.url,
                 "title": a.title,

@@ -14,6 +14,7 @@ from storage.models import Article, Feed, FeedStatus
 __all__ = [
     "FeedHealth",
     "FeedRef",
+    "FeedRow",
     "all_feeds",
     "due_feeds",
     "feed_health",
@@ -34,6 +35,8 @@ class FeedRef:
     last_modified: str | None
     error_count: int
     failing_since: datetime | None
+    title: str = ""
+    aggregator: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,15 +53,23 @@ class FeedHealth:
     articles_24h: int
 
 
-def upsert_feeds(session: Session, specs: Iterable[tuple[str, str, str]]) -> int:
-    """Add (url, title, category) feeds not yet known; returns how many were added."""
-    known = set(session.scalars(select(Feed.url)))
+FeedRow = tuple[str, str, str] | tuple[str, str, str, bool]  # url, title, category[, aggregator]
+
+
+def upsert_feeds(session: Session, specs: Iterable[FeedRow]) -> int:
+    """Add (url, title, category[, aggregator]) feeds not yet known; returns how many were added.
+
+    A known feed keeps its title and category, and takes the aggregator mark the list gives: the feed list an
+    operator loads is what says which feeds are aggregators."""
+    known = {feed.url: feed for feed in session.scalars(select(Feed))}
     added = 0
-    for url, title, category in specs:
+    for url, title, category, *mark in specs:
+        aggregator = bool(mark and mark[0])
         if url in known:
+            known[url].aggregator = aggregator
             continue
-        known.add(url)
-        session.add(Feed(url=url, title=title[:512], category=category[:128]))
+        known[url] = feed = Feed(url=url, title=title[:512], category=category[:128], aggregator=aggregator)
+        session.add(feed)
         added += 1
     session.flush()
     return added
@@ -74,7 +85,7 @@ def due_feeds(session: Session, now: datetime, limit: int | None = None) -> list
     if limit:
         query = query.limit(limit)
     return [
-        FeedRef(f.id, f.url, f.etag, f.last_modified, f.error_count, f.failing_since)
+        FeedRef(f.id, f.url, f.etag, f.last_modified, f.error_count, f.failing_since, f.title, f.aggregator)
         for f in session.scalars(query)
     ]
 
@@ -154,5 +165,5 @@ def resume(session: Session, feed_ids: Sequence[int] | None) -> int:
     return len(feeds)
 
 
-def all_feeds(session: Session) -> list[tuple[str, str, str]]:
-    return [(f.url, f.title, f.category) for f in session.scalars(select(Feed).order_by(Feed.id))]
+def all_feeds(session: Session) -> list[tuple[str, str, str, bool]]:
+    return [(f.url, f.title, f.category, f.aggregator) for f in session.scalars(select(Feed).order_by(Feed.id))]

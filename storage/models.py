@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -91,7 +92,8 @@ class DeliveryStatus(enum.StrEnum):
 
 
 class Source(Base):
-    """An outlet, keyed by its web domain."""
+    """An outlet, keyed by its first web domain; a feed not in the outlet table is a source of its own, keyed by its
+    URL without the scheme (news.sources.OutletDirectory.attribute)."""
 
     __tablename__ = "sources"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -108,6 +110,9 @@ class Feed(Base):
     url: Mapped[str] = mapped_column(String(2048), unique=True)
     title: Mapped[str] = mapped_column(String(512), default="")
     category: Mapped[str] = mapped_column(String(128), default="")
+    # An aggregator's items may name their outlet by their link (news.sources.OutletDirectory.attribute); any other
+    # feed's items are its own outlet's, whatever they link to. Set from the OPML (storybotAggregator="true").
+    aggregator: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[FeedStatus] = mapped_column(
         Enum(FeedStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
         default=FeedStatus.ACTIVE,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
@@ -130,8 +131,8 @@ def _articles(session: Session, condition: ColumnElement[bool]) -> list[tuple[in
     query = (
         select(
             Article.story_id, Article.title, Article.url, Article.summary, Article.categories,
-            Article.published_at, Feed.category, Source.name, Source.domain, Source.country, Source.bias,
-            Source.factuality,
+            Article.published_at, Feed.category, Feed.title, Feed.url, Source.name, Source.domain, Source.country,
+            Source.bias, Source.factuality,
         )
         .outerjoin(Source, Article.source_id == Source.id)
         .join(Feed, Article.feed_id == Feed.id)
@@ -140,14 +141,19 @@ def _articles(session: Session, condition: ColumnElement[bool]) -> list[tuple[in
     )
     outlets: dict[str, Outlet | None] = {}
     found: list[tuple[int | None, StoryArticle]] = []
-    for story_id, title, url, summary, categories, published, feed_category, *source in session.execute(query):
+    for story_id, title, url, summary, categories, published, feed_category, feed_title, feed_url, *source in (
+        session.execute(query)
+    ):
         name, domain = source[0], source[1]
         if domain not in outlets:
             outlets[domain] = _outlet_of(*source)
         extra = (feed_category,) if feed_category else ()
         found.append((story_id, StoryArticle(
-            title=title, url=url, summary=summary, source_name=name or "", outlet=outlets[domain],
-            published=published, categories=tuple(c for c in categories.split("\n") if c) + extra,
+            title=title, url=url, summary=summary,
+            # An article stored without a source (before feeds were credited) is its feed's, never its link's.
+            source_name=name or feed_title or urlsplit(feed_url).hostname or "",
+            outlet=outlets[domain], published=published,
+            categories=tuple(c for c in categories.split("\n") if c) + extra,
         )))
     return found
 

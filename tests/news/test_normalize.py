@@ -66,7 +66,7 @@ def test_normalize_entry() -> None:
     article = normalize_entry(
         entry(guid="g1", link="https://www.bbc.co.uk/news/x?utm_source=rss", title="<b>Big</b> news",
               summary="<p>Big news</p>", categories=("world",)),
-        "https://feeds.bbci.co.uk/news/rss.xml", NOW,
+        NOW,
     )
     assert article is not None
     assert (article.dedup_key, article.url, article.title, article.summary) == (
@@ -75,15 +75,15 @@ def test_normalize_entry() -> None:
 
 
 def test_dedup_key_falls_back_to_the_canonical_link() -> None:
-    article = normalize_entry(entry(link="https://ex.com/a?utm_medium=x", title="T"), "https://ex.com/f", NOW)
+    article = normalize_entry(entry(link="https://ex.com/a?utm_medium=x", title="T"), NOW)
     assert article is not None and article.dedup_key == "https://ex.com/a"
 
 
 def test_entries_without_link_or_text() -> None:
-    assert normalize_entry(entry(title="No link"), "https://ex.com/f", NOW) is None
-    assert normalize_entry(entry(link="javascript:x", title="Bad link"), "https://ex.com/f", NOW) is None
-    assert normalize_entry(entry(link="https://ex.com/a"), "https://ex.com/f", NOW) is None
-    by_guid = normalize_entry(entry(guid="https://ex.com/p", title="Permalink"), "https://ex.com/f", NOW)
+    assert normalize_entry(entry(title="No link"), NOW) is None
+    assert normalize_entry(entry(link="javascript:x", title="Bad link"), NOW) is None
+    assert normalize_entry(entry(link="https://ex.com/a"), NOW) is None
+    by_guid = normalize_entry(entry(guid="https://ex.com/p", title="Permalink"), NOW)
     assert by_guid is not None and by_guid.url == "https://ex.com/p"
-    untitled = normalize_entry(entry(link="https://ex.com/b", summary="word " * 40), "https://ex.com/f", NOW)
+    untitled = normalize_entry(entry(link="https://ex.com/b", summary="word " * 40), NOW)
     assert untitled is not None and untitled.title.endswith("…") and len(untitled.title) <= 121

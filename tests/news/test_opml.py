@@ -132,3 +132,17 @@ def test_default_feeds_map_to_rated_outlets_on_every_side() -> None:
 def test_default_feeds_round_trip() -> None:
     feeds = load_default_feeds()
     assert parse_opml(export_opml(feeds)) == feeds
+
+
+def test_the_aggregator_mark_round_trips() -> None:
+    feeds = [FeedSpec("https://news.google.com/rss", "Google News", "world", aggregator=True),
+             FeedSpec("https://example.com/feed.xml", "Example", "world")]
+    text = export_opml(feeds)
+    assert 'storybotAggregator="true"' in text and text.count("storybotAggregator") == 1
+    assert parse_opml(text.encode()) == feeds
+
+
+def test_an_entity_in_the_opml_does_not_mark_anything() -> None:
+    bomb = ('<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY t "true">]><opml version="2.0"><body>'
+            '<outline xmlUrl="https://a.example/f" storybotAggregator="&t;"/></body></opml>')
+    assert not any(f.aggregator for f in parse_opml(bomb.encode()))

@@ -190,3 +190,38 @@ def test_parse_tolerates_bom_quotes_and_www() -> None:
     assert outlet == Outlet(
         "Smith, Jones & Co", ("smith.example.com",), "GB", Bias.LEAN_RIGHT, "mostly factual", "a, b"
     )
+
+
+# Attribution: an article belongs to its feed's outlet; only an aggregator's items name their own.
+
+def test_a_feed_is_its_own_outlet_whatever_it_links_to() -> None:
+    outlets = load_outlets()
+    fox = outlets.attribute("https://moxie.foxnews.com/world.xml", "", aggregator=False, claimed="reuters.com")
+    assert (fox.key, fox.name) == ("foxnews.com", "Fox News")
+    stranger = outlets.attribute("https://blog.example/feed", "A Blog", aggregator=False, claimed="apnews.com")
+    assert (stranger.key, stranger.name, stranger.outlet) == ("blog.example/feed", "A Blog", None)
+    untitled = outlets.attribute("http://127.0.0.1:8080/x.xml", "", aggregator=False, claimed="")
+    assert (untitled.key, untitled.name) == ("127.0.0.1:8080/x.xml", "127.0.0.1")
+
+
+def test_a_feed_calling_itself_after_an_outlet_says_where_it_is_from() -> None:
+    credit = load_outlets().attribute("https://evil.example/rss", "  Reuters ", aggregator=False, claimed="")
+    assert credit.name == "Reuters (evil.example)" and credit.outlet is None
+
+
+def test_aggregators_name_the_outlet_of_each_item() -> None:
+    outlets = load_outlets()
+    google = outlets.attribute("https://news.google.com/rss?hl=en", "", aggregator=False, claimed="reuters.com")
+    assert google.outlet is not None and google.outlet.name == "Reuters"  # marked in outlets.csv
+    marked = outlets.attribute("http://127.0.0.1/planet.xml", "Planet", aggregator=True, claimed="unknown.example")
+    assert (marked.key, marked.name, marked.outlet) == ("unknown.example", "unknown.example", None)
+    own = outlets.attribute("https://news.google.com/rss", "", aggregator=False, claimed="")
+    assert own.outlet is not None and own.outlet.name == "Google News"
+
+
+def test_the_aggregator_column_is_optional_and_strict() -> None:
+    header = "name,domains,country,bias,factuality,rating_source"
+    assert not parse_outlets_csv(f"{header}\nX,x.example,,,,\n")[0].aggregator
+    assert parse_outlets_csv(f"{header},aggregator\nX,x.example,,,,,true\n")[0].aggregator
+    with pytest.raises(OutletFileError, match="aggregator"):
+        parse_outlets_csv(f"{header},aggregator\nX,x.example,,,,,maybe\n")

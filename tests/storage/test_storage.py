@@ -53,14 +53,14 @@ def test_article_inserts_are_idempotent_within_and_across_feeds(db: Database) ->
     feed_a, feed_b = two_feeds(db)
     batch = [article(1), article(2), article(2)]  # a duplicate GUID inside one body
     with db.session() as s:
-        source = article_store.source_id_for(s, "reuters.com", REUTERS)
-        assert article_store.insert_articles(s, feed_a, batch, {"reuters.com": source}) == 2
+        source = article_store.source_id_for(s, "reuters.com", "Reuters", REUTERS)
+        assert article_store.insert_articles(s, feed_a, batch, [source] * 3) == 2
     with db.session() as s:  # the same body again: nothing new
-        assert article_store.insert_articles(s, feed_a, batch, {"reuters.com": source}) == 0
+        assert article_store.insert_articles(s, feed_a, batch, [source] * 3) == 0
     with db.session() as s:  # syndicated in another feed under another guid: same canonical URL, one article
-        assert article_store.insert_articles(s, feed_b, [article(1, key="other-guid")], {}) == 0
+        assert article_store.insert_articles(s, feed_b, [article(1, key="other-guid")], [None]) == 0
         assert s.scalar(select(func.count(Article.id))) == 2
-        assert article_store.source_id_for(s, "reuters.com", REUTERS) == source
+        assert article_store.source_id_for(s, "reuters.com", "Reuters", REUTERS) == source
 
 
 def test_feed_failure_and_success_are_recorded(db: Database) -> None:
@@ -107,10 +107,10 @@ def test_group_migration_keeps_subscriptions(db: Database) -> None:
 def test_assignments_create_stories_with_counts_and_merges(db: Database) -> None:
     feed_a, feed_b = two_feeds(db)
     with db.session() as s:
-        src = article_store.source_id_for(s, "reuters.com", REUTERS)
-        other = article_store.source_id_for(s, "apnews.com", None)
-        article_store.insert_articles(s, feed_a, [article(1), article(2)], {"reuters.com": src})
-        article_store.insert_articles(s, feed_b, [article(3)], {"reuters.com": other})
+        src = article_store.source_id_for(s, "reuters.com", "Reuters", REUTERS)
+        other = article_store.source_id_for(s, "b.test/rss", "B", None)
+        article_store.insert_articles(s, feed_a, [article(1), article(2)], [src, src])
+        article_store.insert_articles(s, feed_b, [article(3)], [other])
     with db.session() as s:
         items = story_store.unclustered(s)
         assert [i.title for i in items] == ["Title 3", "Title 2", "Title 1"]  # oldest first
@@ -128,7 +128,7 @@ def test_assignments_create_stories_with_counts_and_merges(db: Database) -> None
         replay = story_store.active_assignments(s, NOW - timedelta(days=3))
         assert {key for _, key in replay} == {"k2"}
         views = story_store.story_articles(s, [k2.id])
-        assert {a.source_name for a in views[k2.id]} == {"Reuters", "apnews.com"}
+        assert {a.source_name for a in views[k2.id]} == {"Reuters", "B"}
 
 
 def test_paused_feeds_resume(db: Database) -> None:
@@ -144,3 +144,14 @@ def test_paused_feeds_resume(db: Database) -> None:
         assert [f.id for f in feed_store.due_feeds(s, NOW)] == [feed_a]
         assert feed_store.resume(s, None) == 1
         assert len(feed_store.due_feeds(s, NOW)) == 2
+
+
+def test_an_article_without_a_source_is_its_feeds_never_its_links(db: Database) -> None:
+    """Articles stored before feeds were credited may have no source: a card names their feed, not reuters.com."""
+    feed_a, _ = two_feeds(db)
+    with db.session() as s:
+        article_store.insert_articles(s, feed_a, [article(1)], [None])
+        ids = story_store.save_assignments(s, [(str(s.scalar(select(Article.id))), "k")], NOW)
+    with db.session() as s:
+        [view] = story_store.story_articles(s, sorted(ids)).values()
+    assert [a.source_name for a in view] == ["A"] and view[0].outlet is None
