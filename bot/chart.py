@@ -1,4 +1,11 @@
-"""The "Coverage" image: the left/center/right split as a bar, and articles per hour since the story began (pure)."""
+"""The "Coverage" image: who covers the story (the left/center/right split of rated outlets) and when (articles
+per hour since the story began), drawn for a phone (pure).
+
+Telegram shows a photo about 360 px wide on a phone, half this image's width, so every text is drawn at twice
+the size it should appear: the smallest at 26 px, seen as 13. The split bar has a legend naming every side with
+its share and count, so a thin segment needs no label of its own; the histogram has hour ticks. The title wraps
+at words, on at most three lines, and never stops mid-word.
+"""
 
 from __future__ import annotations
 
@@ -10,26 +17,19 @@ from PIL import Image, ImageDraw, ImageFont
 
 from news.types import Coverage
 
-__all__ = [
-    "BACKGROUND",
-    "HISTOGRAM",
-    "INK",
-    "MARGIN",
-    "MAX_BARS",
-    "MUTED",
-    "SIDE_COLOURS",
-    "coverage_chart",
-    "hourly_counts",
-]
+__all__ = ["BACKGROUND", "HISTOGRAM", "INK", "MAX_BARS", "MUTED", "SIDE_COLOURS", "WIDTH", "coverage_chart",
+           "hourly_counts", "wrap"]
 
-WIDTH, HEIGHT = 720, 400
-MARGIN = 24
-MAX_BARS = 48
+WIDTH = 720
+MARGIN = 32
+MAX_BARS = 36
+TITLE_LINES = 3
 BACKGROUND = (255, 255, 255)
 INK = (33, 37, 41)
-MUTED = (134, 142, 150)
-SIDE_COLOURS = {"Left": (41, 98, 255), "Center": (173, 181, 189), "Right": (224, 49, 49)}
+MUTED = (108, 117, 125)
+SIDE_COLOURS = {"Left": (41, 98, 255), "Center": (134, 46, 156), "Right": (224, 49, 49)}
 HISTOGRAM = (73, 80, 87)
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
 def hourly_counts(published: Sequence[datetime], now: datetime) -> tuple[list[int], int]:
@@ -47,78 +47,111 @@ def hourly_counts(published: Sequence[datetime], now: datetime) -> tuple[list[in
     return counts, width
 
 
+def wrap(draw: ImageDraw.ImageDraw, text: str, font: Font, width: float, lines: int = TITLE_LINES) -> list[str]:
+    """`text` in lines no wider than `width`, broken between words; past `lines`, the last ends in "…" after a
+    whole word. A single word wider than a line is cut (there is no word boundary to use)."""
+    out: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if draw.textlength(candidate, font=font) <= width or not current:
+            current = candidate
+        else:
+            out.append(current)
+            current = word
+    if current:
+        out.append(current)
+    if len(out) <= lines:
+        return [_clip_word(draw, line, font, width) for line in out]
+    kept = out[: lines - 1]
+    words = out[lines - 1].split()
+    while len(words) > 1 and draw.textlength(" ".join(words) + " …", font=font) > width:
+        words.pop()
+    return [*kept, _clip_word(draw, " ".join(words), font, width - draw.textlength(" …", font=font)) + " …"]
+
+
+def _clip_word(draw: ImageDraw.ImageDraw, text: str, font: Font, width: float) -> str:
+    while len(text) > 1 and draw.textlength(text, font=font) > width:
+        text = text[:-2] + "…"
+    return text
+
+
 def coverage_chart(headline: str, coverage: Coverage, published: Sequence[datetime], now: datetime) -> bytes:
-    """A PNG: title, the bias split bar with percentages and the unrated count, then the hourly histogram."""
-    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    """A PNG: the wrapped title, the split bar with its legend, then the articles-per-hour histogram."""
+    title_font, font, small = ImageFont.load_default(38), ImageFont.load_default(30), ImageFont.load_default(26)
+    probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    title = wrap(probe, headline, title_font, WIDTH - 2 * MARGIN)
+    top = MARGIN + len(title) * 48 + 16
+    height = top + 180 + 330
+    image = Image.new("RGB", (WIDTH, height), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    title_font, font, small = _font(20), _font(16), _font(13)
-    draw.text((MARGIN, MARGIN), _fit(draw, headline, title_font, WIDTH - 2 * MARGIN), fill=INK, font=title_font)
-    _bias_bar(draw, coverage, MARGIN + 44, font, small)
-    _histogram(draw, published, now, 190, font, small)
+    for n, line in enumerate(title):
+        draw.text((MARGIN, MARGIN + n * 48), line, fill=INK, font=title_font)
+    _bias_bar(draw, coverage, top, font, small)
+    _histogram(draw, published, now, top + 180, height, small)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size)
-
-
-def _fit(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
-         width: int) -> str:
-    text = " ".join(text.split())
-    if draw.textlength(text, font=font) <= width:
-        return text
-    while text and draw.textlength(text + "…", font=font) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
-
-
-def _bias_bar(draw: ImageDraw.ImageDraw, coverage: Coverage, top: int, font: ImageFont.FreeTypeFont |
-              ImageFont.ImageFont, small: ImageFont.FreeTypeFont | ImageFont.ImageFont) -> None:
-    draw.text((MARGIN, top), "Who covers it (rated outlets)", fill=MUTED, font=small)
-    top += 22
-    left, bar_width, height = MARGIN, WIDTH - 2 * MARGIN, 36
-    if coverage.rated == 0:
-        draw.rectangle((left, top, left + bar_width, top + height), outline=MUTED)
-        draw.text((left + 10, top + 9), "No rated outlets yet", fill=MUTED, font=font)
-    else:
-        x = float(left)
-        for (name, colour), share, percent in zip(
-            SIDE_COLOURS.items(), (coverage.left, coverage.center, coverage.right), coverage.percentages(),
-            strict=True,
-        ):
-            span = bar_width * share / coverage.rated
-            if span >= 1:
-                draw.rectangle((round(x), top, round(x + span), top + height), fill=colour)
-                label = f"{name} {percent}%"
-                if draw.textlength(label, font=font) + 12 < span:
-                    draw.text((round(x) + 8, top + 9), label, fill=BACKGROUND, font=font)
-            x += span
-    note = f"{coverage.left} left · {coverage.center} center · {coverage.right} right · {coverage.unrated} unrated"
+def _bias_bar(draw: ImageDraw.ImageDraw, coverage: Coverage, top: int, font: Font, small: Font) -> None:
+    rated, sources = coverage.rated, coverage.rated + coverage.unrated
+    draw.text((MARGIN, top), f"Who covers it: {rated} of {sources} sources rated", fill=MUTED, font=small)
+    top += 40
+    left, bar_width, bar_height = MARGIN, WIDTH - 2 * MARGIN, 44
+    if rated == 0:
+        draw.rectangle((left, top, left + bar_width, top + bar_height), outline=MUTED, width=2)
+        draw.text((left + 14, top + 6), "No rated outlets yet", fill=MUTED, font=font)
+        return
+    x = float(left)
+    counts = (coverage.left, coverage.center, coverage.right)
+    for colour, count in zip(SIDE_COLOURS.values(), counts, strict=True):
+        span = bar_width * count / rated
+        if span >= 1:
+            draw.rectangle((round(x), top, round(x + span), top + bar_height), fill=colour)
+        x += span
+    legend_x = float(MARGIN)
+    for (name, colour), count, percent in zip(SIDE_COLOURS.items(), counts, coverage.percentages(), strict=True):
+        draw.rectangle((round(legend_x), top + 66, round(legend_x) + 24, top + 90), fill=colour)
+        label = f"{name} {percent}% ({count})"
+        draw.text((round(legend_x) + 32, top + 62), label, fill=INK, font=small)
+        legend_x += 32 + draw.textlength(label, font=small) + 28
     if coverage.blindspot:
-        note += f" · blindspot: little {coverage.blindspot} coverage"
-    draw.text((MARGIN, top + height + 8), note, fill=INK, font=small)
+        draw.text((MARGIN, top + 100), f"Blindspot: little {coverage.blindspot} coverage", fill=INK, font=small)
 
 
-def _histogram(draw: ImageDraw.ImageDraw, published: Sequence[datetime], now: datetime, top: int,
-               font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
-               small: ImageFont.FreeTypeFont | ImageFont.ImageFont) -> None:
+def _histogram(draw: ImageDraw.ImageDraw, published: Sequence[datetime], now: datetime, top: int, height: int,
+               small: Font) -> None:
     counts, width = hourly_counts(published, now)
     unit = "hour" if width == 1 else f"{width} hours"
-    draw.text((MARGIN, top), f"Articles per {unit} since the story began", fill=MUTED, font=small)
-    base, chart_height = HEIGHT - MARGIN - 18, HEIGHT - MARGIN - 18 - (top + 24)
-    draw.line((MARGIN, base, WIDTH - MARGIN, base), fill=MUTED)
+    draw.text((MARGIN, top), f"Articles per {unit}", fill=MUTED, font=small)
+    base = height - MARGIN - 36
+    chart_height = base - (top + 48)
+    draw.line((MARGIN, base, WIDTH - MARGIN, base), fill=MUTED, width=2)
     if not counts:
-        draw.text((MARGIN, base - 24), "No dated articles", fill=MUTED, font=font)
+        draw.text((MARGIN, base - 40), "No dated articles", fill=MUTED, font=small)
         return
     peak = max(counts)
+    draw.text((WIDTH - MARGIN - draw.textlength(f"peak {peak}", font=small), top), f"peak {peak}", fill=MUTED,
+              font=small)
     slot = (WIDTH - 2 * MARGIN) / len(counts)
     for i, count in enumerate(counts):
         if count:
-            bar_top = base - max(2, round(chart_height * count / peak))
-            x0 = MARGIN + i * slot + slot * 0.15
-            draw.rectangle((round(x0), bar_top, round(x0 + slot * 0.7), base), fill=HISTOGRAM)
-    draw.text((MARGIN, base + 4), f"{len(counts) * width} h ago", fill=MUTED, font=small)
-    draw.text((WIDTH - MARGIN - 30, base + 4), "now", fill=MUTED, font=small)
-    draw.text((WIDTH - MARGIN - 60, top), f"peak {peak}", fill=MUTED, font=small)
+            bar_top = base - max(3, round(chart_height * count / peak))
+            x0 = MARGIN + i * slot + slot * 0.12
+            draw.rectangle((round(x0), bar_top, round(x0 + slot * 0.76), base), fill=HISTOGRAM)
+    _ticks(draw, len(counts), width, slot, base, small)
+
+
+def _ticks(draw: ImageDraw.ImageDraw, bars: int, width: int, slot: float, base: int, small: Font) -> None:
+    """Hour ticks counted back from now: every 1, 3, 6, 12 or 24 h, whichever keeps four to seven labels."""
+    hours = bars * width
+    step = next((s for s in (1, 3, 6, 12, 24, 48) if hours / s <= 6), 96)
+    for back in range(0, hours + 1, step):
+        x = MARGIN + (bars - back / width) * slot
+        if x < MARGIN - 1:
+            break
+        draw.line((round(x), base, round(x), base + 8), fill=MUTED, width=2)
+        label = "now" if back == 0 else f"-{back}h"
+        position = min(max(x - draw.textlength(label, font=small) / 2, MARGIN), WIDTH - MARGIN - 60)
+        draw.text((position, base + 8), label, fill=MUTED, font=small)

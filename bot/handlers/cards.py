@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
+from time import monotonic
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from app.runtime import Core
+from app.stories import StoryDetail
 from bot.chart import coverage_chart
 from bot.handlers.common import bounded_id, edit
 from bot.render import sources_page, story_card
@@ -20,6 +24,8 @@ __all__ = ["GONE", "CardHandlers", "card_keyboard", "handlers", "pager_keyboard"
 log = logging.getLogger(__name__)
 SOURCES, CARD, COVERAGE = "src:", "card:", "cov:"
 GONE = "That story is no longer available."
+REPOST_AFTER = 600.0  # seconds before a group gets the same story's chart again
+CHART_CACHE = 256
 
 
 def card_keyboard(view: StoryView) -> InlineKeyboardMarkup:
@@ -43,6 +49,8 @@ def pager_keyboard(story_id: int, page: int, pages: int) -> InlineKeyboardMarkup
 class CardHandlers:
     def __init__(self, core: Core) -> None:
         self.core = core
+        self._charts: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+        self._posted: dict[tuple[int, int], float] = {}  # (group chat, story): when its chart was last posted
 
     async def sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -70,6 +78,9 @@ class CardHandlers:
         await edit(update, story_card(found.view, zone=found.zone), card_keyboard(found.view))
 
     async def coverage(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The coverage chart, as a reply to the card it was asked from. In a group, a story's chart is posted at
+        most once per REPOST_AFTER seconds; a card shared inline has no chat to post in, so it goes to the
+        presser's private chat."""
         query = update.callback_query
         assert query is not None and query.data is not None
         story_id = bounded_id(query.data.removeprefix(COVERAGE))
@@ -77,22 +88,39 @@ class CardHandlers:
         if found is None:
             await query.answer(GONE, show_alert=True)
             return
-        view = found.view
-        # Drawing is CPU work: off the event loop.
-        png = await asyncio.to_thread(coverage_chart, view.headline, view.coverage, found.published,
-                                      self.core.clock())
-        # A card shared inline has no chat we may post in: the chart goes to the presser's private chat.
-        message = query.message
+        message = query.message if isinstance(query.message, Message) else None
         chat_id = message.chat.id if message is not None else query.from_user.id
-        thread = message.message_thread_id if isinstance(message, Message) and message.is_topic_message else None
+        if message is not None and message.chat.type != ChatType.PRIVATE:
+            posted = self._posted.get((chat_id, found.view.story_id))
+            if posted is not None and monotonic() - posted < REPOST_AFTER:
+                await query.answer(f"The chart was posted here {round((monotonic() - posted) / 60)} min ago ↑")
+                return
+            self._posted[(chat_id, found.view.story_id)] = monotonic()
+        png = await self._chart(found)
+        thread = message.message_thread_id if message is not None and message.is_topic_message else None
+        replying = ReplyParameters(message.message_id, allow_sending_without_reply=True) if message else None
         try:
             await context.bot.send_photo(chat_id, png, caption="Coverage: who reports it, and when",
-                                         message_thread_id=thread)
+                                         message_thread_id=thread, reply_parameters=replying)
         except TelegramError:
             log.info("could not send the coverage chart to %s", chat_id, exc_info=True)
             await query.answer("Start a private chat with me to get the chart.", show_alert=True)
             return
         await query.answer()
+
+    async def _chart(self, found: StoryDetail) -> bytes:
+        """Drawn once per version of the story and hour (the histogram runs to now), off the event loop."""
+        now = self.core.clock()
+        view = found.view
+        key = (view.story_id, view.article_count, view.last_updated, now.replace(minute=0, second=0, microsecond=0))
+        if (png := self._charts.get(key)) is None:
+            png = await asyncio.to_thread(coverage_chart, view.headline, view.coverage, found.published, now)
+            self._charts[key] = png
+            while len(self._charts) > CHART_CACHE:
+                self._charts.popitem(last=False)
+        if len(self._posted) > 10_000:
+            self._posted.clear()
+        return png
 
 
 def handlers(core: Core) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:

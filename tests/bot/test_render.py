@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from app.digests import Digest
-from bot.chart import coverage_chart, hourly_counts
+from bot.chart import coverage_chart, hourly_counts, wrap
 from bot.render import MAX_MESSAGE, SOURCES_PER_PAGE, SourceLine, pack, sources_page, story_card
 from bot.render_digest import digest_messages
 from bot.throttle import Throttle
@@ -158,3 +158,16 @@ def test_bias_line_says_how_many_are_rated_and_factuality_is_one_line() -> None:
     assert "Factuality" not in compact and "of 15 rated" in compact
     unrated = parse_html(story_card(replace(VIEW, coverage=Coverage(unrated=5)))).text
     assert "rated" not in unrated and "🟦" not in unrated
+
+
+def test_chart_titles_wrap_at_words_on_at_most_three_lines() -> None:
+    draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    font = ImageFont.load_default(38)
+    title = "Senate panel to investigate the Jan. 6 assault on the Capitol after months of delay and dispute " * 2
+    lines = wrap(draw, title, font, 656)
+    assert 1 < len(lines) <= 3 and lines[-1].endswith(" …")
+    words = title.split()
+    shown = " ".join(lines).removesuffix(" …").split()
+    assert shown == words[: len(shown)]  # whole words only, in order: never cut mid-word
+    assert all(draw.textlength(line, font=font) <= 656 for line in lines)
+    assert wrap(draw, "Short title", font, 656) == ["Short title"]

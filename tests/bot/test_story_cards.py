@@ -44,7 +44,21 @@ async def test_story_card_pages_sources_and_sends_the_coverage_chart(tmp_path: P
         chart = (await h.telegram.wait_for_messages(chat.id, 2))[1]
         assert chart.photo is not None
         with Image.open(io.BytesIO(chart.photo)) as image:
-            assert image.format == "PNG" and image.size == (720, 400)
+            assert image.format == "PNG" and image.size[0] == 720
+        assert chart.reply_to_message_id == card.message_id  # it answers the card it was asked from
+
+
+async def test_a_group_gets_a_storys_chart_once_per_ten_minutes(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, f"sqlite:///{tmp_path / 'g.db'}", None, lambda: NOW, **FAST) as h:
+        story_id = h.seed("iss", ISS)
+        members = (h.telegram.add_user("Ada"), h.telegram.add_user("Bob"))
+        group = await h.telegram.add_group("Readers", members=members, announce=False)
+        card = await say(h, group.id, "/story space station cooperation", members[0])
+        await press(h, card, f"cov:{story_id}", members[0])
+        await wait_until(lambda: any(m.photo for m in h.telegram.messages(group.id)))
+        await press(h, card, f"cov:{story_id}", members[1])  # another member, a minute later
+        assert "posted here" in (h.telegram.callback_answers[-1].get("text") or "")
+        assert sum(1 for m in h.telegram.messages(group.id) if m.photo) == 1
 
 
 async def test_story_not_found_suggests_and_digest_lists_cards(tmp_path: Path, db_url: str) -> None:
