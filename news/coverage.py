@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
+from news.sitenames import looks_like_host, site_name
 from news.types import Coverage, Outlet, SourceLine, StoryArticle
 
 __all__ = [
@@ -52,12 +53,14 @@ def outlet_key(article: StoryArticle) -> str:
 
 
 def outlet_label(article: StoryArticle) -> str:
-    """The publisher's name as a card shows it."""
+    """The publisher's name as a card shows it: the outlet table's, else the feed's title, else a name made of
+    its host (news.sitenames) — never a bare host."""
     if article.outlet is not None and article.outlet.name:
         return article.outlet.name
-    if article.source_name.strip():
-        return " ".join(article.source_name.split())
-    return _host(article.url) or "source"
+    name = " ".join(article.source_name.split())
+    if name and not looks_like_host(name):
+        return name
+    return site_name(name or _host(article.url)) or "source"
 
 
 def outlets_of(articles: Iterable[StoryArticle]) -> dict[str, Outlet | None]:
