@@ -12,13 +12,16 @@ from app.digest_time import InvalidSchedule
 from app.runtime import Core
 from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, chat_ref, e, edit, reply
 
-__all__ = ["PICK", "PRESET_TIMES", "PRESET_ZONES", "SettingsHandlers", "describe", "handlers", "settings_keyboard"]
+__all__ = ["BUTTONS", "PICK", "PRESET_TIMES", "PRESET_ZONES", "SettingsHandlers", "describe", "handlers", "settings_keyboard"]
 
 SET_TIME, SET_ZONE = "set:t:", "set:z:"
 PRESET_TIMES = ("06:00", "07:00", "08:00", "12:00", "18:00", "21:00")
 PRESET_ZONES = ("UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles",
                 "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney")
 PICK = "\n\nPick a time and a timezone:"
+# Only what the keyboard offers: a preset time, or a preset zone's index.
+BUTTONS = (rf"^(?:{SET_TIME}(?:{'|'.join(t.replace(':', '') for t in PRESET_TIMES)})"
+           rf"|{SET_ZONE}[0-{len(PRESET_ZONES) - 1}])$")
 
 
 def describe(schedule: Schedule) -> str:
@@ -95,11 +98,10 @@ class SettingsHandlers:
 
 def handlers(core: Core, access: Access) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
     h = SettingsHandlers(core, access)
-    times = "|".join(t.replace(":", "") for t in PRESET_TIMES)
     return [
         CommandHandler("time", h.time, COMMAND_UPDATES),
         CommandHandler("timezone", h.timezone, COMMAND_UPDATES),
         CommandHandler("settings", h.settings, COMMAND_UPDATES),
         CommandHandler("stop", h.stop, COMMAND_UPDATES),
-        CallbackQueryHandler(h.button, pattern=rf"^(?:{SET_TIME}(?:{times})|{SET_ZONE}[0-{len(PRESET_ZONES) - 1}])$"),
+        CallbackQueryHandler(h.button, pattern=BUTTONS),
     ]

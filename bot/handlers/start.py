@@ -14,7 +14,7 @@ from bot.handlers.common import COMMAND_UPDATES, Access, bounded_id, chat_ref, e
 from bot.render import story_card
 from news.topics import SECTIONS
 
-__all__ = ["ADMIN_COMMANDS", "COMMANDS", "HELP", "POPULAR", "TOGGLE", "StartHandlers", "handlers", "popular_keyboard"]
+__all__ = ["ADMIN_COMMANDS", "COMMANDS", "HELP", "POPULAR", "TOGGLE", "TOGGLES", "StartHandlers", "handlers", "popular_keyboard"]
 
 COMMANDS = [
     BotCommand("start", "Welcome and popular topics"),
@@ -35,6 +35,7 @@ ADMIN_COMMANDS = [
 ]
 POPULAR = ("world", "business", "technology", "science", "health", "sports", "entertainment", "climate", "ai")
 TOGGLE = "tog:"
+TOGGLES = "^" + TOGGLE + "(?:" + "|".join(POPULAR) + ")$"
 STORY_LINK = re.compile(r"s(\d{1,10})")
 
 HELP = (
@@ -112,5 +113,5 @@ def handlers(core: Core, access: Access) -> list[BaseHandler[Update, ContextType
     return [
         CommandHandler("start", h.start, COMMAND_UPDATES),
         CommandHandler("help", h.help, COMMAND_UPDATES),
-        CallbackQueryHandler(h.toggle, pattern="^" + TOGGLE + "(?:" + "|".join(POPULAR) + ")$"),
+        CallbackQueryHandler(h.toggle, pattern=TOGGLES),
     ]
