@@ -12,7 +12,9 @@ from app.digest_time import InvalidSchedule
 from app.runtime import Core
 from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, chat_ref, e, edit, reply
 
-__all__ = ["BUTTONS", "PICK", "PRESET_TIMES", "PRESET_ZONES", "SettingsHandlers", "describe", "handlers", "settings_keyboard"]
+__all__ = [
+    "BUTTONS", "PICK", "PRESET_TIMES", "PRESET_ZONES", "SettingsHandlers", "describe", "handlers", "settings_keyboard",
+]
 
 SET_TIME, SET_ZONE = "set:t:", "set:z:"
 PRESET_TIMES = ("06:00", "07:00", "08:00", "12:00", "18:00", "21:00")

@@ -14,7 +14,10 @@ from bot.handlers.common import COMMAND_UPDATES, Access, bounded_id, chat_ref, e
 from bot.render import story_card
 from news.topics import SECTIONS
 
-__all__ = ["ADMIN_COMMANDS", "COMMANDS", "HELP", "POPULAR", "TOGGLE", "TOGGLES", "StartHandlers", "handlers", "popular_keyboard"]
+__all__ = [
+    "ADMIN_COMMANDS", "COMMANDS", "HELP", "POPULAR", "TOGGLE", "TOGGLES", "StartHandlers", "handlers",
+    "popular_keyboard",
+]
 
 COMMANDS = [
     BotCommand("start", "Welcome and popular topics"),
