@@ -57,6 +57,13 @@ class ClusterParams:
     hybrid_long_text_threshold: float = 0.48  # `long_text_threshold` in hybrid mode
     hybrid_merge_threshold: float = 0.45  # `merge_threshold` in hybrid mode
     hybrid_long_text_merge_threshold: float = 0.75  # `long_text_merge_threshold` in hybrid mode
+    # refinement (news.cluster.refine): regroup the open window every few minutes of stream time
+    refine_every_minutes: float = 5.0  # a pass when this much (published) time has passed since the last (0 = never)
+    refine_neighbours: int = 10  # k of the k-nearest-neighbour graph that groups may merge along
+    refine_edge_floor: float = 0.05  # lexical neighbours less similar than this are no edge
+    refine_offset: float = 0.0  # refinement merges groups at the regime's merge threshold + this
+    refine_eject: float = 0.0  # an article less similar than this to its story's centroid starts alone (0 = never)
+    refine_stickiness: float = 0.0  # link bonus for groups whose articles share a story now (less churn)
 
     def regime(self, long_text: bool, hybrid: bool) -> Regime:
         """The thresholds that apply to an item: headline-only or with a lead, hybrid or TF-IDF only."""
