@@ -138,21 +138,27 @@ class OnlineClusterer:
         age = {key: (story.first_time, key) for key, story in self._index.stories.items()}
         revision = match_groups(current, labels, age, self._new_key)
         if revision.moved:
-            self._rebuild(members, revision)
+            self._rebuild(members, current, revision)
         return revision
 
-    def _rebuild(self, members: list[Member], revision: Revision) -> None:
-        absorbed = {key: list(story.absorbed) for key, story in self._index.stories.items()}
+    def _rebuild(self, members: list[Member], current: list[str], revision: Revision) -> None:
+        """Rebuild the stories whose articles changed; the others stay as they are."""
+        old = self._index.stories
+        absorbed = {key: list(story.absorbed) for key, story in old.items()}
         for gone, survivor in revision.merges:
             absorbed.setdefault(survivor, []).extend([gone, *absorbed.pop(gone, [])])
+        changed = {k for before, after in zip(current, revision.stories, strict=True) if before != after
+                   for k in (before, after)}
+        for key in changed:
+            if key in old:
+                self._index.remove(old[key])
+            if self._vectors is not None:
+                self._vectors.remove(key)
+            self._members.pop(key, None)
         grouped: dict[str, list[Member]] = {}
         for member, key in zip(members, revision.stories, strict=True):
-            grouped.setdefault(key, []).append(member)
-        self._index = StoryIndex(self.params.centroid_terms)
-        if self._vectors is not None:
-            from news.cluster.centroids import CentroidMatrix
-
-            self._vectors = CentroidMatrix(self._vectors.dim)
+            if key in changed:
+                grouped.setdefault(key, []).append(member)
         for key, group in grouped.items():
             group.sort(key=lambda m: m.item.when)
             story = Story(key, absorbed=absorbed.get(key, []))
@@ -160,9 +166,9 @@ class OnlineClusterer:
                 self._aliases[alias] = key
             for m in group:
                 self._index.add_member(story, m.item.vec, m.item.when, m.source)
-                if m.embedding is not None and self._vectors is not None:
-                    self._vectors.add(key, m.embedding)
-        self._members = grouped
+                if m.embedding is not None:
+                    self._add_vector(key, m.embedding)
+            self._members[key] = group
 
     def encode(self, items: Sequence[ClusterItem]) -> Sequence[Vec | None]:
         if self.encoder is None or not items:
@@ -228,15 +234,18 @@ class OnlineClusterer:
         self._members.setdefault(story.key, []).append(member)
         hybrid = embedding is not None
         if embedding is not None:
-            if self._vectors is None:
-                from news.cluster.centroids import CentroidMatrix
-
-                self._vectors = CentroidMatrix(len(embedding))
-            self._vectors.add(story.key, embedding)
+            self._add_vector(story.key, embedding)
         regime = self.params.regime(item.long_text, hybrid)
         if regime.merge_threshold <= 1.0 and _is_checkpoint(story.size):
             story = self._merge_around(story, regime.merge_threshold, regime.size_slope, hybrid)
         return story.key
+
+    def _add_vector(self, key: str, embedding: Vec) -> None:
+        if self._vectors is None:
+            from news.cluster.centroids import CentroidMatrix
+
+            self._vectors = CentroidMatrix(len(embedding))
+        self._vectors.add(key, embedding)
 
     def _merge_around(self, story: Story, threshold: float, slope: float, hybrid: bool) -> Story:
         embedding = self._vectors.unit(story.key) if hybrid and self._vectors is not None else None

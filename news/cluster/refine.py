@@ -131,7 +131,7 @@ def _singleton(member: Member, vec: Vector, story: str) -> _Group:
 
 def _agglomerate(groups: list[_Group], pairs: list[tuple[int, int]], p: ClusterParams, hybrid: bool) -> list[int]:
     parent = list(range(len(groups)))
-    floor = min(p.regime(long, hybrid).merge_threshold for long in (False, True)) + p.refine_offset
+    floor = min(p.refine_threshold_for(long, hybrid) for long in (False, True))
     heap: list[tuple[float, int, int, int, int]] = []
     for i, j in pairs:
         groups[i].neighbours.add(j)
@@ -191,8 +191,8 @@ def _merge(groups: list[_Group], keep: int, gone: int, cap: int) -> None:
 
 def _threshold(a: _Group, b: _Group, p: ClusterParams, hybrid: bool) -> float:
     long_text = 2 * (a.long_count + b.long_count) >= a.size + b.size
-    regime = p.regime(long_text, hybrid)
-    return regime.merge_threshold + p.refine_offset + regime.size_slope * math.log2(a.size + b.size)
+    slope = p.regime(long_text, hybrid).size_slope
+    return p.refine_threshold_for(long_text, hybrid) + slope * math.log2(a.size + b.size)
 
 
 def _link(a: _Group, b: _Group, p: ClusterParams, hybrid: bool) -> float:
