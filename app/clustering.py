@@ -2,6 +2,8 @@
 
 The clusterer lives in memory for the life of the process; on first use it is rebuilt by replaying the
 assignments of still-open stories, so a restart changes nothing about where the next article goes.
+`refine` runs a refinement pass (news.cluster.refine) over the open stories and writes what it changed:
+articles moved, parts split off as new stories, absorbed stories marked as merged into the older one.
 With an encoder (CLUSTER_EMBEDDINGS), each batch of pending articles is embedded in one call, and the
 replay re-embeds the open stories' articles (embeddings are not stored).
 """
@@ -20,7 +22,7 @@ from news.embed import Encoder, MiniLMEncoder
 from storage import stories as story_store
 from storage.db import Database
 
-__all__ = ["ClusterSummary", "StoryEngine", "cluster_encoder", "cluster_params"]
+__all__ = ["ClusterSummary", "RefineSummary", "StoryEngine", "cluster_encoder", "cluster_params"]
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,20 @@ class ClusterSummary:
 
     def line(self) -> str:
         return f"clustered {self.articles} articles into {self.stories_touched} stories ({self.merges} merges)"
+
+
+@dataclass(frozen=True, slots=True)
+class RefineSummary:
+    open_articles: int
+    moved: int  # articles whose story changed (churn)
+    merges: int
+    splits: int
+    story_ids: tuple[int, ...] = ()  # the stories that gained or lost articles
+    article_ids: tuple[int, ...] = ()  # the articles that moved
+
+    def line(self) -> str:
+        return (f"refined {self.open_articles} open articles: {self.moved} moved, {self.merges} merges, "
+                f"{self.splits} splits")
 
 
 def cluster_params(settings: Settings) -> ClusterParams:
@@ -116,3 +132,22 @@ class StoryEngine:
             if len(items) < batch:
                 break
         return ClusterSummary(len(article_ids), len(story_ids), merges, tuple(article_ids), tuple(sorted(story_ids)))
+
+    def refine(self) -> RefineSummary:
+        """One refinement pass over the open stories, written in one transaction (blocking, like cluster_pending)."""
+        with self._lock:
+            if self._clusterer is None:
+                self._clusterer = self._warm()
+            clusterer = self._clusterer
+            before = clusterer.open_members()
+            try:
+                revision = clusterer.refine()
+                after = clusterer.open_members()
+                moves = [(article, key) for article, key in after.items() if before.get(article) != key]
+                with self.db.session() as session:
+                    ids = story_store.apply_revision(session, moves, revision.merges, self.clock())
+            except Exception:
+                self._clusterer = None  # memory may disagree with the database now: rebuild from it
+                raise
+        return RefineSummary(len(after), len(moves), len(revision.merges), len(revision.splits),
+                             tuple(sorted(ids)), tuple(int(a) for a, _ in moves))

@@ -27,7 +27,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from news.cluster.graph import neighbour_pairs
 from news.cluster.params import ClusterParams
 from news.cluster.sparse import Vector, add_into, dot, norm
 from news.cluster.terms import ItemVector
@@ -78,6 +77,8 @@ def regroup(
     n = len(members)
     if n < 2:
         return list(range(n))
+    from news.cluster.graph import neighbour_pairs  # numpy and scipy stay off the import path of `assign`
+
     hybrid = all(m.embedding is not None for m in members)
     vectors = [_reweigh(m.item.raw, idf) for m in members]
     start = _start(members, vectors, stories, params.refine_eject)
