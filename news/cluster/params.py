@@ -65,6 +65,7 @@ class ClusterParams:
     refine_long_text_threshold: float = 0.50  # the same, for groups of articles with a lead
     refine_hybrid_threshold: float = 0.35  # `refine_threshold` in hybrid mode
     refine_hybrid_long_text_threshold: float = 0.65  # `refine_long_text_threshold` in hybrid mode
+    refine_hindsight: bool = True  # re-weigh terms with the IDF as it is at the pass (False: as at arrival)
     refine_eject: float = 0.0  # an article less similar than this to its story's centroid starts alone (0 = never)
     refine_stickiness: float = 0.0  # link bonus for groups whose articles share a story now (less churn)
 

@@ -80,7 +80,7 @@ def regroup(
     from news.cluster.graph import neighbour_pairs  # numpy and scipy stay off the import path of `assign`
 
     hybrid = all(m.embedding is not None for m in members)
-    vectors = [_reweigh(m.item.raw, idf) for m in members]
+    vectors = _reweigh_all(members, idf) if params.refine_hindsight else [m.item.vec for m in members]
     start = _start(members, vectors, stories, params.refine_eject)
     groups: list[_Group] = []
     for indices in start:
@@ -116,6 +116,26 @@ def _start(members: Sequence[Member], vectors: list[Vector], stories: Sequence[s
             indices = fits or indices
         start.append(indices)
     return [s for s in start if s]
+
+
+def _reweigh_all(members: Sequence[Member], idf: Callable[[str], float]) -> list[Vector]:
+    """Each member's raw term weights x the IDF as it is now, unit length (one IDF look-up per distinct term)."""
+    factors: dict[str, float] = {}
+    out: list[Vector] = []
+    for member in members:
+        vec: Vector = {}
+        total = 0.0
+        for term, weight in member.item.raw.items():
+            factor = factors.get(term)
+            if factor is None:
+                factor = factors[term] = idf(term)
+            value = vec[term] = weight * factor
+            total += value * value
+        if total:
+            scale = 1.0 / math.sqrt(total)
+            vec = {t: w * scale for t, w in vec.items()}
+        out.append(vec)
+    return out
 
 
 def _reweigh(raw: Vector, idf: Callable[[str], float]) -> Vector:
