@@ -15,7 +15,8 @@ from storage.models import Chat, Delivery, DeliveryStatus
 from tests.bot.botkit import FAST, NOW, Item, button_data, press, say, wait_until
 from tests.bot.harness import Harness, running_bot
 
-OLDER = [Item("Reuters", "reuters.com", "Volcano erupts on Iceland's Reykjanes peninsula near Grindavik", "", "center", 9),
+OLDER = [Item("Reuters", "reuters.com", "Volcano erupts on Iceland's Reykjanes peninsula near Grindavik", "", "center",
+              9),
          Item("AP", "apnews.com", "Iceland volcano eruption forces Grindavik evacuation", "", "center", 8),
          Item("BBC", "bbc.com", "Reykjanes volcano erupts again, Grindavik evacuated", "", "center", 7)]
 NEWER = [Item("CNN", "cnn.com", "Grindavik lava: Iceland volcano eruption on Reykjanes peninsula", "", "left", 3),
