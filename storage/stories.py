@@ -67,7 +67,9 @@ def apply_revision(
     Returns the ids of every story that gained or lost articles.
     """
     ids = [int(article_id) for article_id, _ in moves]
-    losing = set(session.scalars(select(Article.story_id).where(Article.id.in_(ids)))) if ids else set()
+    losing: set[int | None] = set()
+    for start in range(0, len(ids), 500):  # bounded IN lists, whatever a pass moved
+        losing |= set(session.scalars(select(Article.story_id).where(Article.id.in_(ids[start:start + 500]))))
     touched = save_assignments(session, moves, now) if moves else set()
     touched |= {sid for sid in losing if sid is not None}
     refresh_counts(session, touched)
