@@ -27,6 +27,10 @@ COMMANDS = [
     BotCommand("topics", "Topics this chat follows"),
     BotCommand("digest", "My digest now"),
     BotCommand("story", "Find a story: /story mars rover"),
+    BotCommand("top", "Today's top stories"),
+    BotCommand("blindspot", "Stories the left or the right barely covers"),
+    BotCommand("mute", "Hide a word's stories or an outlet's links"),
+    BotCommand("unmute", "Undo a mute"),
     BotCommand("time", "Daily digest time: /time 07:30"),
     BotCommand("timezone", "Your timezone: /timezone Europe/Berlin"),
     BotCommand("settings", "Digest time and timezone"),
@@ -46,11 +50,15 @@ HELP = (
     "/subscribe <i>topic</i> – follow a keyword, a phrase or a section\n"
     "/unsubscribe <i>topic</i> – stop following it\n"
     "/topics – what this chat follows\n"
-    "/digest – the top stories for your topics, now\n"
+    "/digest – the top stories for your topics, now (the day's top stories if you follow none)\n"
     "/story <i>words</i> – the best matching recent story\n"
+    "/top – today's top stories, whatever this chat follows\n"
+    "/blindspot – today's stories that the left or the right barely covers\n"
+    "/mute <i>word</i> – leave out stories about it; /mute source <i>outlet</i> – hide its links\n"
+    "/unmute – undo a mute (lists them without a word)\n"
     "/time <i>HH:MM</i> – when the daily digest comes\n"
     "/timezone <i>Area/City</i> – your timezone, e.g. Europe/Berlin\n"
-    "/settings – digest time and timezone, by buttons\n"
+    "/settings – digest time, timezone and the weekly Blindspot section, by buttons\n"
     "/stop – unsubscribe from everything\n"
     "/help – this list\n\n"
     "Sections: {sections}.\n"
@@ -76,6 +84,7 @@ class StartHandlers:
             "I read hundreds of news outlets and group their articles into <i>stories</i>: one card per event, "
             "with how many outlets cover it, from which side, and links to each.\n\n"
             "Tap topics below to follow them, or type your own: <code>/subscribe climate</code>. "
+            "Until you follow something, your digest brings the day's top stories (/top shows them now). "
             f"You'll get a digest every day at {settings.digest_time.strftime('%H:%M')} ({settings.digest_timezone}); "
             "change that in /settings, ask for one any time with /digest, or look up a story with /story.\n\n"
             "/help lists every command."
