@@ -57,7 +57,8 @@ class CardHandlers:
         assert query is not None and query.data is not None
         story, page_text = query.data.removeprefix(SOURCES).split(":")
         story_id, page = bounded_id(story), int(page_text)
-        found = await self.core.stories.detail(story_id) if story_id else None
+        chat = update.effective_chat  # none under a card shared inline: no chat's mutes apply
+        found = await self.core.stories.detail(story_id, chat.id if chat else None) if story_id else None
         if found is None:
             await query.answer(GONE, show_alert=True)
             return
