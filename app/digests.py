@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
 
 from sqlalchemy.orm import Session
 
@@ -24,7 +25,7 @@ from app.cards import CardCache
 from app.digest_time import zone_or_utc
 from app.mutes import hide_outlets
 from app.tx import Transactions
-from news.coverage import outlet_key
+from news.coverage import coverage_of, outlet_key
 from news.rank import growth, rank_score
 from news.topics import StoryText, article_text, compile_topic, story_matches
 from news.types import StoryArticle, StoryView
@@ -72,9 +73,12 @@ class Corpus:
         """The stories about any of `words` (the rules of topics: word-bounded, stemmed)."""
         return frozenset(sid for word in words for sid in self.matching(word))
 
-    def today(self) -> list[int]:
-        """The stories updated within DAY of the newest news, best first."""
-        return [sid for sid in self.ranked if self.view(sid).last_updated >= self.newest - DAY]
+    def today(self) -> Iterator[int]:
+        """The stories updated within DAY of the newest news, best first (lazily: no card is built here)."""
+        since = self.newest - DAY
+        for sid in self.ranked:
+            if max((a.published for a in self.articles[sid] if a.published is not None), default=self.now) >= since:
+                yield sid
 
     def matching(self, topic: str) -> list[int]:
         if topic not in self._matches:
@@ -180,12 +184,13 @@ class Digest:
 
 def top_stories(corpus: Corpus, muted: frozenset[int], limit: int) -> list[int]:
     """Today's biggest stories (distinct outlets weighted by recency, news.rank), muted ones left out."""
-    return [sid for sid in corpus.today() if sid not in muted][:limit]
+    return list(islice((sid for sid in corpus.today() if sid not in muted), limit))
 
 
 def blindspots(corpus: Corpus, muted: frozenset[int], limit: int) -> list[int]:
     """Today's biggest stories that one side barely covers (the rule of news.coverage), muted ones left out."""
-    return [sid for sid in corpus.today() if sid not in muted and corpus.view(sid).coverage.blindspot][:limit]
+    found = (sid for sid in corpus.today() if sid not in muted and coverage_of(corpus.articles[sid]).blindspot)
+    return list(islice(found, limit))
 
 
 def digest_for(corpus: Corpus, chat: outbox.DigestChat, now: datetime, per_topic: int,
