@@ -40,6 +40,7 @@ class Outlet:
     factuality: str | None = None  # e.g. "high", "mostly factual", "mixed", "low"
     rating_source: str = ""  # where the bias/factuality rating comes from
     aggregator: bool = False  # a news aggregator: its feeds' items may name their own outlet (news.sources)
+    owner: str = ""  # who owns it, where known (news/data/README.md says where from); "" unknown
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ def source_id_for(session: Session, key: str, name: str, outlet: Outlet | None) 
         "country": outlet.country if outlet else "",
         "bias": outlet.bias.value if outlet and outlet.bias else None,
         "factuality": outlet.factuality if outlet else None,
+        "owner": outlet.owner[:255] if outlet else "",
     }
     source = session.scalar(select(Source).where(Source.domain == key))
     if source is None:

@@ -103,6 +103,7 @@ class Source(Base):
     country: Mapped[str] = mapped_column(String(8), default="")
     bias: Mapped[str | None] = mapped_column(String(16), nullable=True)
     factuality: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    owner: Mapped[str] = mapped_column(String(255), default="", server_default="")
 
 
 class Feed(Base):

@@ -1,4 +1,5 @@
-"""mutes (a chat's muted words and outlets) and chats.blindspot_weekly (a weekly Blindspot section in its digest)
+"""mutes (a chat's muted words and outlets), chats.blindspot_weekly (a weekly Blindspot section in its digest),
+sources.owner (who owns the outlet, where known)
 
 Revision ID: 0012_features
 Revises: 0008_feed_aggregator
@@ -33,9 +34,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_mutes_chat_id"), ["chat_id"], unique=False)
     with op.batch_alter_table("chats", schema=None) as batch_op:
         batch_op.add_column(sa.Column("blindspot_weekly", sa.Boolean(), server_default=sa.false(), nullable=False))
+    with op.batch_alter_table("sources", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("owner", sa.String(length=255), server_default="", nullable=False))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("sources", schema=None) as batch_op:
+        batch_op.drop_column("owner")
     with op.batch_alter_table("chats", schema=None) as batch_op:
         batch_op.drop_column("blindspot_weekly")
     with op.batch_alter_table("mutes", schema=None) as batch_op:
