@@ -22,6 +22,7 @@ from app.feeds import Ingestor, IngestPolicy
 from app.headlines import Headlines
 from app.mutes import Mutes
 from app.operators import Operators
+from app.outlets import Outlets
 from app.parsing import ParserPool
 from app.sections import SectionTagger
 from app.settings import Settings
@@ -65,6 +66,7 @@ class Core:
     clock: Callable[[], datetime]
     mutes: Mutes
     headlines: Headlines
+    profiles: Outlets  # outlet profiles (`outlets` is the outlet table)
 
     @classmethod
     def build(cls, settings: Settings, *, client: httpx.AsyncClient | None = None,
@@ -107,6 +109,7 @@ class Core:
             operators=Operators(interactive, clock),
             interactive=interactive, background=background, clock=clock, mutes=Mutes(chats),
             headlines=Headlines(interactive, digests, clock, settings.digest_timezone),
+            profiles=Outlets(interactive, digests, outlets, clock),
         )
 
     def prepare(self) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
+from collections.abc import Sequence
 from time import monotonic
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
@@ -16,13 +17,13 @@ from app.runtime import Core
 from app.stories import StoryDetail
 from bot.chart import coverage_chart
 from bot.handlers.common import bounded_id, edit
-from bot.render import sources_page, story_card
+from bot.render import SOURCES_PER_PAGE, sources_page, story_card
 from news.types import StoryView
 
-__all__ = ["GONE", "CardHandlers", "card_keyboard", "handlers", "pager_keyboard"]
+__all__ = ["GONE", "OUTLET", "SOURCES", "CardHandlers", "card_keyboard", "handlers", "pager_keyboard"]
 
 log = logging.getLogger(__name__)
-SOURCES, CARD, COVERAGE = "src:", "card:", "cov:"
+SOURCES, CARD, COVERAGE, OUTLET = "src:", "card:", "cov:", "out:"
 GONE = "That story is no longer available."
 REPOST_AFTER = 600.0  # seconds before a group gets the same story's chart again
 CHART_CACHE = 256
@@ -36,14 +37,19 @@ def card_keyboard(view: StoryView) -> InlineKeyboardMarkup:
     ]])
 
 
-def pager_keyboard(story_id: int, page: int, pages: int) -> InlineKeyboardMarkup:
+def pager_keyboard(story_id: int, page: int, pages: int,
+                   outlets: Sequence[tuple[int, str]] = ()) -> InlineKeyboardMarkup:
+    """Previous / back / next, under a button per outlet of the page ((index in all sources, name)) that opens
+    its profile (bot.handlers.outlets)."""
+    profiles = [InlineKeyboardButton(f"ℹ️ {name[:30]}", callback_data=f"{OUTLET}{story_id}:{index}")
+                for index, name in outlets]
     row = []
     if page > 0:
         row.append(InlineKeyboardButton("◀ Previous", callback_data=f"{SOURCES}{story_id}:{page - 1}"))
     row.append(InlineKeyboardButton("Back to story", callback_data=f"{CARD}{story_id}"))
     if page + 1 < pages:
         row.append(InlineKeyboardButton("Next ▶", callback_data=f"{SOURCES}{story_id}:{page + 1}"))
-    return InlineKeyboardMarkup([row])
+    return InlineKeyboardMarkup([*(profiles[i : i + 2] for i in range(0, len(profiles), 2)), row])
 
 
 class CardHandlers:
@@ -63,8 +69,10 @@ class CardHandlers:
             await query.answer(GONE, show_alert=True)
             return
         text, page, pages = sources_page(found.view.headline, found.sources, page)
+        first = page * SOURCES_PER_PAGE
+        shown = [(first + i, line.outlet) for i, line in enumerate(found.sources[first : first + SOURCES_PER_PAGE])]
         await query.answer()
-        await edit(update, text, pager_keyboard(found.view.story_id, page, pages))
+        await edit(update, text, pager_keyboard(found.view.story_id, page, pages, shown))
 
     async def card(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query

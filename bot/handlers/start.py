@@ -29,6 +29,7 @@ COMMANDS = [
     BotCommand("story", "Find a story: /story mars rover"),
     BotCommand("top", "Today's top stories"),
     BotCommand("blindspot", "Stories the left or the right barely covers"),
+    BotCommand("source", "An outlet's ratings and owner: /source Reuters"),
     BotCommand("mute", "Hide a word's stories or an outlet's links"),
     BotCommand("unmute", "Undo a mute"),
     BotCommand("time", "Daily digest time: /time 07:30"),
@@ -54,6 +55,7 @@ HELP = (
     "/story <i>words</i> – the best matching recent story\n"
     "/top – today's top stories, whatever this chat follows\n"
     "/blindspot – today's stories that the left or the right barely covers\n"
+    "/source <i>outlet</i> – an outlet's bias, factuality, country and owner\n"
     "/mute <i>word</i> – leave out stories about it; /mute source <i>outlet</i> – hide its links\n"
     "/unmute – undo a mute (lists them without a word)\n"
     "/time <i>HH:MM</i> – when the daily digest comes\n"
