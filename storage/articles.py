@@ -67,6 +67,7 @@ def insert_articles(
                 "summary": a.summary,
                 "categories": "\n".join(a.categories),
                 "published_at": a.published,
+                "image_url": a.image_url[:2048],
             }
         )
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert

@@ -160,6 +160,7 @@ class Article(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), nullable=True)
+    image_url: Mapped[str] = mapped_column(String(2048), default="", server_default="")  # news.images
 
     source: Mapped[Source | None] = relationship(lazy="joined")
 

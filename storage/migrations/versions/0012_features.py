@@ -1,5 +1,5 @@
 """mutes (a chat's muted words and outlets), chats.blindspot_weekly (a weekly Blindspot section in its digest),
-sources.owner (who owns the outlet, where known)
+sources.owner (who owns the outlet, where known), articles.image_url (the entry's picture from its feed)
 
 Revision ID: 0012_features
 Revises: 0008_feed_aggregator
@@ -36,9 +36,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("blindspot_weekly", sa.Boolean(), server_default=sa.false(), nullable=False))
     with op.batch_alter_table("sources", schema=None) as batch_op:
         batch_op.add_column(sa.Column("owner", sa.String(length=255), server_default="", nullable=False))
+    with op.batch_alter_table("articles", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("image_url", sa.String(length=2048), server_default="", nullable=False))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("articles", schema=None) as batch_op:
+        batch_op.drop_column("image_url")
     with op.batch_alter_table("sources", schema=None) as batch_op:
         batch_op.drop_column("owner")
     with op.batch_alter_table("chats", schema=None) as batch_op:
