@@ -9,9 +9,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from app.chats import MAX_TOPICS
 from app.runtime import Core
-from bot.handlers.cards import card_keyboard
+from bot.handlers.cards import reply_card
 from bot.handlers.common import COMMAND_UPDATES, Access, bounded_id, chat_ref, edit, reply
-from bot.render import story_card
 from news.topics import SECTIONS
 
 __all__ = [
@@ -99,7 +98,7 @@ class StartHandlers:
         if story_id is not None:
             found = await self.core.stories.detail(story_id, chat_ref(update).id)
             if found is not None:
-                await reply(update, story_card(found.view, zone=found.zone), reply_markup=card_keyboard(found.view))
+                await reply_card(update, found.view, found.zone)
                 return
         followed = await self.core.chats.start(chat_ref(update))
         await reply(update, self._welcome(), reply_markup=popular_keyboard(set(followed)))

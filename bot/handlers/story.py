@@ -9,9 +9,9 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
 from app.runtime import Core
 from app.stories import MAX_QUERY
-from bot.handlers.cards import card_keyboard
+from bot.handlers.cards import reply_card
 from bot.handlers.common import COMMAND_UPDATES, argument_text, chat_ref, e, reply
-from bot.render import link, story_card
+from bot.render import link
 from bot.render_digest import digest_messages
 
 __all__ = ["StoryHandlers", "handlers"]
@@ -38,8 +38,7 @@ class StoryHandlers:
             return
         found = await self.core.stories.search(query, chat_id=chat_ref(update).id)
         if found.stories:
-            view = found.stories[0]
-            await reply(update, story_card(view, zone=found.zone), reply_markup=card_keyboard(view))
+            await reply_card(update, found.stories[0], found.zone)
             return
         text = f"No story found for <i>{e(query)}</i>. Try fewer or other words."
         if found.suggestions:
