@@ -14,6 +14,7 @@ from news.types import Coverage, SourceLine, StoryView
 __all__ = [
     "BAR_CELLS",
     "MAX_BULLET",
+    "MAX_CAPTION",
     "MAX_HEADLINE",
     "MAX_MESSAGE",
     "MAX_NAME",
@@ -22,6 +23,7 @@ __all__ = [
     "SOURCES_PER_PAGE",
     "TAG",
     "bias_bar",
+    "caption_fits",
     "counts_line",
     "link",
     "pack",
@@ -170,6 +172,14 @@ def _greedy(parts: Iterable[str], limit: int, separator: str) -> list[str]:
 
 
 TAG = re.compile(r"<[^>]+>")
+
+
+MAX_CAPTION = 1024  # a photo's caption, in UTF-16 code units of its text after parsing, as Telegram counts
+
+
+def caption_fits(html_text: str) -> bool:
+    """Whether this HTML, once parsed, fits a photo's caption."""
+    return len(unescape(TAG.sub("", html_text)).encode("utf-16-le")) // 2 <= MAX_CAPTION
 
 
 def to_plain(html_text: str) -> str:

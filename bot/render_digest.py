@@ -10,12 +10,20 @@ from datetime import date
 from html import escape
 
 from app.digest_time import zone_or_utc
-from app.digests import Digest
+from app.digests import TOP_STORIES, Digest
 from bot.render import MAX_MESSAGE, pack, story_card
+from news.types import StoryView
 
-__all__ = ["NOTHING_NEW", "digest_messages", "digest_title", "open_link"]
+__all__ = [
+    "BLINDSPOT_EXPLAINED", "BLINDSPOT_SECTION", "NOTHING_NEW", "NOTHING_NEW_TOP", "TOP_SECTION", "digest_messages",
+    "digest_title", "open_link",
+]
 
 NOTHING_NEW = "📭 Nothing new in your topics since the last digest."
+NOTHING_NEW_TOP = "📭 No new top stories since the last digest. Follow a topic with /subscribe to get more."
+TOP_SECTION = "⭐ Top stories"  # the section of a chat that follows nothing
+BLINDSPOT_SECTION = "🔍 Blindspot of the week"
+BLINDSPOT_EXPLAINED = "A blindspot is a story that the left or the right barely covers."
 
 
 def digest_title(day: date) -> str:
@@ -29,27 +37,36 @@ def open_link(story_id: int, bot_username: str | None) -> str:
     return f'\n<a href="https://t.me/{escape(bot_username)}?start=s{story_id}">Full card ›</a>'
 
 
-def _header(topic: str, continued: bool) -> str:
+def _header(topic: str | None, continued: bool) -> str:
+    """A section's header: a topic, the top stories, or (None) the Blindspot section."""
+    if topic is None:
+        explained = "\n<i>" + BLINDSPOT_EXPLAINED + "</i>"
+        return f"<b>{BLINDSPOT_SECTION}</b>{' (continued)' if continued else explained}\n"
+    if topic == TOP_STORIES:
+        return f"<b>{TOP_SECTION}</b>{' (continued)' if continued else ''}\n"
     return f"🔹 <b>{escape(topic, quote=False)}</b>{' (continued)' if continued else ''}\n"
 
 
 def digest_messages(digest: Digest, bot_username: str | None = None) -> list[str]:
     """Messages of at most 4096 characters, split only between stories; [] when there is nothing new and the chat
     prefers silence. A message that goes on with a topic repeats its header."""
-    if not digest.picked:
-        return [NOTHING_NEW] if digest.send_empty else []
+    if not digest.picked and not digest.blindspots:
+        return [NOTHING_NEW if digest.topics else NOTHING_NEW_TOP] if digest.send_empty else []
     zone = zone_or_utc(digest.zone)
     messages: list[str] = []
-    current, current_topic = f"<b>{escape(digest_title(digest.day), quote=False)}</b>", ""
-    for topic, view in digest.picked:
+    current = f"<b>{escape(digest_title(digest.day), quote=False)}</b>"
+    current_topic: tuple[str | None] | None = None
+    sections: list[tuple[str | None, StoryView]] = [*digest.picked, *((None, view) for view in digest.blindspots)]
+    for topic, view in sections:
         card = story_card(view, zone=zone, compact=True) + open_link(view.story_id, bot_username)
-        block = ("" if topic == current_topic else _header(topic, False)) + card
+        same = (topic,) == current_topic
+        block = ("" if same else _header(topic, False)) + card
         if len(current) + 2 + len(block) <= MAX_MESSAGE:
             current = f"{current}\n\n{block}"
         else:
             messages.append(current)
-            *whole, current = pack([_header(topic, topic == current_topic) + card])
+            *whole, current = pack([_header(topic, same) + card])
             messages += whole
-        current_topic = topic
+        current_topic = (topic,)
     messages.append(current)
     return messages

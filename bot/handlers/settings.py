@@ -16,21 +16,25 @@ __all__ = [
     "BUTTONS", "PICK", "PRESET_TIMES", "PRESET_ZONES", "SettingsHandlers", "describe", "handlers", "settings_keyboard",
 ]
 
-SET_TIME, SET_ZONE = "set:t:", "set:z:"
+SET_TIME, SET_ZONE, SET_BLINDSPOT = "set:t:", "set:z:", "set:b:"
 PRESET_TIMES = ("06:00", "07:00", "08:00", "12:00", "18:00", "21:00")
 PRESET_ZONES = ("UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles",
                 "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney")
 PICK = "\n\nPick a time and a timezone:"
 # Only what the keyboard offers: a preset time, or a preset zone's index.
 BUTTONS = (rf"^(?:{SET_TIME}(?:{'|'.join(t.replace(':', '') for t in PRESET_TIMES)})"
-           rf"|{SET_ZONE}[0-{len(PRESET_ZONES) - 1}])$")
+           rf"|{SET_ZONE}[0-{len(PRESET_ZONES) - 1}]|{SET_BLINDSPOT}[01])$")
+BLINDSPOT_ON = "🔍 Weekly Blindspot section: on"
+BLINDSPOT_OFF = "🔍 Add a weekly Blindspot section"
+BLINDSPOT_NOTE = "\n🔍 Monday's digest ends with the stories the left or the right barely covers."
 
 
 def describe(schedule: Schedule) -> str:
     local = schedule.next_at.astimezone(ZoneInfo(schedule.zone))
     shown = ", ".join(schedule.times.split(","))
     return (f"🕗 Daily digest at <b>{e(shown)}</b> ({e(schedule.zone)}).\n"
-            f"Next one: <b>{local:%a %d %b, %H:%M}</b> {e(schedule.zone)} time.")
+            f"Next one: <b>{local:%a %d %b, %H:%M}</b> {e(schedule.zone)} time."
+            + (BLINDSPOT_NOTE if schedule.blindspot_weekly else ""))
 
 
 def settings_keyboard(schedule: Schedule) -> InlineKeyboardMarkup:
@@ -41,7 +45,9 @@ def settings_keyboard(schedule: Schedule) -> InlineKeyboardMarkup:
              for t in PRESET_TIMES]
     zones = [InlineKeyboardButton(mark(z.split("/")[-1].replace("_", " "), z == schedule.zone),
                                   callback_data=f"{SET_ZONE}{i}") for i, z in enumerate(PRESET_ZONES)]
-    return InlineKeyboardMarkup([times[:3], times[3:], zones[:4], zones[4:]])
+    blindspot = InlineKeyboardButton(BLINDSPOT_ON if schedule.blindspot_weekly else BLINDSPOT_OFF,
+                                     callback_data=f"{SET_BLINDSPOT}{0 if schedule.blindspot_weekly else 1}")
+    return InlineKeyboardMarkup([times[:3], times[3:], zones[:4], zones[4:], [blindspot]])
 
 
 class SettingsHandlers:
@@ -79,6 +85,11 @@ class SettingsHandlers:
         query = update.callback_query
         assert query is not None and query.data is not None
         if not await self.access.check(update, context):
+            return
+        if query.data.startswith(SET_BLINDSPOT):
+            schedule = await self.core.chats.set_blindspot_weekly(chat_ref(update), query.data.endswith("1"))
+            await query.answer("Saved")
+            await edit(update, describe(schedule) + PICK, settings_keyboard(schedule))
             return
         if query.data.startswith(SET_TIME):
             raw = query.data.removeprefix(SET_TIME)

@@ -9,9 +9,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from app.chats import MAX_TOPICS
 from app.runtime import Core
-from bot.handlers.cards import card_keyboard
+from bot.handlers.cards import reply_card
 from bot.handlers.common import COMMAND_UPDATES, Access, bounded_id, chat_ref, edit, reply
-from bot.render import story_card
 from news.topics import SECTIONS
 
 __all__ = [
@@ -27,6 +26,11 @@ COMMANDS = [
     BotCommand("topics", "Topics this chat follows"),
     BotCommand("digest", "My digest now"),
     BotCommand("story", "Find a story: /story mars rover"),
+    BotCommand("top", "Today's top stories"),
+    BotCommand("blindspot", "Stories the left or the right barely covers"),
+    BotCommand("source", "An outlet's ratings and owner: /source Reuters"),
+    BotCommand("mute", "Hide a word's stories or an outlet's links"),
+    BotCommand("unmute", "Undo a mute"),
     BotCommand("time", "Daily digest time: /time 07:30"),
     BotCommand("timezone", "Your timezone: /timezone Europe/Berlin"),
     BotCommand("settings", "Digest time and timezone"),
@@ -46,11 +50,16 @@ HELP = (
     "/subscribe <i>topic</i> – follow a keyword, a phrase or a section\n"
     "/unsubscribe <i>topic</i> – stop following it\n"
     "/topics – what this chat follows\n"
-    "/digest – the top stories for your topics, now\n"
+    "/digest – the top stories for your topics, now (the day's top stories if you follow none)\n"
     "/story <i>words</i> – the best matching recent story\n"
+    "/top – today's top stories, whatever this chat follows\n"
+    "/blindspot – today's stories that the left or the right barely covers\n"
+    "/source <i>outlet</i> – an outlet's bias, factuality, country and owner\n"
+    "/mute <i>word</i> – leave out stories about it; /mute source <i>outlet</i> – hide its links\n"
+    "/unmute – undo a mute (lists them without a word)\n"
     "/time <i>HH:MM</i> – when the daily digest comes\n"
     "/timezone <i>Area/City</i> – your timezone, e.g. Europe/Berlin\n"
-    "/settings – digest time and timezone, by buttons\n"
+    "/settings – digest time, timezone and the weekly Blindspot section, by buttons\n"
     "/stop – unsubscribe from everything\n"
     "/help – this list\n\n"
     "Sections: {sections}.\n"
@@ -76,6 +85,7 @@ class StartHandlers:
             "I read hundreds of news outlets and group their articles into <i>stories</i>: one card per event, "
             "with how many outlets cover it, from which side, and links to each.\n\n"
             "Tap topics below to follow them, or type your own: <code>/subscribe climate</code>. "
+            "Until you follow something, your digest brings the day's top stories (/top shows them now). "
             f"You'll get a digest every day at {settings.digest_time.strftime('%H:%M')} ({settings.digest_timezone}); "
             "change that in /settings, ask for one any time with /digest, or look up a story with /story.\n\n"
             "/help lists every command."
@@ -88,7 +98,7 @@ class StartHandlers:
         if story_id is not None:
             found = await self.core.stories.detail(story_id, chat_ref(update).id)
             if found is not None:
-                await reply(update, story_card(found.view, zone=found.zone), reply_markup=card_keyboard(found.view))
+                await reply_card(update, found.view, found.zone)
                 return
         followed = await self.core.chats.start(chat_ref(update))
         await reply(update, self._welcome(), reply_markup=popular_keyboard(set(followed)))
