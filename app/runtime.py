@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -21,6 +21,7 @@ from app.digests import Digests
 from app.feeds import Ingestor, IngestPolicy
 from app.operators import Operators
 from app.parsing import ParserPool
+from app.retention import Retention
 from app.sections import SectionTagger
 from app.settings import Settings
 from app.stories import Stories
@@ -58,6 +59,7 @@ class Core:
     stories: Stories
     digests: Digests
     operators: Operators
+    retention: Retention
     interactive: Transactions  # what users wait on: commands, buttons, inline queries
     background: Transactions  # digest building and sending
     clock: Callable[[], datetime]
@@ -99,6 +101,8 @@ class Core:
             stories=Stories(interactive, clock, cards, settings.digest_timezone),
             digests=Digests(interactive, background, clock, settings.digest_stories_per_topic, cards),
             operators=Operators(interactive, clock),
+            retention=Retention(background, clock, cards, days=settings.retention_days,
+                                cluster_window=timedelta(hours=settings.cluster_window_hours)),
             interactive=interactive, background=background, clock=clock,
         )
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.cards import CardCache
 from app.digest_time import zone_or_utc
+from app.retention import decode_archive
 from app.tx import Transactions
 from news.coverage import source_lines
 from news.rank import rank_score
@@ -22,6 +23,7 @@ from news.relevance import relevance
 from news.types import SourceLine, StoryArticle, StoryView
 from news.words import search_terms
 from storage import chats as chat_store
+from storage import retention as retention_store
 from storage import stories as story_store
 from storage.search import article_count_estimate, group_matches
 
@@ -125,7 +127,15 @@ class Stories:
             return None
         articles = story_store.story_articles(session, [live])[live]
         if not articles:
-            return None
+            return self._archived(session, live, chat_id)
         published = [a.published for a in articles if a.published is not None]
         view = self._cards.view(live, articles, now)
         return StoryDetail(view, source_lines(articles), published, self._zone_of(session, chat_id))
+
+    def _archived(self, session: Session, story_id: int, chat_id: int | None) -> StoryDetail | None:
+        """The card a story kept when its articles were pruned (app.retention); None when it has none."""
+        data = retention_store.story_archive(session, story_id)
+        if data is None:
+            return None
+        kept = decode_archive(data)
+        return StoryDetail(kept.view, list(kept.sources), list(kept.published), self._zone_of(session, chat_id))

@@ -130,6 +130,8 @@ class Feed(Base):
 
 class Story(Base):
     __tablename__ = "stories"
+    # The retention job's queue: stories not yet archived, oldest first (migration 0011).
+    __table_args__ = (Index("ix_stories_archived_at_last_updated", "archived_at", "last_updated"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)  # the clusterer's story key
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -139,6 +141,10 @@ class Story(Base):
     headline: Mapped[str] = mapped_column(Text, default="")
     sections: Mapped[str] = mapped_column(String(128), default="", server_default="")  # comma-joined, best first
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), nullable=True)
+    # Set when the retention job removed the story's articles (app.retention): `archive` then holds, as JSON, the
+    # card, the source lines and the article times the story had, so its card still opens with the same counts.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    archive: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Article(Base):
