@@ -15,7 +15,8 @@ from storage.models import Article, Feed, Story
 from storage.search import group_matches
 
 LATER = NOW + timedelta(days=40)
-OLD = [Item("BBC", "bbc.com", f"Volcano erupts on island {n}", "Lava reached the coast.", "center", 1) for n in range(3)]
+OLD = [Item("BBC", "bbc.com", f"Volcano erupts on island {n}", "Lava reached the coast.", "center", 1)
+       for n in range(3)]
 
 
 def _retention(db: Database, days: int = 30) -> Retention:
