@@ -44,7 +44,8 @@ def delete_story_articles(session: Session, story_ids: Sequence[int]) -> int:
     """Delete the articles of these stories; how many went."""
     if not story_ids:
         return 0
-    return int(session.execute(delete(Article).where(Article.story_id.in_(story_ids))).rowcount or 0)
+    result = session.execute(delete(Article).where(Article.story_id.in_(story_ids)))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def delete_stray_articles(session: Session, cutoff: datetime, limit: int) -> int:
@@ -54,7 +55,8 @@ def delete_stray_articles(session: Session, cutoff: datetime, limit: int) -> int
     ))
     if not ids:
         return 0
-    return int(session.execute(delete(Article).where(Article.id.in_(ids))).rowcount or 0)
+    result = session.execute(delete(Article).where(Article.id.in_(ids)))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def story_archive(session: Session, story_id: int) -> str | None:
