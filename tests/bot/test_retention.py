@@ -7,6 +7,9 @@ import asyncio
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from bot.cli import main
 from tests.bot.botkit import FAST, ISS, NOW, Item, press, say, wait_until
 from tests.bot.harness import running_bot
 
@@ -68,16 +71,19 @@ async def test_a_pruned_story_keeps_its_card_sources_and_chart(tmp_path: Path, d
         assert card.text == before
 
 
-async def test_prune_from_the_command_line_prints_what_it_removed(tmp_path: Path) -> None:
+async def test_prune_from_the_command_line_prints_what_it_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     db_url = f"sqlite:///{tmp_path / 'p.db'}"
     async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST) as h:
         h.seed("iss", ISS, now=datetime.now(NOW.tzinfo) - LATER)
         h.seed("heat", HEAT, now=datetime.now(NOW.tzinfo))
-    from tests.bot.test_cli import storybot
-
-    env = {"DATABASE_URL": db_url, "FEEDS_FILE": str(tmp_path / "feeds.opml")}
-    first = storybot("prune", env=env, cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
-    assert first.stdout.startswith("pruned 5 articles of 1 stories and 0 unclustered articles older than ")
-    second = storybot("prune", env=env, cwd=tmp_path)
-    assert second.returncode == 0 and second.stdout.startswith("pruned 0 articles of 0 stories")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("FEEDS_FILE", str(tmp_path / "feeds.opml"))
+    capsys.readouterr()
+    assert await asyncio.to_thread(main, ["prune"]) == 0
+    first = capsys.readouterr().out
+    assert first.startswith("pruned 5 articles of 1 stories and 0 unclustered articles older than "), first
+    assert await asyncio.to_thread(main, ["prune"]) == 0
+    assert capsys.readouterr().out.startswith("pruned 0 articles of 0 stories")
