@@ -167,21 +167,21 @@ def fraction(load_: Load, share: float) -> Load:
                    chats=round(load_.chats * share), days=max(3, round(load_.days * share)))
 
 
-def postgres_database(admin_url: str) -> tuple[Any, str]:
+def postgres_database(admin_url: str, name: str) -> tuple[Any, str]:
     admin = create_engine(normalize_url(admin_url), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text('DROP DATABASE IF EXISTS "scale_bench" WITH (FORCE)'))
-        conn.execute(text('CREATE DATABASE "scale_bench"'))
-    return admin, admin.url.set(database="scale_bench").render_as_string(hide_password=False)
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    return admin, admin.url.set(database=name).render_as_string(hide_password=False)
 
 
-def drop_postgres(admin: Any) -> None:
+def drop_postgres(admin: Any, name: str) -> None:
     with admin.connect() as conn:
-        conn.execute(text('DROP DATABASE IF EXISTS "scale_bench" WITH (FORCE)'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
-def bench_engine(kind: str, full: Load, admin_url: str) -> dict[str, Any]:
+def bench_engine(kind: str, full: Load, admin_url: str, name: str = "scale_bench") -> dict[str, Any]:
     figures: dict[str, Any] = {}
     for label, share in (("10%", 0.1), ("100%", 1.0)):
         target = fraction(full, share)
@@ -189,13 +189,14 @@ def bench_engine(kind: str, full: Load, admin_url: str) -> dict[str, Any]:
             if kind == "sqlite":
                 figures[label] = run_load(f"sqlite:///{Path(tmp) / 'scale.db'}", Path(tmp), target)
             else:
-                admin, url = postgres_database(admin_url)
+                admin, url = postgres_database(admin_url, name)
                 try:
                     figures[label] = run_load(url, Path(tmp), target)
                 finally:
-                    drop_postgres(admin)
+                    drop_postgres(admin, name)
         print(f"{kind} {label}: {json.dumps(figures[label])}", flush=True)
     figures["ratios"] = ratios(figures["10%"], figures["100%"])
+    print(f"{kind} ratios: {json.dumps(figures['ratios'])}", flush=True)
     return figures
 
 
@@ -222,13 +223,14 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--postgres-url", default=os.environ.get("STORYBOT_TEST_POSTGRES_URL",
                                                                  "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--postgres-db", default="scale_bench", help="the database made (and dropped) for the bench")
     args = parser.parse_args()
     full = fraction(FULL, args.scale)
     full = replace(full, days=FULL.days)  # the same history, at a smaller daily rate
     report: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
                               "full_load": vars(full)}
     for kind in (("sqlite", "postgres") if args.db == "both" else (args.db,)):
-        report[kind] = bench_engine(kind, full, args.postgres_url)
+        report[kind] = bench_engine(kind, full, args.postgres_url, args.postgres_db)
     print(json.dumps(report, indent=2), flush=True)
 
 
