@@ -62,6 +62,11 @@ async def test_a_pruned_story_keeps_its_card_sources_and_chart(tmp_path: Path, d
         found = await say(h, chat.id, "/story heatwave europe")
         assert found.text and "2 articles · 2 sources" in found.text and f"src:{fresh}:0" in str(found.buttons)
 
+        queue = h.runtime.application.job_queue
+        assert queue is not None
+        daily = [job for job in queue.jobs() if job.name == "prune"]
+        assert len(daily) == 1 and daily[0].trigger.interval == timedelta(days=1)  # type: ignore[attr-defined]
+        await daily[0].callback(None)  # type: ignore[arg-type]  # the daily job itself: nothing left to do
         again = await asyncio.to_thread(h.core.retention.prune)
         assert (again.stories, again.articles, again.strays) == (0, 0, 0)
         await press(h, card, f"src:{story_id}:0")
