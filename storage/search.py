@@ -9,7 +9,7 @@ of one of its forms. The caller ranks the stories (news.relevance).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select, text
@@ -25,6 +25,7 @@ __all__ = [
 PG_DOCUMENT = "to_tsvector('english'::regconfig, title || ' ' || summary)"
 # A very common word matches a good part of the archive: look at its newest matches only (ids grow with time).
 MAX_MATCHED_ARTICLES = 5000
+FETCH_LOOKBACK = timedelta(days=7)
 Terms = Sequence[Sequence[str]]  # groups of word forms: every group (or any, for suggestions) must match
 
 
@@ -34,7 +35,7 @@ def matching_story_ids(
     """Live stories updated since `since` with an article matching the terms, most sources first."""
     if not terms:
         return []
-    matched, params = _matching_articles(session.get_bind().dialect.name, terms, any_term, since)
+    matched, params = _matching_articles(session, terms, any_term, since)
     stories = select(Article.story_id).where(Article.id.in_(matched))
     query = (
         select(Story.id)
@@ -50,7 +51,7 @@ def group_matches(session: Session, group: Sequence[str], since: datetime) -> li
     `since`: (story id, article title, the story's article count) each."""
     if not group:
         return []
-    matched, params = _matching_articles(session.get_bind().dialect.name, [group], False, since)
+    matched, params = _matching_articles(session, [group], False, since)
     query = (
         select(Article.story_id, Article.title, Story.article_count)
         .join(Story, Article.story_id == Story.id)
@@ -69,16 +70,25 @@ def _join(terms: Terms, any_term: bool, form: str, any_op: str, all_op: str) -> 
     return (any_op if any_term else all_op).join(groups)
 
 
+def _fetched_since(session: Session, since: datetime) -> datetime:
+    """The fetch time from which articles are searched: `since`, or a week before the newest article was fetched
+    if that is earlier (fetch times are the wall clock's; `since` is the application's, which may differ)."""
+    newest = session.scalar(select(Article.fetched_at).order_by(Article.id.desc()).limit(1))
+    return min(since, newest - FETCH_LOOKBACK) if newest is not None else since
+
+
 def _matching_articles(
-    dialect: str, terms: Terms, any_term: bool, since: datetime
-) -> tuple[Select[Any], dict[str, str]]:
+    session: Session, terms: Terms, any_term: bool, since: datetime
+) -> tuple[Select[Any], dict[str, Any]]:
     """The ids of the newest matching articles, as a subquery, and its bound parameters.
 
-    PostgreSQL looks only at articles fetched since `since` (an article of a story updated since then was fetched
-    since then, unless the story ran longer than the window), through the GIN index over (document, fetched_at)
-    of migration 0011: the cost is that of the window's matches, however big the archive (bench/scale.py).
-    Without the fetched_at bound the planner walked the primary key backwards computing to_tsvector for each row
-    until it had the newest 5000 matches: seconds at 100,000 articles for a word in a few hundred of them."""
+    PostgreSQL looks only at articles fetched since `since` (_fetched_since; an article of a story updated since
+    then was fetched since then, unless the story ran longer than the window), through the GIN index over
+    (document, fetched_at) of migration 0011: the cost is that of the window's matches, however big the archive
+    (bench/scale.py). Without the fetched_at bound the planner walked the primary key backwards computing
+    to_tsvector for each row until it had the newest 5000 matches: seconds at 100,000 articles for a word in a few
+    hundred of them."""
+    dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         fts_query = _join(terms, any_term, '"{}"', " OR ", " AND ")
         rowids = (
@@ -89,7 +99,7 @@ def _matching_articles(
     if dialect == "postgresql":
         ts_query = _join(terms, any_term, "'{}'", " | ", " & ")
         condition = text(f"{PG_DOCUMENT} @@ to_tsquery('english'::regconfig, :q)")
-        newest = (select(Article.id).where(condition, Article.fetched_at >= since)
+        newest = (select(Article.id).where(condition, Article.fetched_at >= _fetched_since(session, since))
                   .order_by(Article.id.desc()).limit(MAX_MATCHED_ARTICLES))
         return newest, {"q": ts_query}
     patterns = [or_(*(or_(Article.title.ilike(f"%{t}%"), Article.summary.ilike(f"%{t}%")) for t in group))

@@ -79,3 +79,4 @@ def test_retention_never_reaches_into_the_clustering_window(db: Database) -> Non
         seed_story(s, "two-days", ISS, LATER - timedelta(days=2))
     summary = _retention(db, days=1).prune()  # RETENTION_DAYS=1, CLUSTER_WINDOW_HOURS=72: the story is still open
     assert summary.articles == 0 and _articles(db) == 5
+
