@@ -7,9 +7,9 @@ The full load (bench/scale_data.py) is 1,000,000 articles, 100,000 stories, 100,
 smoke test. Each load gets a fresh database (SQLite in a temp dir; PostgreSQL `scale_bench`, created and dropped),
 and each operation is the application's own code, as the bot calls it:
 
-- claim: `app.claims.claim_due` for 100 chats due now (the rest due later in the day), median of 5;
-- digest: `Digests.for_chat` for one chat, cold (the shared corpus reloaded) and warm, median of 5;
-- search: `Stories.search` (`/story`) for 30 queries from real headlines, median per query;
+- claim: `app.claims.claim_due` for 100 chats due now (the rest due later in the day), median of 9;
+- digest: `Digests.for_chat` for one chat, cold (the shared corpus reloaded) and warm, median of 7;
+- search: `Stories.search` (`/story`) for 40 queries from real headlines, median per query;
 - cluster: `Core.cluster` over 500 new articles, the clusterer warm, median of 3 (its warm-up reported apart);
 - prune: `Retention.prune` of one day of history (RETENTION_DAYS = the history's length - 1), median of 3 days;
 - size: the database's size per article (SQLite: page_count × page_size; PostgreSQL: pg_database_size).
@@ -61,7 +61,7 @@ def median_ms(samples: list[float]) -> float:
 
 def measure_claim(core: Core, now: datetime) -> float:
     samples = []
-    for _ in range(5):
+    for _ in range(9):
         samples.append(timed(lambda: core.background.sync(claim_due, now, ClaimPolicy())))
         with core.db.session() as s:  # make the same chats due again
             s.execute(delete(Delivery).where(Delivery.chat_id <= DUE, Delivery.created_at >= now))
@@ -71,7 +71,7 @@ def measure_claim(core: Core, now: datetime) -> float:
 
 def measure_digest(core: Core, chats: int) -> dict[str, float]:
     cold, warm = [], []
-    for n in range(5):
+    for n in range(7):
         chat_id = 1 + (n * 7919) % chats
         core.digests.invalidate()
         cold.append(timed(lambda: asyncio.run(core.digests.for_chat(chat_id))))  # noqa: B023
@@ -82,7 +82,7 @@ def measure_digest(core: Core, chats: int) -> dict[str, float]:
 def measure_search(core: Core, rng: random.Random) -> float:
     pool = headlines()
     queries = []
-    for _ in range(30):
+    for _ in range(40):
         words = [w.strip(".,:;'\"!?()") for w in rng.choice(pool).split() if len(w) > 3]
         queries.append(" ".join(words[: rng.choice((1, 2, 3))]) or "news")
     asyncio.run(core.stories.search(queries[0]))  # first use: connections, caches
