@@ -162,7 +162,7 @@ class Article(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     categories: Mapped[str] = mapped_column(Text, default="")  # "\n"-joined feed categories
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)  # search's window (0011)
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), nullable=True)
 
     source: Mapped[Source | None] = relationship(lazy="joined")

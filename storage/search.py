@@ -77,12 +77,20 @@ def _fetched_since(session: Session, since: datetime) -> datetime:
     return min(since, newest - FETCH_LOOKBACK) if newest is not None else since
 
 
+def _first_article_since(session: Session, fetched: datetime) -> int:
+    """SQLite: the lowest id of the articles fetched since `fetched` (the index on fetched_at holds the ids, so this
+    reads the window's entries only); FTS5 then skips every older article's postings."""
+    # min(id + 0): a bare min(id) makes SQLite walk the whole table in id order instead
+    return int(session.scalar(select(func.min(Article.id + 0)).where(Article.fetched_at >= fetched)) or 0)
+
+
 def _matching_articles(
     session: Session, terms: Terms, any_term: bool, since: datetime
 ) -> tuple[Select[Any], dict[str, Any]]:
     """The ids of the newest matching articles, as a subquery, and its bound parameters.
 
-    PostgreSQL looks only at articles fetched since `since` (_fetched_since; an article of a story updated since
+    SQLite looks only at articles from the first one fetched since then on (rowids grow with fetch time);
+    PostgreSQL only at articles fetched since `since` (_fetched_since; an article of a story updated since
     then was fetched since then, unless the story ran longer than the window), through the GIN index over
     (document, fetched_at) of migration 0011: the cost is that of the window's matches, however big the archive
     (bench/scale.py). Without the fetched_at bound the planner walked the primary key backwards computing
@@ -92,10 +100,11 @@ def _matching_articles(
     if dialect == "sqlite":
         fts_query = _join(terms, any_term, '"{}"', " OR ", " AND ")
         rowids = (
-            select(text("rowid")).select_from(text("article_search")).where(text("article_search MATCH :q"))
+            select(text("rowid")).select_from(text("article_search"))
+            .where(text("article_search MATCH :q"), text("rowid >= :first"))
             .order_by(text("rowid DESC")).limit(MAX_MATCHED_ARTICLES)
         )
-        return rowids, {"q": fts_query}
+        return rowids, {"q": fts_query, "first": _first_article_since(session, _fetched_since(session, since))}
     if dialect == "postgresql":
         ts_query = _join(terms, any_term, "'{}'", " | ", " & ")
         condition = text(f"{PG_DOCUMENT} @@ to_tsquery('english'::regconfig, :q)")

@@ -1,6 +1,7 @@
 """retention: stories.archived_at and stories.archive (the card a story keeps once its articles are pruned), and
-the index the retention job walks (not yet archived, oldest first); PostgreSQL search by recency: one GIN index
-over (document, fetched_at) replaces the one over the document alone.
+the index the retention job walks (not yet archived, oldest first); search by recency: an index on
+articles.fetched_at (SQLite finds the window's first article with it), and on PostgreSQL one GIN index over
+(document, fetched_at) replaces the one over the document alone.
 
 Safe on a big live PostgreSQL database: adding two nullable columns without a default only touches the catalog;
 each index is built CONCURRENTLY outside the migration's transaction (writes go on meanwhile), an invalid one
@@ -28,6 +29,7 @@ depends_on: str | Sequence[str] | None = None
 
 log = logging.getLogger("alembic.runtime.migration")
 RETENTION_INDEX = "ix_stories_archived_at_last_updated"
+FETCHED_INDEX = "ix_articles_fetched_at"  # search's window: the first article fetched since (storage.search)
 SEARCH_INDEX = "ix_articles_search_recent"
 OLD_SEARCH_INDEX = "ix_articles_search_english"
 # Must stay identical to storage.search.PG_DOCUMENT, or PostgreSQL won't use the index.
@@ -57,6 +59,7 @@ def _btree_gin() -> bool:
 def _postgres_up() -> None:
     with op.get_context().autocommit_block():
         _create_concurrently(RETENTION_INDEX, "stories (archived_at, last_updated)")
+        _create_concurrently(FETCHED_INDEX, "articles (fetched_at)")
         if _btree_gin():
             _create_concurrently(SEARCH_INDEX, f"articles USING gin (({PG_DOCUMENT}), fetched_at)")
             op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {OLD_SEARCH_INDEX}")
@@ -70,6 +73,7 @@ def upgrade() -> None:
         _postgres_up()
     else:
         op.create_index(RETENTION_INDEX, "stories", ["archived_at", "last_updated"])
+        op.create_index(FETCHED_INDEX, "articles", ["fetched_at"])
 
 
 def downgrade() -> None:
@@ -78,8 +82,10 @@ def downgrade() -> None:
             _create_concurrently(OLD_SEARCH_INDEX, f"articles USING gin ({PG_DOCUMENT})")
             op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {SEARCH_INDEX}")
             op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {RETENTION_INDEX}")
+            op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {FETCHED_INDEX}")
     else:
         op.drop_index(RETENTION_INDEX, table_name="stories")
+        op.drop_index(FETCHED_INDEX, table_name="articles")
     with op.batch_alter_table("stories", schema=None) as batch_op:
         batch_op.drop_column("archive")
         batch_op.drop_column("archived_at")
