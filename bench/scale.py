@@ -14,7 +14,9 @@ and each operation is the application's own code, as the bot calls it:
 - prune: `Retention.prune` of one day of history (RETENTION_DAYS = the history's length - 1), median of 3 days;
 - size: the database's size per article (SQLite: page_count × page_size; PostgreSQL: pg_database_size).
 
-Cost is flat when every 100 % figure is at most 1.5 × its 10 % figure. Prints one JSON document.
+Cost is flat when every 100 % figure is at most 1.5 × its 10 % figure. On a shared machine the load drifts between
+the two runs: `control_*_ms` times fixed CPU work with no database, so a ratio can be read against the control's.
+Prints one JSON document.
 """
 
 from __future__ import annotations
@@ -57,6 +59,16 @@ def timed(fn: Callable[[], Any]) -> float:
 
 def median_ms(samples: list[float]) -> float:
     return round(1000 * statistics.median(samples), 2)
+
+
+def control_ms() -> float:
+    """A fixed piece of CPU work that touches no database: how busy the shared machine is right now. Its ratio
+    between the two loads tells how much of a figure's ratio is the machine's, not the archive's."""
+    def work() -> None:
+        total = 0
+        for i in range(300_000):
+            total += hash(str(i)) % 7
+    return median_ms([timed(work) for _ in range(5)])
 
 
 def measure_claim(core: Core, now: datetime) -> float:
@@ -152,11 +164,13 @@ def run_load(url: str, work: Path, target: Load) -> dict[str, Any]:
         result: dict[str, Any] = {"load": vars(target), "load_seconds": round(loaded, 1)}
         result["size_bytes"] = size(core.db)
         result["size_bytes_per_article"] = round(result["size_bytes"] / target.articles)
+        result["control_before_ms"] = control_ms()
         result["claim_100_due_ms"] = measure_claim(core, now)
         result["digest_one_chat"] = measure_digest(core, target.chats)
         result["story_search_ms"] = measure_search(core, rng)
         result["cluster"] = measure_cluster(core, now, rng)
         result["prune"] = measure_prune(core, clock)
+        result["control_after_ms"] = control_ms()
         return result
     finally:
         asyncio.run(core.close())
