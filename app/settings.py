@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     admin_user_ids: list[int] = Field(default_factory=list)
     command_burst: int = Field(default=8, ge=1, le=1000)  # commands/buttons a user may send at once
     command_window_seconds: float = Field(default=20.0, gt=0, le=3600)  # ...refilled over this many seconds
+    retention_days: int = Field(default=30, ge=1, le=36500)  # articles older than this are pruned daily
     log_level: str = "INFO"
 
     @field_validator("digest_timezone")

@@ -1,4 +1,4 @@
-"""The `storybot` command: run, migrate, fetch, cluster, cluster-file, preview, stats, feeds."""
+"""The `storybot` command: run, migrate, fetch, cluster, cluster-file, preview, stats, feeds, prune, backup."""
 
 from __future__ import annotations
 
@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     feeds_sub.add_parser("export", help="print the feeds as OPML")
     resume = feeds_sub.add_parser("resume", help="poll paused feeds again (a 410 or two days of failures pause one)")
     resume.add_argument("ids", nargs="*", type=int, help="feed ids from `feeds list`; none: every paused feed")
+    sub.add_parser("prune", help="remove articles older than RETENTION_DAYS (their stories keep their cards)")
+    backup = sub.add_parser("backup", help="copy the SQLite database to a new file, safely while the bot runs")
+    backup.add_argument("file", type=Path, help="the copy to write (must not exist yet)")
     return parser
 
 
@@ -99,6 +102,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(commands.preview(settings, args.topic, args.chat))
     if args.command == "stats":
         return asyncio.run(commands.stats(settings, as_json=args.json))
+    if args.command == "prune":
+        return asyncio.run(commands.prune(settings))
+    if args.command == "backup":
+        return commands.backup(settings, args.file)
     if args.command == "feeds":
         if args.feeds_command == "resume":
             return asyncio.run(commands.resume_feeds(settings, args.ids or None))

@@ -25,11 +25,12 @@ from news.cluster import ClusterParams, cluster_stream
 from news.opml import OpmlError, parse_opml
 from news.sections import load_seed_model, sections_by_item
 from news.topics import SECTIONS
+from storage.backup import BackupError, backup_sqlite
 from storage.db import Database
 from storage.migrate import upgrade
 
-__all__ = ["CommandError", "cluster", "cluster_file", "feeds", "fetch_once", "migrate", "preview", "resume_feeds",
-           "run", "stats"]
+__all__ = ["CommandError", "backup", "cluster", "cluster_file", "feeds", "fetch_once", "migrate", "preview", "prune",
+           "resume_feeds", "run", "stats"]
 
 
 class CommandError(StartupError):
@@ -70,6 +71,21 @@ async def fetch_once(settings: Settings) -> int:
     async with _core(settings) as core:
         summary = await fetch_with_progress(core.ingestor, sys.stderr.isatty())
     print(summary.line())
+    return 0
+
+
+async def prune(settings: Settings) -> int:
+    async with _core(settings) as core:
+        print((await asyncio.to_thread(core.retention.prune)).line())
+    return 0
+
+
+def backup(settings: Settings, target: Path) -> int:
+    try:
+        size = backup_sqlite(settings.database_url, target)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"backed up the database to {target} ({size / 1e6:.1f} MB)")
     return 0
 
 

@@ -60,6 +60,10 @@ class Jobs:
         if enqueued:
             log.info("%d digests due", enqueued)
 
+    async def prune(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Remove the articles older than RETENTION_DAYS, in short batches off the event loop (app.retention)."""
+        await asyncio.to_thread(self.core.retention.prune)
+
     def schedule(self, application: TelegramApplication) -> None:
         queue = application.job_queue
         assert queue is not None, "python-telegram-bot[job-queue] is required"
@@ -76,3 +80,5 @@ class Jobs:
         to_next_minute = 60 - time.time() % 60
         queue.run_repeating(self.digests, interval=60, first=to_next_minute + 1, name="digests",
                             job_kwargs=ONE_AT_A_TIME)
+        # Daily, the first an hour after start (a restart loop never prunes more than once an hour).
+        queue.run_repeating(self.prune, interval=24 * 3600, first=3600, name="prune", job_kwargs=ONE_AT_A_TIME)
