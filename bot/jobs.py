@@ -13,6 +13,8 @@ import time
 from telegram.ext import ContextTypes
 
 from app.delivery import DigestDelivery
+from app.health import Health
+from app.metrics import Metrics
 from app.runtime import Core
 from bot.handlers.common import TelegramApplication
 
@@ -23,14 +25,19 @@ ONE_AT_A_TIME = {"max_instances": 1, "coalesce": True}
 
 
 class Jobs:
-    def __init__(self, core: Core, delivery: DigestDelivery) -> None:
+    def __init__(self, core: Core, delivery: DigestDelivery, health: Health | None = None,
+                 metrics: Metrics | None = None) -> None:
         self.core = core
         self.delivery = delivery
+        self.health = health or Health()  # each tick reports its runs (/readyz)
+        self.metrics = metrics or delivery.metrics
         self._corpus_ready = False
 
     async def refresh(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Fetch every due feed; when new articles came in, cluster them now rather than at the next tick."""
-        summary = await self.core.ingestor.fetch_due()
+        with self.health.tick("refresh"):
+            summary = await self.core.ingestor.fetch_due()
+        self.metrics.articles_ingested.inc(summary.new_articles)
         if summary.feeds:
             log.info(summary.line())
         if summary.new_articles and context.job_queue is not None:
@@ -39,7 +46,8 @@ class Jobs:
     async def cluster(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Group the articles that came in into stories and list them under sections (CPU work, off the event
         loop); then rebuild the digest corpus in the background."""
-        result = await asyncio.to_thread(self.core.cluster)
+        with self.health.tick("cluster"), self.metrics.cluster_pass.time():
+            result = await asyncio.to_thread(self.core.cluster)
         if result.articles:
             log.info(result.line())
         if result.articles or not self._corpus_ready:
@@ -49,7 +57,8 @@ class Jobs:
     async def digests(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Claim the chats whose digest is due and hand them to the delivery workers (the first run also
         recovers the outbox after a restart and catches up on digests missed while down)."""
-        enqueued = await self.delivery.tick(self.core.clock())
+        with self.health.tick("digests"):
+            enqueued = await self.delivery.tick(self.core.clock())
         if enqueued:
             log.info("%d digests due", enqueued)
 
@@ -57,8 +66,10 @@ class Jobs:
         queue = application.job_queue
         assert queue is not None, "python-telegram-bot[job-queue] is required"
         # First runs right after start: a new install has stories within a minute.
-        queue.run_repeating(self.refresh, interval=60, first=1, name="refresh-feeds", job_kwargs=ONE_AT_A_TIME)
         every = 60 * self.core.settings.cluster_interval_minutes
+        for name, interval in (("refresh", 60), ("cluster", every), ("digests", 60)):
+            self.health.expect(name, interval)
+        queue.run_repeating(self.refresh, interval=60, first=1, name="refresh-feeds", job_kwargs=ONE_AT_A_TIME)
         queue.run_repeating(self.cluster, interval=every, first=5, name="cluster", job_kwargs=ONE_AT_A_TIME)
         # Right after start (recovery, late digests), then at the top of every minute.
         queue.run_once(self.digests, when=1, name="digests-start")
