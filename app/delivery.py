@@ -19,6 +19,7 @@ one selection (app.digests), rendered by the function the runtime hands in.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import random
@@ -72,6 +73,8 @@ class DigestDelivery:
         self.metrics.send_queue.set_function(lambda: len(self._active))
         self._closing = False  # draining for a shutdown: no new rows, no new parts
         self._busy = 0  # workers with a row in hand
+        self._quiet = asyncio.Event()  # set while no worker has a row in hand
+        self._quiet.set()
         self._queue: asyncio.Queue[int] = asyncio.Queue()
         self._active: set[int] = set()  # queued, in flight or waiting to retry: never enqueued twice
         self._idle = asyncio.Event()
@@ -103,10 +106,8 @@ class DigestDelivery:
         for timer in self._timers:
             timer.cancel()  # rows waiting to retry are PENDING in the outbox: the next start sends them
         self._timers.clear()
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + grace
-        while self._busy and loop.time() < deadline:
-            await asyncio.sleep(0.05)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._quiet.wait(), grace)
         if self._busy:
             log.warning("%d digest sends still in flight after %.0f s: stopped", self._busy, grace)
         return self._busy
@@ -142,12 +143,15 @@ class DigestDelivery:
                 continue  # left PENDING in the outbox for the next start
             retry = False
             self._busy += 1
+            self._quiet.clear()
             try:
                 retry = await self.deliver(delivery_id)
             except Exception:
                 log.exception("digest delivery %d failed; left for the next start", delivery_id)
             finally:
                 self._busy -= 1
+                if not self._busy:
+                    self._quiet.set()
                 if not retry:
                     self._done(delivery_id)
 

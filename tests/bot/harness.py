@@ -62,15 +62,21 @@ async def running_bot(
         settings = {**webhook_settings(), **settings}
     async with FeedServer() as feeds, FakeTelegram() as telegram:
         urls = feeds.add_dir(feed_dir) if feed_dir else []
-        opml = tmp_path / "feeds.opml"
-        opml.write_text(export_opml(FeedSpec(u, Path(u).stem) for u in urls))
-        config = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            telegram_bot_token=telegram.token,
-            telegram_api_url=telegram.api_root,
-            database_url=db_url,
-            feeds_file=opml,
-            **settings,
-        )
+        config = bot_settings(telegram, tmp_path, db_url, urls, **settings)
         async with Runtime(config, clock=clock, webhook=webhook) as runtime:
             yield Harness(telegram, feeds, runtime)
+
+
+def bot_settings(telegram: FakeTelegram, tmp_path: Path, db_url: str, feed_urls: Sequence[str] = (),
+                 **settings: Any) -> Settings:
+    """Settings for a bot talking to `telegram`, following `feed_urls` (none: an empty feed list)."""
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(export_opml(FeedSpec(u, Path(u).stem) for u in feed_urls))
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        telegram_bot_token=telegram.token,
+        telegram_api_url=telegram.api_root,
+        database_url=db_url,
+        feeds_file=opml,
+        **settings,
+    )
