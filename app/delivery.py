@@ -240,17 +240,16 @@ class DigestDelivery:
         while len(item.sent) < len(item.messages):
             sent = item.sent
             if self._closing:
-                log.info("digest row %d: %d of %d parts sent; the rest after the restart", delivery_id, len(sent),
-                         len(item.messages))
-                return False
+                return self._left(item)
             before = functools.partial(self._begin_part, delivery_id, sent)
             try:
                 message_id = await self.sender.send(item.chat_id, item.messages[len(sent)], before, thread_id)
             except (RateLimited, Transient, ChatMoved, ChatGone, ThreadGone, Refused, MaybeSent) as exc:
                 return await self._failed(item, exc)
             if message_id is None:
-                if not self._closing:
-                    log.info("digest row %d was taken by another sender", delivery_id)
+                if self._closing:
+                    return self._left(item)
+                log.info("digest row %d was taken by another sender", delivery_id)
                 return False
             updated = await self.tx(outbox.part_sent, delivery_id, message_id, self.clock())
             if updated is None:
@@ -258,6 +257,13 @@ class DigestDelivery:
                 return False
             item = updated
         self._count(item.status)
+        return False
+
+    @staticmethod
+    def _left(item: outbox.OutboxItem) -> bool:
+        assert item.messages is not None
+        log.info("digest row %d for chat %d: %d of %d parts sent; the rest after the restart", item.id,
+                 item.chat_id, len(item.sent), len(item.messages))
         return False
 
     async def _begin_part(self, delivery_id: int, sent: tuple[int, ...]) -> bool:
