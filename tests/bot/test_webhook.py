@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import signal
 from pathlib import Path
 
 import httpx
@@ -13,7 +15,8 @@ from bot.runtime import Runtime
 from bot.webhook import MAX_BODY, SECRET_HEADER
 from fakes.telegram_api import FakeTelegram
 from tests.bot.botkit import FAST, NOW, say
-from tests.bot.harness import WEBHOOK_SECRET, Harness, bot_settings, running_bot, webhook_settings
+from tests.bot.harness import WEBHOOK_SECRET, Harness, bot_settings, free_port, running_bot, webhook_settings
+from tests.bot.test_quickstart import OFFLINE, STORYBOT, quick_start_dir, storybot
 
 
 def sqlite(tmp_path: Path) -> str:
@@ -111,3 +114,42 @@ async def test_polling_again_after_webhook_mode(tmp_path: Path) -> None:
             assert help_reply.text and "/subscribe" in help_reply.text
             assert api.webhook_info()["url"] == "" and api.requests("deleteWebhook")
         assert any(d.status == 0 for d in api.webhook_deliveries)  # the post that found no bot was kept
+
+
+@pytest.mark.parametrize(("values", "problem"), [
+    ({}, "run --webhook needs WEBHOOK_URL and WEBHOOK_SECRET"),
+    ({"WEBHOOK_URL": "https://bot.example.com/tg"}, "run --webhook needs WEBHOOK_SECRET:"),
+    ({"WEBHOOK_URL": "https://bot.example.com/tg", "WEBHOOK_SECRET": "has space"}, "invalid setting WEBHOOK_SECRET"),
+    ({"WEBHOOK_URL": "bot.example.com", "WEBHOOK_SECRET": "s3cret"}, "invalid setting WEBHOOK_URL"),
+])
+def test_run_webhook_without_its_keys_is_one_line_and_exit_2(tmp_path: Path, values: dict[str, str],
+                                                             problem: str) -> None:
+    here = quick_start_dir(tmp_path, TELEGRAM_BOT_TOKEN="123456789:" + "A" * 35, **values)
+    result = storybot("run", "--webhook", cwd=here)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()], result.stderr
+    assert result.stderr.startswith(f"storybot: {problem}"), result.stderr
+
+
+@pytest.mark.timeout(240)
+async def test_storybot_run_webhook_answers_and_stops_cleanly(tmp_path: Path) -> None:
+    async with FakeTelegram() as telegram, httpx.AsyncClient(timeout=5) as client:
+        hook, metrics_port = webhook_settings(), free_port()
+        here = quick_start_dir(tmp_path, TELEGRAM_BOT_TOKEN=telegram.token, TELEGRAM_API_URL=telegram.api_root,
+                               WEBHOOK_URL=hook["webhook_url"], WEBHOOK_SECRET=WEBHOOK_SECRET,
+                               WEBHOOK_PORT=str(hook["webhook_port"]), METRICS_PORT=str(metrics_port))
+        bot = await asyncio.create_subprocess_exec(str(STORYBOT), "run", "--webhook", cwd=here, env=OFFLINE,
+                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        try:
+            await telegram.send_message(42, "/start")
+            [welcome] = await telegram.wait_for_messages(42, 1, timeout=90)
+            assert welcome.text is not None and "Welcome to storybot" in welcome.text
+            assert (await client.get(f"http://127.0.0.1:{metrics_port}/healthz")).status_code == 200
+            assert (await client.post(hook["webhook_url"], content=b"{}")).status_code == 403
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            _out, err = await asyncio.wait_for(bot.communicate(), 60)
+    log = err.decode()
+    assert bot.returncode == 0, log
+    assert "Traceback" not in log and WEBHOOK_SECRET not in log
+    assert telegram.requests("getUpdates") == [] and telegram.webhook_deliveries[0].status == 200
