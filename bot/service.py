@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from app.health import Health
 from app.metrics import Metrics
 from app.operators import Operators
+from app.runtime import StartupError
 
 __all__ = ["DB_TIMEOUT", "ServiceEndpoint"]
 
@@ -36,8 +37,11 @@ class ServiceEndpoint:
         app.router.add_get("/metrics", self._metrics)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
+        try:
+            await web.TCPSite(self._runner, self.host, self.port).start()
+        except OSError as exc:
+            raise StartupError(f"cannot listen on {self.host}:{self.port} for health and metrics ({exc.strerror}); "
+                               "check METRICS_HOST and METRICS_PORT") from None
         self.port = int(self._runner.addresses[0][1])  # METRICS_PORT=0: the port the system chose
         log.info("health and metrics at http://%s:%d/ (healthz, readyz, metrics)", self.host, self.port)
 

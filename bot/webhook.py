@@ -26,9 +26,11 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application, ExtBot
 
 from app.metrics import Metrics
+from app.runtime import StartupError
 
 __all__ = ["MAX_BODY", "SECRET_HEADER", "WebhookListener"]
 
@@ -55,9 +57,16 @@ class WebhookListener:
         app.router.add_post(self.path, self._receive)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=2.0)
         await self._runner.setup()
-        await web.TCPSite(self._runner, self.listen, self.port).start()
-        await self.application.bot.set_webhook(self.url, secret_token=self._secret.decode(),
-                                               drop_pending_updates=False)
+        try:
+            await web.TCPSite(self._runner, self.listen, self.port).start()
+        except OSError as exc:
+            raise StartupError(f"cannot listen on {self.listen}:{self.port} for the webhook ({exc.strerror}); "
+                               "check WEBHOOK_LISTEN and WEBHOOK_PORT") from None
+        try:
+            await self.application.bot.set_webhook(self.url, secret_token=self._secret.decode(),
+                                                   drop_pending_updates=False)
+        except TelegramError as exc:
+            raise StartupError(f"setWebhook failed for WEBHOOK_URL {self.url} ({exc.message})") from None
         log.info("webhook mode: listening on %s:%d%s for %s", self.listen, self.port, self.path,
                  urlsplit(self.url).netloc)
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import signal
+import socket
 from pathlib import Path
 
 import httpx
 import pytest
 
+from app.runtime import StartupError
 from bot.runtime import Runtime
 from bot.webhook import MAX_BODY, SECRET_HEADER
 from fakes.telegram_api import FakeTelegram
@@ -153,3 +156,23 @@ async def test_storybot_run_webhook_answers_and_stops_cleanly(tmp_path: Path) ->
     assert bot.returncode == 0, log
     assert "Traceback" not in log and WEBHOOK_SECRET not in log
     assert telegram.requests("getUpdates") == [] and telegram.webhook_deliveries[0].status == 200
+
+
+async def test_a_taken_port_or_a_failed_set_webhook_is_a_startup_error(tmp_path: Path) -> None:
+    async with FakeTelegram() as api:
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            for key, settings in (("WEBHOOK_PORT", {**webhook_settings(), "webhook_port": port}),
+                                  ("METRICS_PORT", {"metrics_port": port})):
+                config = bot_settings(api, tmp_path, sqlite(tmp_path), **settings)
+                with pytest.raises(StartupError, match=f"cannot listen on 127.0.0.1:{port} .*{key}"):
+                    async with Runtime(config, clock=lambda: NOW, webhook=key == "WEBHOOK_PORT"):
+                        pass
+        api.inject_fault("setWebhook", count=1, kind="500")
+        config = bot_settings(api, tmp_path, sqlite(tmp_path), **webhook_settings())
+        with pytest.raises(StartupError, match=re.escape("setWebhook failed for WEBHOOK_URL http://127.0.0.1:")):
+            async with Runtime(config, clock=lambda: NOW, webhook=True):
+                pass
+        assert api.webhook_info()["url"] == ""
