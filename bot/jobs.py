@@ -21,7 +21,10 @@ from bot.handlers.common import TelegramApplication
 __all__ = ["Jobs"]
 
 log = logging.getLogger(__name__)
-ONE_AT_A_TIME = {"max_instances": 1, "coalesce": True}
+# A run that comes late (a slow start: migrations, a loaded machine) still runs: APScheduler's default would skip a
+# run more than 1 s late, and the first fetch, or the recovery at start, would wait for the next interval or never run.
+LATE_RUNS_RUN: dict[str, object] = {"misfire_grace_time": None}
+ONE_AT_A_TIME = {"max_instances": 1, "coalesce": True, **LATE_RUNS_RUN}
 
 
 class Jobs:
@@ -41,7 +44,7 @@ class Jobs:
         if summary.feeds:
             log.info(summary.line())
         if summary.new_articles and context.job_queue is not None:
-            context.job_queue.run_once(self.cluster, when=0, name="cluster-new")
+            context.job_queue.run_once(self.cluster, when=0, name="cluster-new", job_kwargs=LATE_RUNS_RUN)
 
     async def cluster(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Group the articles that came in into stories and list them under sections (CPU work, off the event
@@ -72,7 +75,7 @@ class Jobs:
         queue.run_repeating(self.refresh, interval=60, first=1, name="refresh-feeds", job_kwargs=ONE_AT_A_TIME)
         queue.run_repeating(self.cluster, interval=every, first=5, name="cluster", job_kwargs=ONE_AT_A_TIME)
         # Right after start (recovery, late digests), then at the top of every minute.
-        queue.run_once(self.digests, when=1, name="digests-start")
+        queue.run_once(self.digests, when=1, name="digests-start", job_kwargs=LATE_RUNS_RUN)
         to_next_minute = 60 - time.time() % 60
         queue.run_repeating(self.digests, interval=60, first=to_next_minute + 1, name="digests",
                             job_kwargs=ONE_AT_A_TIME)

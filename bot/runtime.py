@@ -72,7 +72,6 @@ class Runtime:
                                        delivery_policy(settings), clock, metrics=self.metrics)
         handlers.register(self.application, self.core)
         self.jobs = Jobs(self.core, self.delivery, self.health, self.metrics)
-        self.jobs.schedule(self.application)
         self.polling = polling and not webhook
         self.webhook = self._webhook_listener() if webhook else None
         self.endpoint = None if settings.metrics_port is None else ServiceEndpoint(
@@ -93,6 +92,8 @@ class Runtime:
             assert self.application.updater is not None
             await self.application.updater.start_polling(allowed_updates=None, drop_pending_updates=False,
                                                          error_callback=PollingErrors())
+        # Scheduled now, not when built: the first runs ("in 1 s") count from here, however long migrating took.
+        self.jobs.schedule(self.application)
         await self.application.start()
         log.info("storybot started: Bot API at %s, database %s", self.settings.telegram_api_url,
                  self.core.db.engine.url.render_as_string(hide_password=True))
