@@ -38,7 +38,12 @@ class CommandError(StartupError):
 
 
 def _secrets(settings: Settings) -> list[str]:
-    return [settings.token()] if settings.token_problem() is None else []
+    """What the log must never show: the token, and the webhook's secret (unless so short that hiding it would
+    hide common words; such a secret is weak anyway)."""
+    secrets = [settings.token()] if settings.token_problem() is None else []
+    if settings.webhook_secret is not None and len(settings.webhook_secret.get_secret_value()) >= 8:
+        secrets.append(settings.webhook_secret.get_secret_value())
+    return secrets
 
 
 def migrate(settings: Settings) -> int:
@@ -62,9 +67,9 @@ async def _core(settings: Settings) -> AsyncIterator[Core]:
         await core.close()
 
 
-def run(settings: Settings) -> int:
+def run(settings: Settings, *, webhook: bool = False) -> int:
     configure_logging(settings.log_level, secrets=_secrets(settings))
-    return asyncio.run(Runtime(settings).serve())
+    return asyncio.run(Runtime(settings, webhook=webhook).serve())
 
 
 async def fetch_once(settings: Settings) -> int:
