@@ -4,6 +4,11 @@ The clusterer lives in memory for the life of the process; on first use it is re
 assignments of still-open stories, so a restart changes nothing about where the next article goes.
 With an encoder (CLUSTER_EMBEDDINGS), each batch of pending articles is embedded in one call, and the
 replay re-embeds the open stories' articles (embeddings are not stored).
+
+Story assignment has one writer: with several processes on PostgreSQL, only the clustering leader, the process
+holding the advisory lock storage.locks.CLUSTER_LOCK, clusters. The others skip their passes (and only refresh
+their digest corpus). When the leader dies its lock goes with its connection; the next process to try leads,
+and rebuilds its clusterer from the database first (as does a leader that lost its lock and got it back).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from news.cluster import ClusterParams, OnlineClusterer, params_with
 from news.embed import Encoder, MiniLMEncoder
 from storage import stories as story_store
 from storage.db import Database
+from storage.locks import CLUSTER_LOCK, SessionLock
 
 __all__ = ["ClusterSummary", "StoryEngine", "cluster_encoder", "cluster_params"]
 
@@ -32,8 +38,11 @@ class ClusterSummary:
     merges: int
     article_ids: tuple[int, ...] = ()  # the articles clustered in this pass
     story_ids: tuple[int, ...] = ()  # the stories they joined, made or merged
+    leader: bool = True  # False: another process is the clustering leader; this pass did nothing
 
     def line(self) -> str:
+        if not self.leader:
+            return "another process is clustering (it holds the clustering lock)"
         return f"clustered {self.articles} articles into {self.stories_touched} stories ({self.merges} merges)"
 
 
@@ -70,6 +79,7 @@ class StoryEngine:
         self.encoder = encoder
         self._clusterer: OnlineClusterer | None = None
         self._lock = threading.Lock()  # one clustering pass at a time; the clusterer is not thread-safe
+        self.leadership = SessionLock(db.engine, CLUSTER_LOCK)
 
     def _warm(self) -> OnlineClusterer:
         clusterer = OnlineClusterer(self.params, encoder=self.encoder)
@@ -87,7 +97,13 @@ class StoryEngine:
     def cluster_pending(self, batch: int = 5000) -> ClusterSummary:
         """Blocking; call through asyncio.to_thread from the event loop."""
         with self._lock:
-            if self._clusterer is None:
+            held, newly = self.leadership.hold()
+            if not held:
+                self._clusterer = None  # whoever leads now writes stories this memory does not know
+                return ClusterSummary(0, 0, 0, leader=False)
+            if newly:
+                log.info("this process is now the clustering leader")
+            if self._clusterer is None or newly:
                 self._clusterer = self._warm()
             try:
                 return self._cluster_batches(self._clusterer, batch)

@@ -19,7 +19,9 @@ __all__ = ["main"]
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="storybot", description="News feeds in, stories out, delivered on Telegram.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("run", help="run the bot (long polling) and its scheduled jobs")
+    run = sub.add_parser("run", help="run the bot (long polling) and its scheduled jobs")
+    run.add_argument("--role", choices=("all", "bot", "worker"), default="all",
+                     help="bot: answer updates; worker: fetch, cluster, deliver digests; all (default): both")
     sub.add_parser("migrate", help="apply database migrations")
     fetch = sub.add_parser("fetch", help="poll the feeds that are due")
     fetch.add_argument("--once", action="store_true", required=True, help="poll once, print a summary, exit")
@@ -88,7 +90,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if problem:
             print(f"storybot: {problem}", file=sys.stderr)
             return 2
-        return commands.run(settings)
+        return commands.run(settings, args.role)
     if args.command == "migrate":
         return commands.migrate(settings)
     if args.command == "fetch":

@@ -42,7 +42,7 @@ class Jobs:
         result = await asyncio.to_thread(self.core.cluster)
         if result.articles:
             log.info(result.line())
-        if result.articles or not self._corpus_ready:
+        if result.articles or not self._corpus_ready or not result.leader:  # the leader's stories, if another
             await self.core.digests.refresh()  # digests and /digest read stories from this corpus
             self._corpus_ready = True
 

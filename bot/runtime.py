@@ -3,6 +3,10 @@ digest workers. Tests, benchmarks and `storybot run` all start the bot through `
 
     async with Runtime(settings) as runtime:   # start(): migrate, add feeds, getMe, command menus, polling
         ...                                    # stop(): polling, jobs, digest workers, clients, in that order
+
+Roles (`storybot run --role`): `bot` answers updates; `worker` fetches, clusters and delivers digests; `all` does
+both. On SQLite the process locks the database file (storage.exclusive): a second one refuses to start. On
+PostgreSQL any number of processes share the work (README, "Several processes").
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import signal
 from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
+from typing import Literal
 
 import httpx
 from telegram import BotCommandScopeChat
@@ -24,14 +29,21 @@ from app.delivery import DigestDelivery, delivery_policy
 from app.digests import Digest
 from app.runtime import Core, StartupError, utc_now
 from app.settings import Settings
+from app.tx import Transactions
 from bot import handlers
 from bot.handlers.start import ADMIN_COMMANDS, COMMANDS
 from bot.jobs import Jobs
+from bot.pace import SharedPace
 from bot.render_digest import digest_messages
-from bot.sender import ProjectRateLimiter, SendLimits, TelegramSender
+from bot.sender import SAFETY, ProjectRateLimiter, SendLimits, TelegramSender
 from bot.updates import ChatOrderedProcessor
+from storage.exclusive import AlreadyRunning, SqliteLock
 
-__all__ = ["BotApiUnavailable", "Runtime"]
+__all__ = ["ROLES", "BotApiUnavailable", "Role", "Runtime"]
+
+Role = Literal["all", "bot", "worker"]
+ROLES: tuple[Role, ...] = ("all", "bot", "worker")
+PACE_BLOCK_SECONDS = 0.2  # global send slots a process reserves at once from the shared pace (PostgreSQL)
 
 log = logging.getLogger("storybot")
 
@@ -42,12 +54,32 @@ class BotApiUnavailable(StartupError):
 
 class Runtime:
     def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utc_now,
-                 client: httpx.AsyncClient | None = None, polling: bool = True) -> None:
+                 client: httpx.AsyncClient | None = None, polling: bool = True, role: Role = "all") -> None:
         self.settings = settings
+        self.role = role
+        self.exclusive = SqliteLock(settings.database_url)
+        try:
+            self.exclusive.acquire()
+        except AlreadyRunning as exc:
+            raise StartupError(str(exc)) from None
+        try:
+            self._build(settings, clock, client)
+        except BaseException:
+            self.exclusive.release()
+            raise
+        self.polling = polling and role != "worker"
+
+    def _build(self, settings: Settings, clock: Callable[[], datetime], client: httpx.AsyncClient | None) -> None:
         self.core = Core.build(settings, client=client, clock=clock)
+        alone = self.core.db.engine.dialect.name != "postgresql"
+        # Paces shared by every process on PostgreSQL, on a pool of their own (never behind a digest's build).
+        self._pace_tx = None if alone else Transactions(self.core.db, threads=2, name="db-pace")
+        shared = None if self._pace_tx is None else SharedPace(
+            self._pace_tx, 1.0 / (settings.send_rate_global * SAFETY),
+            int(settings.send_rate_global * PACE_BLOCK_SECONDS))
         # One pace for replies and digests: global, per private chat, per group (bot.sender).
         self.limits = SendLimits(settings.send_rate_global, settings.send_rate_private,
-                                 settings.send_rate_group_per_minute)
+                                 settings.send_rate_group_per_minute, shared=shared)
         self.application = (
             Application.builder().token(settings.token()).base_url(settings.bot_base_url)
             .base_file_url(settings.bot_base_file_url).defaults(Defaults(parse_mode=ParseMode.HTML))
@@ -55,11 +87,11 @@ class Runtime:
         )
         self.delivery = DigestDelivery(self.core.background, self.core.digests,
                                        TelegramSender(self.application.bot, self.limits), self._render_digest,
-                                       delivery_policy(settings), clock)
+                                       delivery_policy(settings), clock, alone=alone)
         handlers.register(self.application, self.core)
         self.jobs = Jobs(self.core, self.delivery)
-        self.jobs.schedule(self.application)
-        self.polling = polling
+        if self.role != "bot":
+            self.jobs.schedule(self.application)
 
     async def start(self) -> None:
         """Migrate and add feeds, check the Bot API (getMe), set the command menus, then poll and run the jobs."""
@@ -67,12 +99,13 @@ class Runtime:
         if added:
             log.info("added %d feeds from %s", added, self.settings.feeds_file or "the bundled list")
         await self._initialize()
-        await self._command_menus()
+        if self.role != "worker":
+            await self._command_menus()
         if self.polling:
             assert self.application.updater is not None
             await self.application.updater.start_polling(allowed_updates=None, drop_pending_updates=False)
         await self.application.start()
-        log.info("storybot started: Bot API at %s, database %s", self.settings.telegram_api_url,
+        log.info("storybot started (role %s): Bot API at %s, database %s", self.role, self.settings.telegram_api_url,
                  self.core.db.engine.url.render_as_string(hide_password=True))
 
     async def stop(self) -> None:
@@ -84,6 +117,9 @@ class Runtime:
         await self.delivery.stop()
         await self.application.shutdown()
         await self.core.close()
+        if self._pace_tx is not None:
+            self._pace_tx.close()
+        self.exclusive.release()
 
     async def __aenter__(self) -> Runtime:
         try:

@@ -14,7 +14,8 @@ counts in sliding windows and network jitter must not push a window over. Replie
 the pace; digests may hold at most `BULK_AHEAD` slots ahead, so a reply waits for a couple of slots, not behind a
 10,000-chat fan-out. `ProjectRateLimiter` applies the limits to every request of the `Application`; a 429 pauses
 that chat only (PTB's `AIORateLimiter` pauses the whole bot), and the digest path paces itself and passes
-`rate_limit_args={"paced": True}` so nothing is limited twice.
+`rate_limit_args={"paced": True}` so nothing is limited twice. On PostgreSQL the global pace and the groups'
+paces are shared by every process (bot.pace.SharedPace); on SQLite (one process) they live in memory.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
 from app.sending import ChatGone, ChatMoved, MaybeSent, RateLimited, Refused, SendError, ThreadGone, Transient
+from bot.pace import SharedPace
 
 __all__ = [
     "BULK_AHEAD",
@@ -95,7 +97,7 @@ class SendLimits:
     """Paces messages: one global pace and one per chat. Reserve a slot, then send at its time."""
 
     def __init__(self, global_per_second: float, private_per_second: float = 1.0, group_per_minute: float = 20.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, shared: SharedPace | None = None) -> None:
         self.interval = 1.0 / (global_per_second * SAFETY)
         self.private_interval = 1.0 / (private_per_second * SAFETY)
         self.group_interval = 60.0 / (group_per_minute * SAFETY)
@@ -106,6 +108,16 @@ class SendLimits:
         self._paused: dict[int | str, float] = {}  # until when a 429 paused a chat
         self._bulk = asyncio.Semaphore(BULK_AHEAD)
         self._reserved = 0
+        self.shared = shared
+
+    def _local(self, wall: float) -> float:
+        """A shared (wall-clock) time on this process's clock."""
+        return wall - time.time() + self.clock()
+
+    async def _shared_group_wait(self, chat_id: int | str) -> float:
+        if self.shared is None or not is_group(chat_id):
+            return 0.0
+        return max(0.0, self._local(await self.shared.group_ready_at(chat_id)) - self.clock())
 
     def chat_ready_in(self, chat_id: int | str, *, paced: bool = True) -> float:
         ready = max(self._chats.get(chat_id, 0.0) if paced else 0.0, self._paused.get(chat_id, 0.0))
@@ -115,11 +127,16 @@ class SendLimits:
         """After a 429: nothing goes to this chat for `seconds`; other chats keep their pace."""
         self._paused[chat_id] = max(self._paused.get(chat_id, 0.0), self.clock() + seconds)
 
-    def _reserve(self, chat_id: int | str) -> float:
+    async def _reserve(self, chat_id: int | str) -> float:
         """The next global slot (the caller has waited for the chat first, so a paused chat holds up no one)."""
         now = self.clock()
-        slot = max(now, self._next)
-        self._next = slot + self.interval
+        if self.shared is None:
+            slot = max(now, self._next)
+            self._next = slot + self.interval
+        else:
+            slot = max(now, self._local(await self.shared.slot()))
+            if is_group(chat_id):
+                slot = max(slot, self._local(await self.shared.group_slot(chat_id, self.group_interval)))
         own = self.group_interval if is_group(chat_id) else self.private_interval
         self._chats[chat_id] = max(self._chats.get(chat_id, 0.0), slot) + own
         self._reserved += 1
@@ -146,8 +163,9 @@ class SendLimits:
         """For a reply: wait for the global pace, and in a group for the group's pace too. A private chat's own
         pace is not applied: a user's burst of commands gets its burst of replies (Telegram allows short bursts;
         its 1/s is for sustained sending) unless the chat was paused by a 429."""
-        await asyncio.sleep(self.chat_ready_in(chat_id, paced=is_group(chat_id)))
-        await self._sleep_until(self._reserve(chat_id))
+        await asyncio.sleep(max(self.chat_ready_in(chat_id, paced=is_group(chat_id)),
+                                await self._shared_group_wait(chat_id)))
+        await self._sleep_until(await self._reserve(chat_id))
         await self._space_out()
 
     async def acquire_bulk(self, chat_id: int | str, before: Callable[[], Awaitable[bool]], lead: float) -> bool:
@@ -155,12 +173,12 @@ class SendLimits:
 
         Raises RateLimited when the chat is paused for longer than WAIT_INLINE; False when `before` says no.
         """
-        wait = self.chat_ready_in(chat_id)
+        wait = max(self.chat_ready_in(chat_id), await self._shared_group_wait(chat_id))
         if wait > WAIT_INLINE:
             raise RateLimited(wait)
         await asyncio.sleep(wait)
         async with self._bulk:
-            slot = self._reserve(chat_id)
+            slot = await self._reserve(chat_id)
             await self._sleep_until(slot - lead)
             if not await before():
                 return False

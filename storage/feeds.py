@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Article, Feed, FeedStatus
@@ -16,6 +16,8 @@ __all__ = [
     "FeedRef",
     "FeedRow",
     "all_feeds",
+    "claim_due",
+    "count_due",
     "due_feeds",
     "feed_health",
     "record_failure",
@@ -75,19 +77,37 @@ def upsert_feeds(session: Session, specs: Iterable[FeedRow]) -> int:
     return added
 
 
+def _due(now: datetime) -> ColumnElement[bool]:
+    return and_(Feed.status == FeedStatus.ACTIVE, or_(Feed.next_check_at.is_(None), Feed.next_check_at <= now))
+
+
+def _ref(f: Feed) -> FeedRef:
+    return FeedRef(f.id, f.url, f.etag, f.last_modified, f.error_count, f.failing_since, f.title, f.aggregator)
+
+
 def due_feeds(session: Session, now: datetime, limit: int | None = None) -> list[FeedRef]:
-    query = (
-        select(Feed)
-        .where(Feed.status == FeedStatus.ACTIVE)
-        .where(or_(Feed.next_check_at.is_(None), Feed.next_check_at <= now))
-        .order_by(Feed.next_check_at.is_not(None), Feed.next_check_at, Feed.id)
-    )
+    query = select(Feed).where(_due(now)).order_by(Feed.next_check_at.is_not(None), Feed.next_check_at, Feed.id)
     if limit:
         query = query.limit(limit)
-    return [
-        FeedRef(f.id, f.url, f.etag, f.last_modified, f.error_count, f.failing_since, f.title, f.aggregator)
-        for f in session.scalars(query)
-    ]
+    return [_ref(f) for f in session.scalars(query)]
+
+
+def count_due(session: Session, now: datetime) -> int:
+    return int(session.scalar(select(func.count()).select_from(Feed).where(_due(now))) or 0)
+
+
+def claim_due(session: Session, now: datetime, hold_until: datetime, limit: int) -> list[FeedRef]:
+    """Up to `limit` feeds due at `now`, each claimed by one process: its next check moves to `hold_until`, a
+    lease (the fetch's outcome then sets the real next check; a process that dies leaves the feed due again at
+    `hold_until`). On PostgreSQL, feeds another process is claiming at this moment are skipped (SKIP LOCKED)."""
+    query = (
+        select(Feed).where(_due(now)).order_by(Feed.next_check_at.is_not(None), Feed.next_check_at, Feed.id)
+        .limit(limit).with_for_update(skip_locked=True)
+    )
+    feeds = list(session.scalars(query))
+    for feed in feeds:
+        feed.next_check_at = hold_until
+    return [_ref(f) for f in feeds]
 
 
 def record_success(
