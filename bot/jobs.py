@@ -19,7 +19,8 @@ from bot.handlers.common import TelegramApplication
 __all__ = ["Jobs"]
 
 log = logging.getLogger(__name__)
-ONE_AT_A_TIME = {"max_instances": 1, "coalesce": True}
+# A run that starts late (a busy machine, a slow start) still runs: APScheduler would skip it after a second.
+ONE_AT_A_TIME = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
 
 
 class Jobs:
@@ -42,7 +43,7 @@ class Jobs:
         result = await asyncio.to_thread(self.core.cluster)
         if result.articles:
             log.info(result.line())
-        if result.articles or not self._corpus_ready or not result.leader:  # the leader's stories, if another
+        if result.articles or not self._corpus_ready or not result.leader:  # not leader: the leader's stories
             await self.core.digests.refresh()  # digests and /digest read stories from this corpus
             self._corpus_ready = True
 
@@ -57,11 +58,14 @@ class Jobs:
         queue = application.job_queue
         assert queue is not None, "python-telegram-bot[job-queue] is required"
         # First runs right after start: a new install has stories within a minute.
-        queue.run_repeating(self.refresh, interval=60, first=1, name="refresh-feeds", job_kwargs=ONE_AT_A_TIME)
+        # (A repeating job whose first run falls before the scheduler starts waits a whole interval: on a busy
+        # machine the start takes longer than a second, so the first refresh is a one-off job of its own.)
+        queue.run_once(self.refresh, when=1, name="refresh-start", job_kwargs={"misfire_grace_time": None})
+        queue.run_repeating(self.refresh, interval=60, first=60, name="refresh-feeds", job_kwargs=ONE_AT_A_TIME)
         every = 60 * self.core.settings.cluster_interval_minutes
         queue.run_repeating(self.cluster, interval=every, first=5, name="cluster", job_kwargs=ONE_AT_A_TIME)
         # Right after start (recovery, late digests), then at the top of every minute.
-        queue.run_once(self.digests, when=1, name="digests-start")
+        queue.run_once(self.digests, when=1, name="digests-start", job_kwargs={"misfire_grace_time": None})
         to_next_minute = 60 - time.time() % 60
         queue.run_repeating(self.digests, interval=60, first=to_next_minute + 1, name="digests",
                             job_kwargs=ONE_AT_A_TIME)

@@ -20,6 +20,8 @@ from storage import pace as store
 __all__ = ["SharedPace"]
 
 PRUNE_EVERY = 4096  # group slots reserved between prunes of finished paces
+LEAD = 0.02  # a new block starts this far ahead: the database round trip must not make its first slot late
+LATE = 0.005  # a slot later than this is dropped: sent late, it would crowd the next process's slot
 
 
 class SharedPace:
@@ -38,9 +40,9 @@ class SharedPace:
                 now = time.time()
                 while self._slots:
                     slot = self._slots.popleft()
-                    if slot >= now - self.interval / 2:
+                    if slot >= now - LATE:
                         return slot
-                first = await self.tx(store.reserve, store.GLOBAL, now, self.interval, self.block)
+                first = await self.tx(store.reserve, store.GLOBAL, now + LEAD, self.interval, self.block)
                 self._slots.extend(first + i * self.interval for i in range(self.block))
 
     async def group_ready_at(self, chat_id: int | str) -> float:

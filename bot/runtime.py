@@ -35,7 +35,7 @@ from bot.handlers.start import ADMIN_COMMANDS, COMMANDS
 from bot.jobs import Jobs
 from bot.pace import SharedPace
 from bot.render_digest import digest_messages
-from bot.sender import SAFETY, ProjectRateLimiter, SendLimits, TelegramSender
+from bot.sender import ProjectRateLimiter, SendLimits, TelegramSender
 from bot.updates import ChatOrderedProcessor
 from storage.exclusive import AlreadyRunning, SqliteLock
 
@@ -44,6 +44,9 @@ __all__ = ["ROLES", "BotApiUnavailable", "Role", "Runtime"]
 Role = Literal["all", "bot", "worker"]
 ROLES: tuple[Role, ...] = ("all", "bot", "worker")
 PACE_BLOCK_SECONDS = 0.2  # global send slots a process reserves at once from the shared pace (PostgreSQL)
+# Processes can't space their real sends apart the way one process does (bot.sender._space_out): a send that left
+# this much late next to another's on time must still keep any one-second window within the rate.
+SHARED_JITTER = 0.06
 
 log = logging.getLogger("storybot")
 
@@ -75,7 +78,7 @@ class Runtime:
         # Paces shared by every process on PostgreSQL, on a pool of their own (never behind a digest's build).
         self._pace_tx = None if alone else Transactions(self.core.db, threads=2, name="db-pace")
         shared = None if self._pace_tx is None else SharedPace(
-            self._pace_tx, 1.0 / (settings.send_rate_global * SAFETY),
+            self._pace_tx, (1.0 + SHARED_JITTER) / settings.send_rate_global,
             int(settings.send_rate_global * PACE_BLOCK_SECONDS))
         # One pace for replies and digests: global, per private chat, per group (bot.sender).
         self.limits = SendLimits(settings.send_rate_global, settings.send_rate_private,
@@ -85,8 +88,9 @@ class Runtime:
             .base_file_url(settings.bot_base_file_url).defaults(Defaults(parse_mode=ParseMode.HTML))
             .rate_limiter(ProjectRateLimiter(self.limits)).concurrent_updates(ChatOrderedProcessor()).build()
         )
-        self.delivery = DigestDelivery(self.core.background, self.core.digests,
-                                       TelegramSender(self.application.bot, self.limits), self._render_digest,
+        # The outbox write goes ahead of each part; on PostgreSQL further ahead, so its slot is seldom missed.
+        sender = TelegramSender(self.application.bot, self.limits, 0.05 if alone else 0.2)
+        self.delivery = DigestDelivery(self.core.background, self.core.digests, sender, self._render_digest,
                                        delivery_policy(settings), clock, alone=alone)
         handlers.register(self.application, self.core)
         self.jobs = Jobs(self.core, self.delivery)

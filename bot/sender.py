@@ -38,6 +38,7 @@ from bot.pace import SharedPace
 
 __all__ = [
     "BULK_AHEAD",
+    "LATE_SEND",
     "LIMITED_PREFIXES",
     "NOT_LIMITED",
     "NO_PREVIEW",
@@ -53,6 +54,7 @@ __all__ = [
 
 SAFETY = 0.97
 BULK_AHEAD = 2
+LATE_SEND = 0.01  # shared pace: how late a send may leave after its slot
 WAIT_INLINE = 5.0  # a digest waits this long for its chat's next slot; longer pauses go back to the queue
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 LIMITED_PREFIXES = ("send", "copymessage", "forwardmessage", "edit")
@@ -129,14 +131,10 @@ class SendLimits:
 
     async def _reserve(self, chat_id: int | str) -> float:
         """The next global slot (the caller has waited for the chat first, so a paused chat holds up no one)."""
+        if self.shared is not None and is_group(chat_id):  # the group's shared pace first, then a global slot
+            await self._sleep_until(self._local(await self.shared.group_slot(chat_id, self.group_interval)))
         now = self.clock()
-        if self.shared is None:
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-        else:
-            slot = max(now, self._local(await self.shared.slot()))
-            if is_group(chat_id):
-                slot = max(slot, self._local(await self.shared.group_slot(chat_id, self.group_interval)))
+        slot = await self._global_slot()
         own = self.group_interval if is_group(chat_id) else self.private_interval
         self._chats[chat_id] = max(self._chats.get(chat_id, 0.0), slot) + own
         self._reserved += 1
@@ -144,6 +142,22 @@ class SendLimits:
             self._chats = {c: t for c, t in self._chats.items() if t > now}
             self._paused = {c: t for c, t in self._paused.items() if t > now}
         return slot
+
+    async def _global_slot(self) -> float:
+        now = self.clock()
+        if self.shared is not None:
+            return max(now, self._local(await self.shared.slot()))
+        slot = max(now, self._next)
+        self._next = slot + self.interval
+        return slot
+
+    async def _keep(self, slot: float) -> None:
+        """Wait for the slot. On the shared pace, a slot missed by more than LATE_SEND (the outbox write ran long,
+        the loop was busy) is let go for the next one: sent late, it would crowd another process's slot."""
+        await self._sleep_until(slot)
+        while self.shared is not None and self.clock() - slot > LATE_SEND:
+            slot = await self._global_slot()
+            await self._sleep_until(slot)
 
     async def _sleep_until(self, at: float) -> None:
         delay = at - self.clock()
@@ -165,7 +179,7 @@ class SendLimits:
         its 1/s is for sustained sending) unless the chat was paused by a 429."""
         await asyncio.sleep(max(self.chat_ready_in(chat_id, paced=is_group(chat_id)),
                                 await self._shared_group_wait(chat_id)))
-        await self._sleep_until(await self._reserve(chat_id))
+        await self._keep(await self._reserve(chat_id))
         await self._space_out()
 
     async def acquire_bulk(self, chat_id: int | str, before: Callable[[], Awaitable[bool]], lead: float) -> bool:
@@ -182,7 +196,7 @@ class SendLimits:
             await self._sleep_until(slot - lead)
             if not await before():
                 return False
-            await self._sleep_until(slot)
+            await self._keep(slot)
             await self._space_out()
         return True
 

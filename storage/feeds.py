@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import Article, Feed, FeedStatus
@@ -62,18 +63,24 @@ def upsert_feeds(session: Session, specs: Iterable[FeedRow]) -> int:
     """Add (url, title, category[, aggregator]) feeds not yet known; returns how many were added.
 
     A known feed keeps its title and category, and takes the aggregator mark the list gives: the feed list an
-    operator loads is what says which feeds are aggregators."""
+    operator loads is what says which feeds are aggregators. Processes starting together on one database may add
+    the same list at once: a feed another added meanwhile is left to it (ON CONFLICT DO NOTHING)."""
     known = {feed.url: feed for feed in session.scalars(select(Feed))}
-    added = 0
+    new: dict[str, dict[str, object]] = {}
     for url, title, category, *mark in specs:
         aggregator = bool(mark and mark[0])
         if url in known:
             known[url].aggregator = aggregator
-            continue
-        known[url] = feed = Feed(url=url, title=title[:512], category=category[:128], aggregator=aggregator)
-        session.add(feed)
-        added += 1
+        elif url not in new:
+            new[url] = {"url": url, "title": title[:512], "category": category[:128], "aggregator": aggregator}
     session.flush()
+    if not new:
+        return 0
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    rows, added = list(new.values()), 0
+    for start in range(0, len(rows), 1000):  # within the databases' bound-parameter limits
+        statement = insert(Feed).values(rows[start:start + 1000]).on_conflict_do_nothing(index_elements=["url"])
+        added += len(session.scalars(statement.returning(Feed.id)).all())
     return added
 
 
