@@ -20,8 +20,8 @@ from storage import pace as store
 __all__ = ["SharedPace"]
 
 PRUNE_EVERY = 4096  # group slots reserved between prunes of finished paces
-LEAD = 0.02  # a new block starts this far ahead: the database round trip must not make its first slot late
-LATE = 0.005  # a slot later than this is dropped: sent late, it would crowd the next process's slot
+LEAD = 0.02  # a block starts at least this far ahead (the next block is reserved while half of this one is left)
+LATE = 0.03  # a slot later than this is dropped: sent later, it would crowd the next process's slot
 
 
 class SharedPace:
@@ -30,20 +30,33 @@ class SharedPace:
         self.interval = interval
         self.block = max(1, block)
         self._slots: deque[float] = deque()
+        self._next: asyncio.Task[float] | None = None  # the next block, being reserved
         self._lock = asyncio.Lock()
         self._groups = 0
 
     async def slot(self) -> float:
-        """The wall-clock time of this process's next global slot."""
+        """The wall-clock time of this process's next global slot. The next block is reserved while half of this
+        one is left, so a slow database round trip seldom leaves this process without a slot in hand."""
         async with self._lock:
             while True:
                 now = time.time()
                 while self._slots:
                     slot = self._slots.popleft()
                     if slot >= now - LATE:
+                        if len(self._slots) < self.block // 2 and self._next is None:
+                            self._next = asyncio.create_task(self._reserve())
                         return slot
-                first = await self.tx(store.reserve, store.GLOBAL, now + LEAD, self.interval, self.block)
+                next_block, self._next = self._next, None
+                first = await (next_block or self._reserve())
                 self._slots.extend(first + i * self.interval for i in range(self.block))
+
+    async def _reserve(self) -> float:
+        return await self.tx(store.reserve, store.GLOBAL, time.time() + LEAD, self.interval, self.block)
+
+    async def close(self) -> None:
+        if self._next is not None:
+            self._next.cancel()
+            await asyncio.gather(self._next, return_exceptions=True)
 
     async def group_ready_at(self, chat_id: int | str) -> float:
         return await self.tx(store.next_free, store.chat_key(chat_id))

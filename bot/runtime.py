@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import signal
 from collections.abc import Callable
 from datetime import datetime
@@ -35,7 +36,7 @@ from bot.handlers.start import ADMIN_COMMANDS, COMMANDS
 from bot.jobs import Jobs
 from bot.pace import SharedPace
 from bot.render_digest import digest_messages
-from bot.sender import ProjectRateLimiter, SendLimits, TelegramSender
+from bot.sender import BULK_AHEAD, ProjectRateLimiter, SendLimits, TelegramSender
 from bot.updates import ChatOrderedProcessor
 from storage.exclusive import AlreadyRunning, SqliteLock
 
@@ -43,10 +44,11 @@ __all__ = ["ROLES", "BotApiUnavailable", "Role", "Runtime"]
 
 Role = Literal["all", "bot", "worker"]
 ROLES: tuple[Role, ...] = ("all", "bot", "worker")
-PACE_BLOCK_SECONDS = 0.2  # global send slots a process reserves at once from the shared pace (PostgreSQL)
+PACE_BLOCK_SECONDS = 0.25  # global send slots a process reserves at once from the shared pace (PostgreSQL)
 # Processes can't space their real sends apart the way one process does (bot.sender._space_out): a send that left
 # this much late next to another's on time must still keep any one-second window within the rate.
 SHARED_JITTER = 0.06
+SHARED_LEAD = 0.15  # seconds between a digest part's outbox write and its slot, on the shared pace
 
 log = logging.getLogger("storybot")
 
@@ -77,19 +79,22 @@ class Runtime:
         alone = self.core.db.engine.dialect.name != "postgresql"
         # Paces shared by every process on PostgreSQL, on a pool of their own (never behind a digest's build).
         self._pace_tx = None if alone else Transactions(self.core.db, threads=2, name="db-pace")
-        shared = None if self._pace_tx is None else SharedPace(
+        self._shared = shared = None if self._pace_tx is None else SharedPace(
             self._pace_tx, (1.0 + SHARED_JITTER) / settings.send_rate_global,
             int(settings.send_rate_global * PACE_BLOCK_SECONDS))
         # One pace for replies and digests: global, per private chat, per group (bot.sender).
+        # On the shared pace each digest part writes its outbox row SHARED_LEAD ahead of its slot (a database round
+        # trip away on a busy machine): enough parts must be on their way to fill the slots meanwhile.
         self.limits = SendLimits(settings.send_rate_global, settings.send_rate_private,
-                                 settings.send_rate_group_per_minute, shared=shared)
+                                 settings.send_rate_group_per_minute, shared=shared,
+                                 bulk_ahead=max(BULK_AHEAD, math.ceil(settings.send_rate_global * 2 * SHARED_LEAD)))
         self.application = (
             Application.builder().token(settings.token()).base_url(settings.bot_base_url)
             .base_file_url(settings.bot_base_file_url).defaults(Defaults(parse_mode=ParseMode.HTML))
             .rate_limiter(ProjectRateLimiter(self.limits)).concurrent_updates(ChatOrderedProcessor()).build()
         )
         # The outbox write goes ahead of each part; on PostgreSQL further ahead, so its slot is seldom missed.
-        sender = TelegramSender(self.application.bot, self.limits, 0.05 if alone else 0.2)
+        sender = TelegramSender(self.application.bot, self.limits, 0.05 if alone else SHARED_LEAD)
         self.delivery = DigestDelivery(self.core.background, self.core.digests, sender, self._render_digest,
                                        delivery_policy(settings), clock, alone=alone)
         handlers.register(self.application, self.core)
@@ -121,6 +126,8 @@ class Runtime:
         await self.delivery.stop()
         await self.application.shutdown()
         await self.core.close()
+        if self._shared is not None:
+            await self._shared.close()
         if self._pace_tx is not None:
             self._pace_tx.close()
         self.exclusive.release()

@@ -54,7 +54,7 @@ __all__ = [
 
 SAFETY = 0.97
 BULK_AHEAD = 2
-LATE_SEND = 0.01  # shared pace: how late a send may leave after its slot
+LATE_SEND = 0.03  # shared pace: how late a send may leave after its slot (bot.runtime.SHARED_JITTER covers it)
 WAIT_INLINE = 5.0  # a digest waits this long for its chat's next slot; longer pauses go back to the queue
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 LIMITED_PREFIXES = ("send", "copymessage", "forwardmessage", "edit")
@@ -99,7 +99,8 @@ class SendLimits:
     """Paces messages: one global pace and one per chat. Reserve a slot, then send at its time."""
 
     def __init__(self, global_per_second: float, private_per_second: float = 1.0, group_per_minute: float = 20.0,
-                 clock: Callable[[], float] = time.monotonic, shared: SharedPace | None = None) -> None:
+                 clock: Callable[[], float] = time.monotonic, shared: SharedPace | None = None,
+                 bulk_ahead: int = BULK_AHEAD) -> None:
         self.interval = 1.0 / (global_per_second * SAFETY)
         self.private_interval = 1.0 / (private_per_second * SAFETY)
         self.group_interval = 60.0 / (group_per_minute * SAFETY)
@@ -108,7 +109,7 @@ class SendLimits:
         self._last_sent = 0.0  # when the last message really went out
         self._chats: dict[int | str, float] = {}  # a chat's next slot by its own pace
         self._paused: dict[int | str, float] = {}  # until when a 429 paused a chat
-        self._bulk = asyncio.Semaphore(BULK_AHEAD)
+        self._bulk = asyncio.Semaphore(bulk_ahead)
         self._reserved = 0
         self.shared = shared
 
