@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -106,14 +106,19 @@ def count_due(session: Session, now: datetime) -> int:
 def claim_due(session: Session, now: datetime, hold_until: datetime, limit: int) -> list[FeedRef]:
     """Up to `limit` feeds due at `now`, each claimed by one process: its next check moves to `hold_until`, a
     lease (the fetch's outcome then sets the real next check; a process that dies leaves the feed due again at
-    `hold_until`). On PostgreSQL, feeds another process is claiming at this moment are skipped (SKIP LOCKED)."""
-    query = (
-        select(Feed).where(_due(now)).order_by(Feed.next_check_at.is_not(None), Feed.next_check_at, Feed.id)
+    `hold_until`). One UPDATE whose WHERE re-checks the feed is still due, so two claimers never both get it; on
+    PostgreSQL feeds another process is claiming at this moment are skipped (FOR UPDATE SKIP LOCKED)."""
+    due = (
+        select(Feed.id).where(_due(now)).order_by(Feed.next_check_at.is_not(None), Feed.next_check_at, Feed.id)
         .limit(limit).with_for_update(skip_locked=True)
     )
-    feeds = list(session.scalars(query))
-    for feed in feeds:
-        feed.next_check_at = hold_until
+    claimed = session.scalars(
+        update(Feed).where(Feed.id.in_(due), _due(now)).values(next_check_at=hold_until).returning(Feed.id),
+        execution_options={"synchronize_session": False},
+    ).all()
+    if not claimed:
+        return []
+    feeds = session.scalars(select(Feed).where(Feed.id.in_(claimed)).order_by(Feed.id))
     return [_ref(f) for f in feeds]
 
 
