@@ -36,6 +36,10 @@ class HostileFeed:
     body: bytes
     fails: str = ""  # expected in Feed.last_error; "" = read, bounded and honest
     route: dict[str, object] = field(default_factory=dict)  # FeedServer.add options
+    # A feed that may also be read, depending on how fast the machine is: the text its warning then holds (it must
+    # then give no article). Deep nesting parses in ~3.6 s here (the strict parser's error recovered, the entry
+    # without a title or text skipped), so a loaded machine stops it at the time limit and a quiet one does not.
+    or_reads: str = ""
 
     @property
     def path(self) -> str:
@@ -163,7 +167,7 @@ def _bodies() -> list[HostileFeed]:
                                        declaration='<?xml version="1.0" encoding="utf-16"?>\n').encode("utf-16")),
         HostileFeed("dates", rss(odd_dates).encode()),
         HostileFeed("long-fields", rss(fields).encode(errors="surrogatepass")),
-        HostileFeed("deep-nesting", nested.encode(), "Parse"),
+        HostileFeed("deep-nesting", nested.encode(), "Parse", or_reads="entries skipped"),
     ]
 
 
