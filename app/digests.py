@@ -151,6 +151,7 @@ class Digest:
     topics: tuple[str, ...]
     send_empty: bool  # with nothing new: one short line (True) or no message at all
     zone: str = "UTC"  # the chat's timezone: datelines are days there
+    language: str | None = None  # the chat's language code; None: not known (the renderer's default)
 
     @property
     def story_ids(self) -> list[int]:
@@ -163,7 +164,8 @@ def digest_for(corpus: Corpus, chat: outbox.DigestChat, now: datetime, per_topic
     zone = zone_or_utc(chat.timezone)
     picked = select(corpus, chat.topics, since_for(chat.last_digest_at, corpus.newest), per_topic,
                     chat.sent_story_ids)
-    return Digest(chat.id, day or now.astimezone(zone).date(), tuple(picked), chat.topics, chat.send_empty, zone.key)
+    return Digest(chat.id, day or now.astimezone(zone).date(), tuple(picked), chat.topics, chat.send_empty, zone.key,
+                  chat.language)
 
 
 class Digests:

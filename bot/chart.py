@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from PIL import Image, ImageDraw, ImageFont
 
+from bot.i18n import N_, _, ngettext, number
 from news.types import Coverage
 
 __all__ = ["BACKGROUND", "HISTOGRAM", "INK", "MAX_BARS", "MUTED", "SIDE_COLOURS", "WIDTH", "coverage_chart",
@@ -28,6 +29,8 @@ BACKGROUND = (255, 255, 255)
 INK = (33, 37, 41)
 MUTED = (108, 117, 125)
 SIDE_COLOURS = {"Left": (41, 98, 255), "Center": (134, 46, 156), "Right": (224, 49, 49)}
+SIDE_NAMES = {"Left": N_("Left"), "Center": N_("Center"), "Right": N_("Right")}
+BLINDSPOT = {"left": N_("Blindspot: little left coverage"), "right": N_("Blindspot: little right coverage")}
 HISTOGRAM = (73, 80, 87)
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
@@ -96,12 +99,15 @@ def coverage_chart(headline: str, coverage: Coverage, published: Sequence[dateti
 
 def _bias_bar(draw: ImageDraw.ImageDraw, coverage: Coverage, top: int, font: Font, small: Font) -> None:
     rated, sources = coverage.rated, coverage.rated + coverage.unrated
-    draw.text((MARGIN, top), f"Who covers it: {rated} of {sources} sources rated", fill=MUTED, font=small)
+    heading = ngettext("Who covers it: {rated} of {count} source rated",
+                       "Who covers it: {rated} of {count} sources rated", sources).format(
+                           rated=number(rated), count=number(sources))
+    draw.text((MARGIN, top), heading, fill=MUTED, font=small)
     top += 40
     left, bar_width, bar_height = MARGIN, WIDTH - 2 * MARGIN, 44
     if rated == 0:
         draw.rectangle((left, top, left + bar_width, top + bar_height), outline=MUTED, width=2)
-        draw.text((left + 14, top + 6), "No rated outlets yet", fill=MUTED, font=font)
+        draw.text((left + 14, top + 6), _("No rated outlets yet"), fill=MUTED, font=font)
         return
     x = float(left)
     counts = (coverage.left, coverage.center, coverage.right)
@@ -113,27 +119,28 @@ def _bias_bar(draw: ImageDraw.ImageDraw, coverage: Coverage, top: int, font: Fon
     legend_x = float(MARGIN)
     for (name, colour), count, percent in zip(SIDE_COLOURS.items(), counts, coverage.percentages(), strict=True):
         draw.rectangle((round(legend_x), top + 66, round(legend_x) + 24, top + 90), fill=colour)
-        label = f"{name} {percent}% ({count})"
+        side = _(SIDE_NAMES[name])
+        label = f"{side} {number(percent)}% ({number(count)})"
         draw.text((round(legend_x) + 32, top + 62), label, fill=INK, font=small)
         legend_x += 32 + draw.textlength(label, font=small) + 28
-    if coverage.blindspot:
-        draw.text((MARGIN, top + 100), f"Blindspot: little {coverage.blindspot} coverage", fill=INK, font=small)
+    if (blindspot := BLINDSPOT.get(coverage.blindspot or "")) is not None:
+        draw.text((MARGIN, top + 100), _(blindspot), fill=INK, font=small)
 
 
 def _histogram(draw: ImageDraw.ImageDraw, published: Sequence[datetime], now: datetime, top: int, height: int,
                small: Font) -> None:
     counts, width = hourly_counts(published, now)
-    unit = "hour" if width == 1 else f"{width} hours"
-    draw.text((MARGIN, top), f"Articles per {unit}", fill=MUTED, font=small)
+    per = ngettext("Articles per hour", "Articles per {count} hours", width).format(count=number(width))
+    draw.text((MARGIN, top), per, fill=MUTED, font=small)
     base = height - MARGIN - 36
     chart_height = base - (top + 48)
     draw.line((MARGIN, base, WIDTH - MARGIN, base), fill=MUTED, width=2)
     if not counts:
-        draw.text((MARGIN, base - 40), "No dated articles", fill=MUTED, font=small)
+        draw.text((MARGIN, base - 40), _("No dated articles"), fill=MUTED, font=small)
         return
     peak = max(counts)
-    draw.text((WIDTH - MARGIN - draw.textlength(f"peak {peak}", font=small), top), f"peak {peak}", fill=MUTED,
-              font=small)
+    label = _("peak {count}").format(count=number(peak))
+    draw.text((WIDTH - MARGIN - draw.textlength(label, font=small), top), label, fill=MUTED, font=small)
     slot = (WIDTH - 2 * MARGIN) / len(counts)
     for i, count in enumerate(counts):
         if count:
@@ -152,6 +159,6 @@ def _ticks(draw: ImageDraw.ImageDraw, bars: int, width: int, slot: float, base: 
         if x < MARGIN - 1:
             break
         draw.line((round(x), base, round(x), base + 8), fill=MUTED, width=2)
-        label = "now" if back == 0 else f"-{back}h"
+        label = _("now") if back == 0 else _("-{hours}h").format(hours=number(back))
         position = min(max(x - draw.textlength(label, font=small) / 2, MARGIN), WIDTH - MARGIN - 60)
         draw.text((position, base + 8), label, fill=MUTED, font=small)

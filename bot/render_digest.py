@@ -11,33 +11,43 @@ from html import escape
 
 from app.digest_time import zone_or_utc
 from app.digests import Digest
+from bot.i18n import N_, _, day, use
+from bot.i18n import current as current_language
 from bot.render import MAX_MESSAGE, pack, story_card
 
 __all__ = ["NOTHING_NEW", "digest_messages", "digest_title", "open_link"]
 
-NOTHING_NEW = "📭 Nothing new in your topics since the last digest."
+NOTHING_NEW = N_("📭 Nothing new in your topics since the last digest.")
 
 
-def digest_title(day: date) -> str:
-    return f"🗞 Your digest · {day.strftime('%a %d %b')}"
+def digest_title(when: date) -> str:
+    return _("🗞 Your digest · {day}").format(day=day(when, N_("EEE dd MMM")))
 
 
 def open_link(story_id: int, bot_username: str | None) -> str:
     """A deep link that opens the story's full card in a private chat with the bot ("" without a username)."""
     if not bot_username:
         return ""
-    return f'\n<a href="https://t.me/{escape(bot_username)}?start=s{story_id}">Full card ›</a>'
+    label = _("Full card ›")
+    return f'\n<a href="https://t.me/{escape(bot_username)}?start=s{story_id}">{label}</a>'
 
 
 def _header(topic: str, continued: bool) -> str:
-    return f"🔹 <b>{escape(topic, quote=False)}</b>{' (continued)' if continued else ''}\n"
+    more = " " + _("(continued)") if continued else ""
+    return f"🔹 <b>{escape(topic, quote=False)}</b>{more}\n"
 
 
 def digest_messages(digest: Digest, bot_username: str | None = None) -> list[str]:
     """Messages of at most 4096 characters, split only between stories; [] when there is nothing new and the chat
-    prefers silence. A message that goes on with a topic repeats its header."""
+    prefers silence. A message that goes on with a topic repeats its header. In the chat's language (the current
+    one when the chat has none yet)."""
+    with use(digest.language or current_language()):
+        return _messages(digest, bot_username)
+
+
+def _messages(digest: Digest, bot_username: str | None) -> list[str]:
     if not digest.picked:
-        return [NOTHING_NEW] if digest.send_empty else []
+        return [_(NOTHING_NEW)] if digest.send_empty else []
     zone = zone_or_utc(digest.zone)
     messages: list[str] = []
     current, current_topic = f"<b>{escape(digest_title(digest.day), quote=False)}</b>", ""

@@ -25,7 +25,8 @@ from app.digests import Digest
 from app.runtime import Core, StartupError, utc_now
 from app.settings import Settings
 from bot import handlers
-from bot.handlers.start import ADMIN_COMMANDS, COMMANDS
+from bot.handlers.start import command_menu
+from bot.i18n import languages, use
 from bot.jobs import Jobs
 from bot.render_digest import digest_messages
 from bot.sender import ProjectRateLimiter, SendLimits, TelegramSender
@@ -56,6 +57,7 @@ class Runtime:
         self.delivery = DigestDelivery(self.core.background, self.core.digests,
                                        TelegramSender(self.application.bot, self.limits), self._render_digest,
                                        delivery_policy(settings), clock)
+        self.language = settings.default_language
         handlers.register(self.application, self.core)
         self.jobs = Jobs(self.core, self.delivery)
         self.jobs.schedule(self.application)
@@ -121,16 +123,26 @@ class Runtime:
                                     f"({reason}); check TELEGRAM_API_URL and the network, then start again") from exc
 
     def _render_digest(self, digest: Digest) -> list[str]:
-        """The digest renderer, with links back to this bot (its username is known once started)."""
-        return digest_messages(digest, self.application.bot.username)
+        """The digest renderer, with links back to this bot (its username is known once started), in the chat's
+        language (the default one for a chat whose language is not known)."""
+        with use(self.language):
+            return digest_messages(digest, self.application.bot.username)
 
     async def _command_menus(self) -> None:
-        """Everyone sees the user commands; each operator's own chat also lists the operator commands."""
+        """Everyone sees the user commands; each operator's own chat also lists the operator commands. The menu
+        without a language is in DEFAULT_LANGUAGE; each shipped language has its own (Telegram picks by the
+        user's language)."""
         bot = self.application.bot
-        await bot.set_my_commands(COMMANDS)
+        menus = [(None, self.language), *((code, code) for code in languages())]
+        for language_code, language in menus:
+            with use(language):
+                await bot.set_my_commands(command_menu(), language_code=language_code)
         for admin_id in self.settings.admin_user_ids:
             try:
-                await bot.set_my_commands(COMMANDS + ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id))
+                for language_code, language in menus:
+                    with use(language):
+                        await bot.set_my_commands(command_menu(operator=True), scope=BotCommandScopeChat(admin_id),
+                                                  language_code=language_code)
             except TelegramError as exc:  # the operator has not opened a chat with the bot yet
                 log.warning("no operator command menu for %s: %s", admin_id, exc)
 

@@ -83,6 +83,7 @@ class DigestChat:
     last_digest_at: datetime | None
     topics: tuple[str, ...]
     sent_story_ids: frozenset[int] = frozenset()  # stories this chat's recent digests held
+    language: str | None = None  # the chat's language code; None: not known (the bot's default)
 
 @dataclass(frozen=True, slots=True)
 class Recovery:
@@ -182,7 +183,7 @@ def digest_chat(session: Session, chat_id: int, sent_since: datetime | None = No
             Delivery.chat_id == chat_id, Delivery.status == DeliveryStatus.SENT, Delivery.created_at >= sent_since))
         sent = {int(s) for ids in rows for s in ids.split(",") if s}
     return DigestChat(chat.id, chat.active, chat.timezone, chat.thread_id, chat.send_empty_digest,
-                      chat.last_digest_at, topics, frozenset(sent))
+                      chat.last_digest_at, topics, frozenset(sent), chat.language)
 
 
 def save_content(

@@ -10,17 +10,22 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from app.chats import Schedule
 from app.digest_time import InvalidSchedule
 from app.runtime import Core
-from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, chat_ref, e, edit, reply
+from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, chat_ref, e, edit, problem, reply
+from bot.i18n import N_, _, moment, ngettext, number
 
 __all__ = [
-    "BUTTONS", "PICK", "PRESET_TIMES", "PRESET_ZONES", "SettingsHandlers", "describe", "handlers", "settings_keyboard",
+    "BUTTONS", "PICK", "PRESET_TIMES", "PRESET_ZONES", "ZONE_LABELS", "SettingsHandlers", "describe", "handlers",
+    "settings_keyboard", "with_pick",
 ]
 
 SET_TIME, SET_ZONE = "set:t:", "set:z:"
 PRESET_TIMES = ("06:00", "07:00", "08:00", "12:00", "18:00", "21:00")
 PRESET_ZONES = ("UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles",
                 "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney")
-PICK = "\n\nPick a time and a timezone:"
+# The buttons name each preset zone by its city, as the reader's language does.
+ZONE_LABELS = ("UTC", N_("London"), N_("Berlin"), N_("New York"), N_("Los Angeles"), N_("Kolkata"), N_("Tokyo"),
+               N_("Sydney"))
+PICK = N_("Pick a time and a timezone:")
 # Only what the keyboard offers: a preset time, or a preset zone's index.
 BUTTONS = (rf"^(?:{SET_TIME}(?:{'|'.join(t.replace(':', '') for t in PRESET_TIMES)})"
            rf"|{SET_ZONE}[0-{len(PRESET_ZONES) - 1}])$")
@@ -29,8 +34,12 @@ BUTTONS = (rf"^(?:{SET_TIME}(?:{'|'.join(t.replace(':', '') for t in PRESET_TIME
 def describe(schedule: Schedule) -> str:
     local = schedule.next_at.astimezone(ZoneInfo(schedule.zone))
     shown = ", ".join(schedule.times.split(","))
-    return (f"🕗 Daily digest at <b>{e(shown)}</b> ({e(schedule.zone)}).\n"
-            f"Next one: <b>{local:%a %d %b, %H:%M}</b> {e(schedule.zone)} time.")
+    return _("🕗 Daily digest at <b>{times}</b> ({zone}).\nNext one: <b>{next}</b> {zone} time.").format(
+        times=e(shown), zone=e(schedule.zone), next=e(moment(local, N_("EEE dd MMM, HH:mm"))))
+
+
+def with_pick(schedule: Schedule) -> str:
+    return describe(schedule) + "\n\n" + _(PICK)
 
 
 def settings_keyboard(schedule: Schedule) -> InlineKeyboardMarkup:
@@ -39,8 +48,8 @@ def settings_keyboard(schedule: Schedule) -> InlineKeyboardMarkup:
 
     times = [InlineKeyboardButton(mark(t, t == schedule.times), callback_data=SET_TIME + t.replace(":", ""))
              for t in PRESET_TIMES]
-    zones = [InlineKeyboardButton(mark(z.split("/")[-1].replace("_", " "), z == schedule.zone),
-                                  callback_data=f"{SET_ZONE}{i}") for i, z in enumerate(PRESET_ZONES)]
+    zones = [InlineKeyboardButton(mark(_(label), z == schedule.zone), callback_data=f"{SET_ZONE}{i}")
+             for i, (z, label) in enumerate(zip(PRESET_ZONES, ZONE_LABELS, strict=True))]
     return InlineKeyboardMarkup([times[:3], times[3:], zones[:4], zones[4:]])
 
 
@@ -52,8 +61,8 @@ class SettingsHandlers:
     async def _command(self, update: Update, context: ContextTypes.DEFAULT_TYPE, *, is_time: bool) -> None:
         argument = argument_text(update, context)
         if not argument:
-            example = "/time 07:30 (or two: /time 07:30 18:00)" if is_time else "/timezone Europe/Berlin"
-            await reply(update, f"Use {example}, or /settings for buttons.")
+            await reply(update, _("Use /time 07:30 (or two: /time 07:30 18:00), or /settings for buttons.") if is_time
+                        else _("Use /timezone Europe/Berlin, or /settings for buttons."))
             return
         if not await self.access.check(update, context):
             return
@@ -61,7 +70,7 @@ class SettingsHandlers:
             schedule = await self.core.chats.set_schedule(chat_ref(update), argument if is_time else None,
                                                           None if is_time else argument)
         except InvalidSchedule as exc:
-            await reply(update, e(str(exc)))
+            await reply(update, problem(exc))
             return
         await reply(update, describe(schedule))
 
@@ -73,7 +82,7 @@ class SettingsHandlers:
 
     async def settings(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         schedule = await self.core.chats.schedule(chat_ref(update))
-        await reply(update, describe(schedule) + PICK, reply_markup=settings_keyboard(schedule))
+        await reply(update, with_pick(schedule), reply_markup=settings_keyboard(schedule))
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -86,16 +95,17 @@ class SettingsHandlers:
         else:
             times, zone = None, PRESET_ZONES[int(query.data.removeprefix(SET_ZONE))]
         schedule = await self.core.chats.set_schedule(chat_ref(update), times, zone)
-        await query.answer("Saved")
-        await edit(update, describe(schedule) + PICK, settings_keyboard(schedule))
+        await query.answer(_("Saved"))
+        await edit(update, with_pick(schedule), settings_keyboard(schedule))
 
     async def stop(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not await self.access.check(update, context):
             return
         removed = await self.core.chats.stop(chat_ref(update))
-        topics = f"{removed} topic{'s' if removed != 1 else ''}"
-        await reply(update, f"Done: unsubscribed from {topics}, and no more digests. "
-                            "Come back any time with /start or /subscribe.")
+        done = ngettext("Done: unsubscribed from {count} topic, and no more digests.",
+                        "Done: unsubscribed from {count} topics, and no more digests.", removed)
+        back = _("Come back any time with /start or /subscribe.")
+        await reply(update, f"{done.format(count=number(removed))} {back}")
 
 
 def handlers(core: Core, access: Access) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:

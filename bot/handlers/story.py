@@ -11,12 +11,13 @@ from app.runtime import Core
 from app.stories import MAX_QUERY
 from bot.handlers.cards import card_keyboard
 from bot.handlers.common import COMMAND_UPDATES, argument_text, chat_ref, e, reply
+from bot.i18n import N_, _, number
 from bot.render import link, story_card
 from bot.render_digest import digest_messages
 
 __all__ = ["NO_TOPICS", "StoryHandlers", "handlers"]
 
-NO_TOPICS = "You don't follow any topic yet. Try <code>/subscribe world</code> or /start."
+NO_TOPICS = N_("You don't follow any topic yet. Try <code>/subscribe world</code> or /start.")
 
 
 class StoryHandlers:
@@ -26,7 +27,7 @@ class StoryHandlers:
     async def digest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         digest = await self.core.digests.for_chat(chat_ref(update).id)
         if digest is None or not digest.topics:
-            await reply(update, NO_TOPICS)
+            await reply(update, _(NO_TOPICS))
             return
         # Asked for, so "nothing new" is said even in a chat that prefers silence on empty days.
         for text in digest_messages(dataclasses.replace(digest, send_empty=True), context.bot.username):
@@ -35,19 +36,20 @@ class StoryHandlers:
     async def story(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = argument_text(update, context)
         if not query:
-            await reply(update, "What are you looking for? e.g. <code>/story mars rover</code>.")
+            await reply(update, _("What are you looking for? e.g. <code>/story mars rover</code>."))
             return
         if len(query) > MAX_QUERY:
-            await reply(update, f"That's a long search; please use at most {MAX_QUERY} characters.")
+            await reply(update, _("That's a long search; please use at most {count} characters.").format(
+                count=number(MAX_QUERY)))
             return
         found = await self.core.stories.search(query, chat_id=chat_ref(update).id)
         if found.stories:
             view = found.stories[0]
             await reply(update, story_card(view, zone=found.zone), reply_markup=card_keyboard(view))
             return
-        text = f"No story found for <i>{e(query)}</i>. Try fewer or other words."
+        text = _("No story found for <i>{query}</i>. Try fewer or other words.").format(query=e(query))
         if found.suggestions:
-            text += "\n\n<b>Maybe one of these:</b>\n" + "\n".join(
+            text += "\n\n" + _("<b>Maybe one of these:</b>") + "\n" + "\n".join(
                 f"• {link(v.headline, v.headline_url, 120)}" for v in found.suggestions
             )
         await reply(update, text)

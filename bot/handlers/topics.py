@@ -7,25 +7,27 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from app.chats import MAX_TOPICS, Follow
 from app.runtime import Core
-from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, bounded_id, chat_ref, e, edit, reply
-from news.topics import normalize_topic
+from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, bounded_id, chat_ref, e, edit, problem, reply
+from bot.i18n import N_, _, number
+from news.topics import InvalidTopic, normalize_topic
 
 __all__ = ["REMOVE", "SUBSCRIBED", "TopicHandlers", "handlers", "topics_message"]
 
 REMOVE = "rm:"
 SUBSCRIBED = {
-    Follow.ADDED: "✅ Subscribed to <b>{topic}</b>. Try /digest to see its top stories now.",
-    Follow.ALREADY: "You already follow <b>{topic}</b>. /topics lists them all.",
-    Follow.FULL: f"This chat already follows {MAX_TOPICS} topics, the most I keep. Remove one with /unsubscribe first.",
+    Follow.ADDED: N_("✅ Subscribed to <b>{topic}</b>. Try /digest to see its top stories now."),
+    Follow.ALREADY: N_("You already follow <b>{topic}</b>. /topics lists them all."),
+    Follow.FULL: N_("This chat already follows {limit} topics, the most I keep. Remove one with /unsubscribe first."),
 }
 
 
 def topics_message(subscriptions: list[tuple[int, str]]) -> tuple[str, InlineKeyboardMarkup | None]:
     if not subscriptions:
-        return "No topics yet. Follow one with <code>/subscribe climate</code>.", None
-    text = f"<b>Your topics</b> ({len(subscriptions)}/{MAX_TOPICS})\n" + "\n".join(
-        f"• {e(topic)}" for _, topic in subscriptions
-    ) + "\n\nTap a topic to stop following it."
+        return _("No topics yet. Follow one with <code>/subscribe climate</code>."), None
+    heading = _("<b>Your topics</b> ({count}/{limit})").format(count=number(len(subscriptions)),
+                                                                limit=number(MAX_TOPICS))
+    text = heading + "\n" + "\n".join(f"• {e(topic)}" for _id, topic in subscriptions) + "\n\n" + _(
+        "Tap a topic to stop following it.")
     buttons = [InlineKeyboardButton(f"✖ {topic[:40]}", callback_data=f"{REMOVE}{sub_id}")
                for sub_id, topic in subscriptions]
     return text, InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
@@ -43,27 +45,28 @@ class TopicHandlers:
             return None
         try:
             return normalize_topic(raw)
-        except ValueError as exc:
-            await reply(update, e(str(exc)))
+        except InvalidTopic as exc:
+            await reply(update, problem(exc))
             return None
 
     async def subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        topic = await self._topic(update, context, "Tell me what to follow, e.g. <code>/subscribe climate</code> "
-                                                   "or <code>/subscribe technology</code>.")
+        topic = await self._topic(update, context, _("Tell me what to follow, e.g. <code>/subscribe climate</code> "
+                                                     "or <code>/subscribe technology</code>."))
         if topic is None or not await self.access.check(update, context):
             return
         outcome = await self.core.chats.follow(chat_ref(update), topic)
-        await reply(update, SUBSCRIBED[outcome].format(topic=e(topic)))
+        await reply(update, _(SUBSCRIBED[outcome]).format(topic=e(topic), limit=number(MAX_TOPICS)))
 
     async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        topic = await self._topic(update, context, "Which topic? e.g. <code>/unsubscribe climate</code>. "
-                                                   "/topics lists yours.")
+        topic = await self._topic(update, context, _("Which topic? e.g. <code>/unsubscribe climate</code>. "
+                                                     "/topics lists yours."))
         if topic is None or not await self.access.check(update, context):
             return
         if await self.core.chats.unfollow(chat_ref(update), topic):
-            await reply(update, f"Unsubscribed from <b>{e(topic)}</b>.")
+            await reply(update, _("Unsubscribed from <b>{topic}</b>.").format(topic=e(topic)))
         else:
-            await reply(update, f"This chat doesn't follow <b>{e(topic)}</b>. /topics lists what it follows.")
+            await reply(update, _("This chat doesn't follow <b>{topic}</b>. /topics lists what it follows.").format(
+                topic=e(topic)))
 
     async def topics(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         text, markup = topics_message(await self.core.chats.subscriptions(chat_ref(update)))
@@ -76,7 +79,7 @@ class TopicHandlers:
             return
         subscription = bounded_id(query.data.removeprefix(REMOVE))
         removed, left = await self.core.chats.remove(chat_ref(update).id, subscription or 0)
-        await query.answer(f"Removed {removed}" if removed else "Already removed")
+        await query.answer(_("Removed {topic}").format(topic=removed) if removed else _("Already removed"))
         await edit(update, *topics_message(left))
 
 
