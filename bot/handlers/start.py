@@ -17,7 +17,7 @@ from news.topics import SECTIONS
 
 __all__ = [
     "ADMIN_COMMANDS", "COMMANDS", "HELP", "POPULAR", "TOGGLE", "TOGGLES", "StartHandlers", "command_menu", "handlers",
-    "help_text", "popular_keyboard",
+    "help_text", "popular_keyboard", "welcome_text",
 ]
 
 # (command, description in the command menu): the names stay English, as Telegram bots' do; the descriptions are
@@ -77,6 +77,19 @@ def help_text(username: str) -> str:
     return "\n".join(lines) + f"\n\n{sections}\n{inline}"
 
 
+def welcome_text(time: str, zone: str) -> str:
+    """/start's text in the current language, with the default digest time and zone new chats get."""
+    return _(
+        "👋 <b>Welcome to storybot.</b>\n"
+        "I read hundreds of news outlets and group their articles into <i>stories</i>: one card per event, "
+        "with how many outlets cover it, from which side, and links to each.\n\n"
+        "Tap topics below to follow them, or type your own: <code>/subscribe climate</code>. "
+        "You'll get a digest every day at {time} ({zone}); "
+        "change that in /settings, ask for one any time with /digest, or look up a story with /story.\n\n"
+        "/help lists every command. /language changes the language I speak."
+    ).format(time=e(time), zone=e(zone))
+
+
 def popular_keyboard(followed: set[str]) -> InlineKeyboardMarkup:
     buttons = [InlineKeyboardButton(("✅ " if topic in followed else "➕ ") + topic, callback_data=TOGGLE + topic)
                for topic in POPULAR]
@@ -89,16 +102,7 @@ class StartHandlers:
         self.access = access
 
     def _welcome(self) -> str:
-        settings = self.core.settings
-        return _(
-            "👋 <b>Welcome to storybot.</b>\n"
-            "I read hundreds of news outlets and group their articles into <i>stories</i>: one card per event, "
-            "with how many outlets cover it, from which side, and links to each.\n\n"
-            "Tap topics below to follow them, or type your own: <code>/subscribe climate</code>. "
-            "You'll get a digest every day at {time} ({zone}); "
-            "change that in /settings, ask for one any time with /digest, or look up a story with /story.\n\n"
-            "/help lists every command. /language changes the language I speak."
-        ).format(time=settings.digest_time.strftime("%H:%M"), zone=e(settings.digest_timezone))
+        return welcome_text(self.core.settings.digest_time.strftime("%H:%M"), self.core.settings.digest_timezone)
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/start, or a digest's "Full card" link (/start s<story id>): the story's card."""
