@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -32,6 +33,8 @@ SIDE_COLOURS = {"Left": (41, 98, 255), "Center": (134, 46, 156), "Right": (224, 
 SIDE_NAMES = {"Left": N_("Left"), "Center": N_("Center"), "Right": N_("Right")}
 BLINDSPOT = {"left": N_("Blindspot: little left coverage"), "right": N_("Blindspot: little right coverage")}
 HISTOGRAM = (73, 80, 87)
+LEGEND_ROW = 36
+FONT_FILE = "DejaVuSans.ttf"  # found in the system's font folders by Pillow
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
@@ -79,19 +82,30 @@ def _clip_word(draw: ImageDraw.ImageDraw, text: str, font: Font, width: float) -
     return text
 
 
+@cache
+def font_of(size: int) -> Font:
+    """DejaVu Sans where the system has it (every Latin, Greek and Cyrillic letter: "Quién", "Müller", headlines
+    in any of them); else Pillow's own font, which lacks accented letters."""
+    try:
+        return ImageFont.truetype(FONT_FILE, size)
+    except OSError:
+        return ImageFont.load_default(size)
+
+
 def coverage_chart(headline: str, coverage: Coverage, published: Sequence[datetime], now: datetime) -> bytes:
     """A PNG: the wrapped title, the split bar with its legend, then the articles-per-hour histogram."""
-    title_font, font, small = ImageFont.load_default(38), ImageFont.load_default(30), ImageFont.load_default(26)
+    title_font, font, small = font_of(38), font_of(30), font_of(26)
     probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     title = wrap(probe, headline, title_font, WIDTH - 2 * MARGIN)
     top = MARGIN + len(title) * 48 + 16
-    height = top + 180 + 330
+    split = 180 + LEGEND_ROW * (len(_legend(probe, coverage, small)) - 1)  # a longer language takes two rows
+    height = top + split + 330
     image = Image.new("RGB", (WIDTH, height), BACKGROUND)
     draw = ImageDraw.Draw(image)
     for n, line in enumerate(title):
         draw.text((MARGIN, MARGIN + n * 48), line, fill=INK, font=title_font)
     _bias_bar(draw, coverage, top, font, small)
-    _histogram(draw, published, now, top + 180, height, small)
+    _histogram(draw, published, now, top + split, height, small)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -116,15 +130,32 @@ def _bias_bar(draw: ImageDraw.ImageDraw, coverage: Coverage, top: int, font: Fon
         if span >= 1:
             draw.rectangle((round(x), top, round(x + span), top + bar_height), fill=colour)
         x += span
+    rows = _legend(draw, coverage, small)
+    for row, entries in enumerate(rows):
+        legend_y = top + 62 + row * LEGEND_ROW
+        for legend_x, colour, label in entries:
+            draw.rectangle((round(legend_x), legend_y + 4, round(legend_x) + 24, legend_y + 28), fill=colour)
+            draw.text((round(legend_x) + 32, legend_y), label, fill=INK, font=small)
+    if (blindspot := BLINDSPOT.get(coverage.blindspot or "")) is not None:
+        draw.text((MARGIN, top + 100 + (len(rows) - 1) * LEGEND_ROW), _(blindspot), fill=INK, font=small)
+
+
+def _legend(draw: ImageDraw.ImageDraw, coverage: Coverage,
+            small: Font) -> list[list[tuple[float, tuple[int, int, int], str]]]:
+    """The legend's entries (x, colour, "Left 12% (2)") in rows: a second row when the language's words don't fit."""
+    counts = (coverage.left, coverage.center, coverage.right)
+    rows: list[list[tuple[float, tuple[int, int, int], str]]] = [[]]
     legend_x = float(MARGIN)
     for (name, colour), count, percent in zip(SIDE_COLOURS.items(), counts, coverage.percentages(), strict=True):
-        draw.rectangle((round(legend_x), top + 66, round(legend_x) + 24, top + 90), fill=colour)
         side = _(SIDE_NAMES[name])
         label = f"{side} {number(percent)}% ({number(count)})"
-        draw.text((round(legend_x) + 32, top + 62), label, fill=INK, font=small)
-        legend_x += 32 + draw.textlength(label, font=small) + 28
-    if (blindspot := BLINDSPOT.get(coverage.blindspot or "")) is not None:
-        draw.text((MARGIN, top + 100), _(blindspot), fill=INK, font=small)
+        width = 32 + draw.textlength(label, font=small)
+        if legend_x > MARGIN and legend_x + width > WIDTH - MARGIN:
+            rows.append([])
+            legend_x = float(MARGIN)
+        rows[-1].append((legend_x, colour, label))
+        legend_x += width + 28
+    return rows
 
 
 def _histogram(draw: ImageDraw.ImageDraw, published: Sequence[datetime], now: datetime, top: int, height: int,
@@ -160,5 +191,6 @@ def _ticks(draw: ImageDraw.ImageDraw, bars: int, width: int, slot: float, base: 
             break
         draw.line((round(x), base, round(x), base + 8), fill=MUTED, width=2)
         label = _("now") if back == 0 else _("-{hours}h").format(hours=number(back))
-        position = min(max(x - draw.textlength(label, font=small) / 2, MARGIN), WIDTH - MARGIN - 60)
+        label_width = draw.textlength(label, font=small)
+        position = min(max(x - label_width / 2, MARGIN), WIDTH - MARGIN - label_width)
         draw.text((position, base + 8), label, fill=MUTED, font=small)
