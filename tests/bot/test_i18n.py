@@ -3,6 +3,7 @@ message the bot builds fits Telegram's limits and parses as Telegram HTML in eve
 
 from __future__ import annotations
 
+import io
 import re
 import string
 from collections import Counter
@@ -14,11 +15,13 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+from PIL import Image
 
 from app.chats import MAX_TOPICS, Schedule
 from app.digests import Digest
 from app.settings import LANGUAGES
 from bot import i18n
+from bot.chart import WIDTH, coverage_chart
 from bot.handlers import admin, cards, common, fallback, groups, language, settings, start, story, topics
 from bot.i18n import _, languages, normalize, use
 from bot.render import sources_page, story_card
@@ -201,3 +204,17 @@ def test_spanish_renders_spanish_words_dates_and_numbers() -> None:
         assert "Tu resumen" in first and "Tu resumen" in digest_messages(digest)[0]
     with use("es"):  # the chat's own language wins over the one at hand
         assert "Your digest · Fri 31 Jul" in digest_messages(replace(digest, language="en"))[0]
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_the_chart_speaks_the_language_and_keeps_its_legend_apart(code: str) -> None:
+    coverage = Coverage(left=1_000, center=2_000, right=1_321, unrated=3, blindspot="left")
+    published = [NOW - timedelta(hours=h) for h in range(0, 40, 3)]
+    with use(code):
+        png = coverage_chart("Reunión de los jefes espaciales: “acción”", coverage, published, NOW)
+        wider = coverage_chart("x", coverage, published, NOW)
+    with use("en"):
+        english = coverage_chart("x", coverage, published, NOW)
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.width == WIDTH
+    assert (wider == english) == (code == "en")  # the labels are drawn in the language
