@@ -1,7 +1,7 @@
 """The Telegram edge's handlers: each parses an update, calls one use case of the application (app/), and
 renders the result. Group-admin checks and flood control happen here, before the use case.
 
-    language.py  the language of each update (first of all), and /language
+    language.py  the language of each update (after flood control), and /language
     start.py     /start (popular topics, toggled in place) and /help
     topics.py    /subscribe, /unsubscribe, /topics
     settings.py  /time, /timezone, /settings, /stop
@@ -28,9 +28,10 @@ def register(application: TelegramApplication, core: Core) -> None:
     """Every handler, in the order python-telegram-bot tries them."""
     settings = core.settings
     access = Access()
-    guard = fallback.Fallback(Throttle(settings.command_burst, settings.command_window_seconds))
-    application.add_handler(language.gate(core, access), group=-2)  # first: the language of the answers
-    application.add_handler(fallback.gate(guard), group=-1)  # flood control runs before any handler
+    guard = fallback.Fallback(Throttle(settings.command_burst, settings.command_window_seconds),
+                              settings.default_language)
+    application.add_handler(fallback.gate(guard), group=-2)  # flood control runs before any handler
+    application.add_handler(language.gate(core, access), group=-1)  # then the language of the answers
     application.add_handlers(admin.handlers(core))  # before the fallback: non-admins get its hint
     application.add_handlers(start.handlers(core, access))
     application.add_handlers(language.handlers(core, access))

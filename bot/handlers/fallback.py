@@ -17,7 +17,7 @@ from telegram.ext import (
 )
 
 from bot.handlers.common import COMMAND_UPDATES, reply
-from bot.i18n import N_, _
+from bot.i18n import N_, SOURCE_LANGUAGE, _, activate, pick
 from bot.throttle import Throttle
 
 __all__ = ["NOT_A_COMMAND", "STALE_BUTTON", "UNKNOWN", "Fallback", "gate", "handlers", "on_error"]
@@ -42,8 +42,9 @@ def flood_key(update: Update) -> int | None:
 
 
 class Fallback:
-    def __init__(self, throttle: Throttle | None = None) -> None:
+    def __init__(self, throttle: Throttle | None = None, default_language: str = SOURCE_LANGUAGE) -> None:
         self.throttle = throttle or Throttle()
+        self.default_language = default_language
 
     async def flood_gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Runs before every handler (group -1): a sender over their budget is told once, then ignored."""
@@ -54,6 +55,9 @@ class Fallback:
         if allowed:
             return
         wait = self.throttle.retry_after(sender)
+        # A flood is not worth a database read: the sender's own Telegram language (the chat's comes later).
+        user = update.effective_user
+        activate(pick(None, user.language_code if user is not None else None, self.default_language))
         note = _("Easy there: too many requests at once. Try again in {seconds} s.").format(seconds=wait)
         if update.callback_query is not None:
             await update.callback_query.answer(note)

@@ -1,4 +1,4 @@
-"""The language of each update (picked before any other handler runs) and /language, which changes a chat's.
+"""The language of each update (picked right after flood control, before the handlers) and /language.
 
 An update is answered in its chat's language; a chat whose language is not known yet (it never wrote, or its
 first user's Telegram language is not shipped) is answered in the language of whoever wrote, else in
