@@ -9,10 +9,11 @@ arguments, the exception text and the stack.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
-__all__ = ["REDACTED", "RedactSecrets", "configure_logging"]
+__all__ = ["REDACTED", "PollingErrors", "RedactSecrets", "configure_logging"]
 
 REDACTED = "<token>"
 
@@ -50,3 +51,24 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     # Request URLs carry the bot token: the HTTP client stays quiet even at DEBUG (and is redacted besides).
     for name in ("httpx", "httpcore", "apscheduler", "alembic"):
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+class PollingErrors:
+    """python-telegram-bot's `start_polling(error_callback=...)`: one line per kind of failure while the Bot API
+    is unreachable or refuses getUpdates, then one line a minute while it goes on (the library would log a full
+    traceback on every retry). The updater keeps retrying with its own back-off either way."""
+
+    REPEAT_SECONDS = 60.0
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._last: tuple[str, float] | None = None
+        self.log = logging.getLogger("storybot")
+
+    def __call__(self, error: Exception) -> None:
+        said = f"{type(error).__name__}: {error}"[:300]
+        now = self.clock()
+        if self._last and self._last[0] == said and now - self._last[1] < self.REPEAT_SECONDS:
+            return
+        self._last = (said, now)
+        self.log.warning("polling the Bot API failed (%s); retrying", said)

@@ -28,6 +28,7 @@ from bot import handlers
 from bot.handlers.start import command_menu
 from bot.i18n import languages, use
 from bot.jobs import Jobs
+from bot.logs import PollingErrors
 from bot.render_digest import digest_messages
 from bot.sender import ProjectRateLimiter, SendLimits, TelegramSender
 from bot.updates import ChatOrderedProcessor
@@ -72,7 +73,8 @@ class Runtime:
         await self._command_menus()
         if self.polling:
             assert self.application.updater is not None
-            await self.application.updater.start_polling(allowed_updates=None, drop_pending_updates=False)
+            await self.application.updater.start_polling(allowed_updates=None, drop_pending_updates=False,
+                                                         error_callback=PollingErrors())
         await self.application.start()
         log.info("storybot started: Bot API at %s, database %s", self.settings.telegram_api_url,
                  self.core.db.engine.url.render_as_string(hide_password=True))

@@ -28,7 +28,7 @@ from feedparser.encodings import convert_to_utf8
 from news.xmlsafe import UnsafeXML, defuse
 
 __all__ = ["MAX_CATEGORIES", "MAX_FIELD", "MAX_TTL_MINUTES", "FeedParseError", "ParsedFeed", "RawEntry",
-           "parse_feed"]
+           "parse_feed", "struct_time_utc"]
 
 MAX_FIELD = 64 * 1024  # characters kept of any text field before cleaning (a card shows a few hundred)
 MAX_LINK = 4096  # characters of a link or guid; news.normalize drops links too long to store
@@ -144,13 +144,13 @@ def _entry(entry: Any) -> RawEntry:
         link=_text(entry.get("link"), MAX_LINK).strip(),
         title=_text(entry.get("title")),
         summary=_text(summary),
-        published=_time(entry.get("published_parsed") or entry.get("updated_parsed")),
+        published=struct_time_utc(entry.get("published_parsed") or entry.get("updated_parsed")),
         categories=tuple(_text(t.get("term"), 200).strip() for t in tags[:MAX_CATEGORIES] if t.get("term")),
         source_url=_text(source.get("href") or source.get("link"), MAX_LINK).strip(),
     )
 
 
-def _time(value: Any) -> datetime | None:
+def struct_time_utc(value: Any) -> datetime | None:
     """A UTC time from feedparser's struct_time; None when it is not one a calendar holds (year 0, 99999...)."""
     if not value:
         return None

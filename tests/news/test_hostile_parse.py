@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from fakes.hostile_feeds import corpus, item, rss
 from news.normalize import EARLIEST, MAX_SUMMARY, MAX_TITLE, MAX_URL, normalize_feed, publish_time
-from news.parse import FeedParseError, _time, parse_feed
+from news.parse import FeedParseError, parse_feed, struct_time_utc
 from news.xmlsafe import UnsafeXML, defuse
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -94,6 +94,6 @@ def test_any_feed_fields_in_any_encoding_give_bounded_articles_or_a_refusal(
 @FAST
 @given(fields=st.tuples(*[st.integers(-(10**12), 10**12)] * 9))
 def test_any_time_tuple_gives_a_time_or_none(fields: tuple[int, ...]) -> None:
-    when = _time(time.struct_time(fields)) if abs(fields[0]) < 10**9 else _time(fields)
+    when = struct_time_utc(time.struct_time(fields)) if abs(fields[0]) < 10**9 else struct_time_utc(fields)
     assert when is None or when.tzinfo is not None
     assert EARLIEST <= publish_time(when, NOW) <= NOW + timedelta(minutes=10)
