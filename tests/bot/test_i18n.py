@@ -111,6 +111,12 @@ def test_a_telegram_language_tag_becomes_a_shipped_language_or_nothing(tag: str 
     assert normalize(tag) == code
 
 
+def test_spanish_plurals_follow_its_catalogs_rule() -> None:
+    with use("es"):
+        forms = [i18n.ngettext("{count} source", "{count} sources", n).format(count=n) for n in (0, 1, 2, 10**6)]
+    assert forms == ["0 fuentes", "1 fuente", "2 fuentes", "1000000 fuentes"]
+
+
 def test_the_language_falls_back_to_the_users_then_the_default() -> None:
     assert i18n.pick("es", "en", "en") == "es"
     assert i18n.pick(None, "es-AR", "en") == "es"
@@ -191,7 +197,7 @@ def test_every_keyboard_has_bounded_callback_data(code: str) -> None:
 def test_spanish_renders_spanish_words_dates_and_numbers() -> None:
     view = replace(VIEW, headline="ISS chiefs meet", headline_url="https://e.example/", lede="They met.",
                    bullets=(), links=(("AP", "https://ap.example/"),))
-    digest = Digest(1, date(2026, 7, 31), (("space", view),), ("space",), True, "UTC", "es")
+    digest = Digest(1, date(2026, 7, 31), (("space", view),), ("space",), True, "UTC", language="es")
     [first] = digest_messages(digest, "storybot")
     assert "Tu resumen · vie 31 jul" in first and "123.456 artículos · 4.321 fuentes" in first
     assert "Ficha completa ›" in first and "+999 desde tu último resumen" in first
