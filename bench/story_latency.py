@@ -114,14 +114,14 @@ def queries(rng: random.Random, n: int) -> list[str]:
     return out
 
 
-def ilike_search(session: Session, terms: Sequence[Sequence[str]], since: datetime, *, limit: int = 40,
-                 any_term: bool = False) -> list[int]:
-    """The search before the full-text index, for the baseline: ILIKE over every article's title and summary."""
-    query = select(Article.story_id).distinct().join(Story, Article.story_id == Story.id).where(
-        Story.last_updated >= since, Story.merged_into_id.is_(None))
-    for forms in terms:
-        query = query.where(or_(*(or_(Article.title.ilike(f"%{w}%"), Article.summary.ilike(f"%{w}%")) for w in forms)))
-    return [sid for sid in session.scalars(query.limit(200)) if sid is not None]
+def ilike_matches(session: Session, group: Sequence[str], since: datetime) -> list[tuple[int, bool, int]]:
+    """The search before the full-text index, for the baseline: ILIKE over every article's title and summary
+    (the same rows as storage.search.group_matches, found by scanning)."""
+    in_title = or_(*(Article.title.ilike(f"%{w}%") for w in group))
+    query = select(Article.story_id, in_title, Story.article_count).join(Story, Article.story_id == Story.id).where(
+        Story.last_updated >= since, Story.merged_into_id.is_(None),
+        or_(*(or_(Article.title.ilike(f"%{w}%"), Article.summary.ilike(f"%{w}%")) for w in group)))
+    return [(sid, bool(titled), size) for sid, titled, size in session.execute(query) if sid is not None]
 
 
 def digest_topics(rng: random.Random) -> list[str]:
@@ -273,13 +273,13 @@ async def main(args: argparse.Namespace, workdir: Path, port: int, rng: random.R
             for name, times in indexed.items():
                 print("  " + summary(name, times))
             print("baseline (ILIKE scan, the search before the index):")
-            original = app_stories.matching_story_ids
-            app_stories.matching_story_ids = ilike_search  # type: ignore[assignment]
+            original = app_stories.group_matches
+            app_stories.group_matches = ilike_matches
             try:
                 base = await measure(driver, queries(rng, args.baseline_queries),
                                      queries(rng, args.baseline_queries))
             finally:
-                app_stories.matching_story_ids = original
+                app_stories.group_matches = original
             for name, times in base.items():
                 print("  " + summary(name, times))
             await measure_digest(runtime, driver, rng, args.digest_rounds)

@@ -7,8 +7,8 @@ is about it.
   storage) among all `N`: a rare name decides more than a common word.
 - share(w): the fraction of the story's articles holding w. One article among 150 that mentions "jagger" makes the
   story mention it, not be about it.
-- titled(w): 1 when some article holds w (by stem, as the search index matches) in its title: headlines are
-  the story's core text.
+- titled(w): 1 when some article holds w in its title (the search index says so, by stem): headlines are the
+  story's core text.
 A story holding the rarer words outranks one holding more common ones; among equals, the more central the words,
 the higher. The caller decides how much of the query a story must hold to count as found (`share` in the result).
 """
@@ -19,14 +19,12 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 
-from news.words import stem, tokens
-
 __all__ = ["COVERED", "SHARE", "TITLED", "relevance"]
 
 COVERED = 1.0
 SHARE = 0.5
 TITLED = 0.5
-Match = tuple[int, str, int]  # (story id, article title, the story's article count)
+Match = tuple[int, bool, int]  # (story id, whether the article's title holds the word, the story's article count)
 
 
 def _idf(df: int, total: int) -> float:
@@ -42,15 +40,14 @@ def relevance(groups: Sequence[Sequence[str]], matches: Sequence[Sequence[Match]
     scores: defaultdict[int, float] = defaultdict(float)
     covered: defaultdict[int, float] = defaultdict(float)
     query_weight = sum(_idf(len(found), total) for found in matches)
-    for forms, found in zip(groups, matches, strict=True):
+    for _forms, found in zip(groups, matches, strict=True):
         if not found:
             continue
         weight = _idf(len(found), total)
-        wanted = {stem(form) for form in forms}
         per_story: dict[int, tuple[int, bool, int]] = {}
-        for story_id, title, size in found:
+        for story_id, in_title, size in found:
             count, titled, _ = per_story.get(story_id, (0, False, size))
-            per_story[story_id] = (count + 1, titled or not wanted.isdisjoint(map(stem, tokens(title))), size)
+            per_story[story_id] = (count + 1, titled or in_title, size)
         for story_id, (count, titled, size) in per_story.items():
             share = min(1.0, count / max(size, 1))
             scores[story_id] += weight * (COVERED + SHARE * share + TITLED * titled)

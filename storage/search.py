@@ -45,18 +45,32 @@ def matching_story_ids(
     return list(session.scalars(query, params))
 
 
-def group_matches(session: Session, group: Sequence[str], since: datetime) -> list[tuple[int, str, int]]:
+def group_matches(session: Session, group: Sequence[str], since: datetime) -> list[tuple[int, bool, int]]:
     """The newest articles (at most MAX_MATCHED_ARTICLES) holding a form of `group`, of live stories updated since
-    `since`: (story id, article title, the story's article count) each."""
+    `since`: (story id, whether the article's title holds it, the story's article count) each. The title check is
+    the index's own (by stem), so no title is fetched or tokenized here."""
     if not group:
         return []
-    matched, params = _matching_articles(session.get_bind().dialect.name, [group], False)
+    dialect = session.get_bind().dialect.name
+    matched, params = _matching_articles(dialect, [group], False)
+    titled, title_params = _title_match(dialect, group)
     query = (
-        select(Article.story_id, Article.title, Story.article_count)
+        select(Article.story_id, titled, Story.article_count)
         .join(Story, Article.story_id == Story.id)
         .where(Article.id.in_(matched), Story.last_updated >= since, Story.merged_into_id.is_(None))
     )
-    return [(sid, title, size) for sid, title, size in session.execute(query, params) if sid is not None]
+    rows = session.execute(query, {**params, **title_params})
+    return [(sid, bool(in_title), size) for sid, in_title, size in rows if sid is not None]
+
+
+def _title_match(dialect: str, group: Sequence[str]) -> tuple[Any, dict[str, str]]:
+    """A column that is true when the article's title holds a form of `group`."""
+    if dialect == "sqlite":
+        title_rows = select(text("rowid")).select_from(text("article_search")).where(text("article_search MATCH :tq"))
+        return Article.id.in_(title_rows), {"tq": "title : " + _join([group], False, '"{}"', " OR ", " AND ")}
+    if dialect == "postgresql":
+        return text("to_tsvector('english'::regconfig, articles.title) @@ to_tsquery('english'::regconfig, :q)"), {}
+    return or_(*(Article.title.ilike(f"%{t}%") for t in group)), {}
 
 
 def article_count_estimate(session: Session) -> int:
