@@ -103,7 +103,7 @@ class Settings(BaseSettings):
     def _shipped_language(cls, value: str) -> str:
         code = value.strip().lower().replace("_", "-").split("-")[0]
         if code not in LANGUAGES:
-            raise ValueError(f"DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)} (the shipped translations)")
+            raise ValueError(f"{value[:35]!r} is not a shipped language; use one of {', '.join(LANGUAGES)}")
         return code
 
     @field_validator("log_level")
