@@ -38,10 +38,12 @@ bench: install
 	$(BIN)/python bench/cluster_quality.py
 
 # The translation catalogs: extract every marked string into the template, then merge it into each language's
-# .po (new strings arrive untranslated; tests/bot/test_i18n.py fails until they are translated).
+# .po (new strings arrive untranslated; tests/bot/test_i18n.py fails until they are translated). Sorted, without
+# line numbers, so a catalog changes only where a message does.
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k InvalidSchedule -k InvalidTopic --no-wrap --sort-by-file \
-		--project storybot --msgid-bugs-address "" -o bot/locales/storybot.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k InvalidSchedule -k InvalidTopic --no-wrap --no-location --sort-output \
+		--project storybot --version 0.1.0 --msgid-bugs-address https://github.com/storybot/storybot/issues \
+		-o bot/locales/storybot.pot .
 	$(BIN)/pybabel update --no-wrap --no-fuzzy-matching --ignore-obsolete -D storybot \
 		-i bot/locales/storybot.pot -d bot/locales
 
