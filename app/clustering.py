@@ -2,8 +2,11 @@
 
 The clusterer lives in memory for the life of the process; on first use it is rebuilt by replaying the
 assignments of still-open stories, so a restart changes nothing about where the next article goes.
-With an encoder (CLUSTER_EMBEDDINGS), each batch of pending articles is embedded in one call, and the
-replay re-embeds the open stories' articles (embeddings are not stored).
+`refine` runs a refinement pass (news.cluster.refine) over the open stories and writes what it changed:
+articles moved, parts split off as new stories, absorbed stories marked as merged into the older one.
+With an encoder (CLUSTER_EMBEDDINGS), each batch of pending articles is embedded in one call and the vectors are
+stored as float16 (storage.vectors), so the replay after a restart loads them rather than encoding again; only
+articles without a stored vector (e.g. from before the embeddings were turned on) are encoded.
 """
 
 from __future__ import annotations
@@ -13,14 +16,22 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from app.settings import Settings
 from news.cluster import ClusterParams, OnlineClusterer, params_with
-from news.embed import Encoder, MiniLMEncoder
+from news.embed import Encoder, FloatMatrix, MiniLMEncoder, embedding_text
+from news.types import ClusterItem
 from storage import stories as story_store
+from storage import vectors as vector_store
 from storage.db import Database
 
-__all__ = ["ClusterSummary", "StoryEngine", "cluster_encoder", "cluster_params"]
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+__all__ = ["ClusterSummary", "RefineSummary", "StoryEngine", "cluster_encoder", "cluster_params"]
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +46,20 @@ class ClusterSummary:
 
     def line(self) -> str:
         return f"clustered {self.articles} articles into {self.stories_touched} stories ({self.merges} merges)"
+
+
+@dataclass(frozen=True, slots=True)
+class RefineSummary:
+    open_articles: int
+    moved: int  # articles whose story changed (churn)
+    merges: int
+    splits: int
+    story_ids: tuple[int, ...] = ()  # the stories that gained or lost articles
+    article_ids: tuple[int, ...] = ()  # the articles that moved
+
+    def line(self) -> str:
+        return (f"refined {self.open_articles} open articles: {self.moved} moved, {self.merges} merges, "
+                f"{self.splits} splits")
 
 
 def cluster_params(settings: Settings) -> ClusterParams:
@@ -76,7 +101,9 @@ class StoryEngine:
         window = timedelta(hours=self.params.window_hours)
         with self.db.session() as session:
             replay = story_store.active_assignments(session, self.clock() - window)
-        clusterer.restore_many(replay)
+        embeddings = self._stored_embeddings([item for item, _ in replay])
+        for (item, key), embedding in zip(replay, embeddings, strict=True):
+            clusterer.restore(item, key, embedding)
         merged = clusterer.drain_merges()
         if merged:  # the database must agree with memory about which stories are one
             with self.db.session() as session:
@@ -105,7 +132,7 @@ class StoryEngine:
                 items = story_store.unclustered(session, limit=batch)
                 if not items:
                     break
-                pairs = list(zip((item.key for item in items), clusterer.assign_many(items), strict=True))
+                pairs = list(zip((item.key for item in items), self._assign(clusterer, items, session), strict=True))
                 now = self.clock()
                 ids = story_store.save_assignments(session, pairs, now)
                 merged = clusterer.drain_merges()
@@ -116,3 +143,60 @@ class StoryEngine:
             if len(items) < batch:
                 break
         return ClusterSummary(len(article_ids), len(story_ids), merges, tuple(article_ids), tuple(sorted(story_ids)))
+
+    def _model(self) -> str:
+        assert self.encoder is not None
+        return f"{type(self.encoder).__name__}:{self.encoder.dim}"[:64]
+
+    def _assign(self, clusterer: OnlineClusterer, items: list[ClusterItem], session: Session) -> list[str]:
+        """Assign a batch (one encoder call); with embeddings, store each article's vector as float16."""
+        if self.encoder is None:
+            return clusterer.assign_many(items)
+        embeddings = clusterer.encode(items)
+        rows = [(int(item.key), np.asarray(e, dtype=np.float16).tobytes())
+                for item, e in zip(items, embeddings, strict=True) if e is not None]
+        vector_store.save_vectors(session, self._model(), rows)
+        return [clusterer.assign(item, e) for item, e in zip(items, embeddings, strict=True)]
+
+    def _stored_embeddings(self, items: list[ClusterItem]) -> list[FloatMatrix | None]:
+        """The replayed articles' vectors: stored ones loaded, the missing ones encoded (and stored)."""
+        if self.encoder is None or not items:
+            return [None] * len(items)
+        model, dim = self._model(), self.encoder.dim
+        with self.db.session() as session:
+            stored = vector_store.load_vectors(session, model, [int(item.key) for item in items])
+        found: list[FloatMatrix | None] = [
+            np.frombuffer(data, dtype=np.float16).astype(np.float32) if len(data) == 2 * dim else None
+            for data in (stored.get(int(item.key), b"") for item in items)]
+        missing = [i for i, vec in enumerate(found) if vec is None]
+        if missing:
+            encoded = self.encoder.encode([embedding_text(items[i].title, items[i].summary) for i in missing])
+            for i, vec in zip(missing, encoded, strict=True):
+                found[i] = vec
+            with self.db.session() as session:
+                vector_store.save_vectors(session, model, [(int(items[i].key), np.asarray(
+                    encoded[n], dtype=np.float16).tobytes()) for n, i in enumerate(missing)])
+        log.info("vectors of %d open articles loaded, %d encoded", len(items) - len(missing), len(missing))
+        return found
+
+    def refine(self) -> RefineSummary:
+        """One refinement pass over the open stories, written in one transaction (blocking, like cluster_pending)."""
+        with self._lock:
+            if self._clusterer is None:
+                self._clusterer = self._warm()
+            clusterer = self._clusterer
+            before = clusterer.open_members()
+            try:
+                revision = clusterer.refine()
+                after = clusterer.open_members()
+                moves = [(article, key) for article, key in after.items() if before.get(article) != key]
+                with self.db.session() as session:
+                    ids = story_store.apply_revision(session, moves, revision.merges, self.clock())
+                    if self.encoder is not None:  # closed stories' articles are never replayed again
+                        closed = self.clock() - 2 * timedelta(hours=self.params.window_hours)
+                        vector_store.prune_vectors(session, closed)
+            except Exception:
+                self._clusterer = None  # memory may disagree with the database now: rebuild from it
+                raise
+        return RefineSummary(len(after), len(moves), len(revision.merges), len(revision.splits),
+                             tuple(sorted(ids)), tuple(int(a) for a, _ in moves))

@@ -16,7 +16,7 @@ import httpx
 
 from app.cards import CardCache
 from app.chats import Chats, ScheduleDefaults
-from app.clustering import ClusterSummary, StoryEngine, cluster_encoder, cluster_params
+from app.clustering import ClusterSummary, RefineSummary, StoryEngine, cluster_encoder, cluster_params
 from app.digests import Digests
 from app.feeds import Ingestor, IngestPolicy
 from app.operators import Operators
@@ -117,6 +117,13 @@ class Core:
         """One clustering pass, then the touched stories' sections (blocking: the clustering worker's thread)."""
         summary = self.engine.cluster_pending()
         self.sections.after_pass(summary)
+        return summary
+
+    def refine(self) -> RefineSummary:
+        """One refinement pass, then the sections of the stories it changed (blocking: the clustering worker's thread;
+        nothing is learned again from articles that only moved)."""
+        summary = self.engine.refine()
+        self.sections.after_pass(ClusterSummary(0, len(summary.story_ids), 0, (), summary.story_ids))
         return summary
 
     async def close(self) -> None:

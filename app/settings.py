@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     cluster_threshold: float = Field(default=TUNED.threshold, ge=0, le=1)  # headline-only articles
     cluster_long_text_threshold: float = Field(default=TUNED.long_text_threshold, ge=0, le=1)  # with a lead
     cluster_merge_threshold: float = Field(default=TUNED.merge_threshold, ge=0, le=2)  # >1 never merges stories
+    cluster_refine_minutes: float = Field(default=TUNED.refine_every_minutes, ge=0, le=24 * 60)  # 0: never
     cluster_embeddings: bool = False  # MiniLM sentence embeddings; needs `pip install 'storybot[embeddings]'`
     cluster_embedding_weight: float = Field(default=TUNED.embedding_weight, ge=0, le=1)
     cluster_hybrid_threshold: float = Field(default=TUNED.hybrid_threshold, ge=0, le=1)

@@ -43,6 +43,10 @@ REPO = Path(__file__).resolve().parent.parent
 DATASETS: tuple[tuple[str, list[str]], ...] = (("uci-dev.jsonl", ["--per-day"]), ("allsides-dev.jsonl", []))
 NO_MERGES = {"merge_threshold": 2.0, "long_text_merge_threshold": 2.0}
 ABLATIONS: dict[str, dict[str, Any]] = {
+    "online only (no refinement)": {"refine_every_minutes": 0.0},
+    "refinement without hindsight IDF (terms weighed as at arrival)": {"refine_hindsight": False},
+    "online merges instead of refinement (the previous default)": {
+        "refine_every_minutes": 0.0, "merge_threshold": 0.35, "long_text_merge_threshold": 0.60},
     "no name/number boost": {"entity_boost": 1.0, "number_boost": 1.0},
     "no headline bigrams": {"bigram_weight": 0.0},
     "no time penalty": {"time_penalty": 0.0},

@@ -22,7 +22,7 @@ from bot.progress import fetch_with_progress, print_feed_health
 from bot.render import to_plain
 from bot.render_digest import digest_messages
 from bot.runtime import Runtime
-from news.cluster import ClusterParams, cluster_records
+from news.cluster import ClusterParams, cluster_stream
 from news.opml import OpmlError, parse_opml
 from news.sections import load_seed_model, sections_by_item
 from news.topics import SECTIONS
@@ -91,8 +91,10 @@ def _records(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def cluster_file(source: Path, out: Path, *, embeddings: bool = False) -> int:
-    """Online, in publish order (ties keep file order; any unknown time: file order), with the scheduler's clusterer;
-    each line also says the sections the item's story is listed under."""
+    """The product's path in publish order (ties keep file order; any unknown time: file order): online assignment,
+    and refinement passes paced by the items' `published` times as the worker paces them by the clock. Each line
+    gives the item's final story, the story it had right after its online assignment (`online_story`), and the
+    sections its story is listed under; stderr says how many items each pass moved (churn)."""
     encoder = None
     if embeddings:
         from news.embed import MiniLMEncoder, embeddings_problem
@@ -105,15 +107,21 @@ def cluster_file(source: Path, out: Path, *, embeddings: bool = False) -> int:
     order: Sequence[int] = range(len(records))
     if all(r.get("published") for r in records):
         order = sorted(order, key=lambda i: (records[i]["published"], i))
-    stories = dict(cluster_records((records[i] for i in order), ClusterParams(), encoder))
+    result = cluster_stream((records[i] for i in order), ClusterParams(), encoder)
+    stories = result.final
     # The sections each item's story is listed under: the product's classifier, as shipped (its seed).
     sections = sections_by_item(records, stories, load_seed_model())
     with out.open("w", encoding="utf-8") as handle:
         for i in order:
             item_id = str(records[i]["id"])
-            line = {"id": item_id, "story": stories[item_id], "sections": list(sections[item_id])}
+            line = {"id": item_id, "story": stories[item_id], "online_story": result.online[item_id],
+                    "sections": list(sections[item_id])}
             handle.write(json.dumps(line) + "\n")
     print(f"clustered {len(records)} items into {out}", file=sys.stderr)
+    moved = [m for _, m in result.churn]
+    passes = ", ".join(f"{m}/{n}" for n, m in result.churn[:50]) + (" ..." if len(result.churn) > 50 else "")
+    print(f"refinement: {len(moved)} passes, {sum(moved)} items changed story (moved/open per pass: {passes})",
+          file=sys.stderr)
     if encoder is not None:
         rate = f"{encoder.encoded} texts in {encoder.seconds:.1f}s = {encoder.rate():,.0f} items/s"
         print(f"encoded {rate}", file=sys.stderr)

@@ -46,6 +46,13 @@ class Jobs:
             await self.core.digests.refresh()  # digests and /digest read stories from this corpus
             self._corpus_ready = True
 
+    async def refine(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Regroup the open stories (merges, splits, strays moved); the digest corpus follows what changed."""
+        result = await asyncio.to_thread(self.core.refine)
+        if result.moved:
+            log.info(result.line())
+            await self.core.digests.refresh()
+
     async def digests(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Claim the chats whose digest is due and hand them to the delivery workers (the first run also
         recovers the outbox after a restart and catches up on digests missed while down)."""
@@ -60,6 +67,10 @@ class Jobs:
         queue.run_repeating(self.refresh, interval=60, first=1, name="refresh-feeds", job_kwargs=ONE_AT_A_TIME)
         every = 60 * self.core.settings.cluster_interval_minutes
         queue.run_repeating(self.cluster, interval=every, first=5, name="cluster", job_kwargs=ONE_AT_A_TIME)
+        refine_every = 60 * self.core.settings.cluster_refine_minutes
+        if refine_every > 0:
+            queue.run_repeating(self.refine, interval=refine_every, first=refine_every, name="refine",
+                                job_kwargs=ONE_AT_A_TIME)
         # Right after start (recovery, late digests), then at the top of every minute.
         queue.run_once(self.digests, when=1, name="digests-start")
         to_next_minute = 60 - time.time() % 60

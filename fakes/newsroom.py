@@ -13,7 +13,7 @@ from storage import feeds as feed_store
 from storage import stories as story_store
 from storage.models import Article, Feed, Source
 
-__all__ = ["ISS", "Item", "seed_story"]
+__all__ = ["ISS", "Item", "seed_articles", "seed_story"]
 
 NOW = datetime(2026, 7, 31, 18, 0, tzinfo=UTC)
 
@@ -30,6 +30,13 @@ class Item:
 
 def seed_story(session: Session, key: str, items: Sequence[Item], now: datetime = NOW) -> int:
     """One story of the given articles (a feed and a source per outlet); returns its id."""
+    ids = seed_articles(session, key, items, now)
+    touched = story_store.save_assignments(session, [(str(i), key) for i in ids], now)
+    return touched.pop()
+
+
+def seed_articles(session: Session, key: str, items: Sequence[Item], now: datetime = NOW) -> list[int]:
+    """The articles as if just fetched, not yet clustered (a feed and a source per outlet); returns their ids."""
     ids = []
     for n, item in enumerate(items):
         url = f"https://{item.domain}/feed.xml"
@@ -47,8 +54,7 @@ def seed_story(session: Session, key: str, items: Sequence[Item], now: datetime 
         session.add(article)
         session.flush()
         ids.append(article.id)
-    touched = story_store.save_assignments(session, [(str(i), key) for i in ids], now)
-    return touched.pop()
+    return ids
 
 
 ISS = [

@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import Chat, Delivery, DeliveryStatus, Subscription
+from storage.stories import live_story_ids
 
 __all__ = [
     "TERMINAL",
@@ -181,7 +182,8 @@ def digest_chat(session: Session, chat_id: int, sent_since: datetime | None = No
     if sent_since is not None:
         rows = session.scalars(select(Delivery.story_ids).where(
             Delivery.chat_id == chat_id, Delivery.status == DeliveryStatus.SENT, Delivery.created_at >= sent_since))
-        sent = {int(s) for ids in rows for s in ids.split(",") if s}
+        # A story sent before it was merged into another counts the survivor as sent too.
+        sent = live_story_ids(session, {int(s) for ids in rows for s in ids.split(",") if s})
     return DigestChat(chat.id, chat.active, chat.timezone, chat.thread_id, chat.send_empty_digest,
                       chat.last_digest_at, topics, frozenset(sent), chat.language)
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 __all__ = [
     "NAMING_CONVENTION",
     "Article",
+    "ArticleVector",
     "Base",
     "Chat",
     "Delivery",
@@ -160,6 +161,15 @@ class Article(Base):
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), nullable=True)
 
     source: Mapped[Source | None] = relationship(lazy="joined")
+
+
+class ArticleVector(Base):
+    """An article's sentence embedding, float16 bytes (2 x dim), for the encoder named in `model`."""
+
+    __tablename__ = "article_vectors"
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    model: Mapped[str] = mapped_column(String(64))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Chat(Base):

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from news.types import Bias, ClusterItem, Outlet, StoryArticle
 from storage.models import Article, Feed, Source, Story
 
-__all__ = ["active_assignments", "latest_update", "live_story_id", "merge_stories", "recent_story_ids",
-    "refresh_counts", "save_assignments", "story_articles", "unclustered"]
+__all__ = ["active_assignments", "apply_revision", "latest_update", "live_story_id", "live_story_ids", "merge_stories",
+    "recent_story_ids", "refresh_counts", "save_assignments", "story_articles", "unclustered"]
 
 
 def _item(article: Article) -> ClusterItem:
@@ -55,6 +55,25 @@ def save_assignments(session: Session, assignments: Sequence[tuple[str, str]], n
         session.execute(update(Article).where(Article.id.in_(article_ids)).values(story_id=story_id))
     refresh_counts(session, by_story.keys())
     return set(by_story)
+
+
+def apply_revision(
+    session: Session, moves: Sequence[tuple[str, str]], merges: Iterable[tuple[str, str]], now: datetime
+) -> set[int]:
+    """A refinement pass: (article id, story key) moves, then (absorbed, survivor) keys marked as aliases.
+
+    A new key (a part split off) becomes a new story; an absorbed story keeps its row, with
+    `merged_into_id` pointing at the survivor, so its id still opens the survivor's card.
+    Returns the ids of every story that gained or lost articles.
+    """
+    ids = [int(article_id) for article_id, _ in moves]
+    losing: set[int | None] = set()
+    for start in range(0, len(ids), 500):  # bounded IN lists, whatever a pass moved
+        losing |= set(session.scalars(select(Article.story_id).where(Article.id.in_(ids[start:start + 500]))))
+    touched = save_assignments(session, moves, now) if moves else set()
+    touched |= {sid for sid in losing if sid is not None}
+    refresh_counts(session, touched)
+    return touched | merge_stories(session, merges)
 
 
 def merge_stories(session: Session, merges: Iterable[tuple[str, str]]) -> set[int]:
@@ -169,6 +188,20 @@ def story_sections(session: Session, story_ids: Sequence[int]) -> dict[int, tupl
         return {}
     rows = session.execute(select(Story.id, Story.sections).where(Story.id.in_(story_ids)))
     return {story_id: tuple(s for s in sections.split(",") if s) for story_id, sections in rows}
+
+
+def live_story_ids(session: Session, story_ids: Iterable[int]) -> set[int]:
+    """The stories these ids stand for now (merged ones lead to their survivor), the ids themselves included."""
+    found = set(story_ids)
+    frontier = set(found)
+    for _ in range(10):  # merge chains are short; the bound guards against a cycle
+        if not frontier:
+            break
+        rows = session.scalars(select(Story.merged_into_id).where(
+            Story.id.in_(frontier), Story.merged_into_id.is_not(None)))
+        frontier = {sid for sid in rows if sid is not None} - found
+        found |= frontier
+    return found
 
 
 def live_story_id(session: Session, story_id: int) -> int | None:

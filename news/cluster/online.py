@@ -33,12 +33,14 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from news.cluster.identity import Revision, match_groups
 from news.cluster.index import Story, StoryIndex
 from news.cluster.params import ClusterParams
+from news.cluster.refine import Member, regroup
 from news.cluster.sparse import Vector, dot, norm
 from news.cluster.terms import ItemVector, TermWeigher
 from news.types import ClusterItem
@@ -74,6 +76,7 @@ class OnlineClusterer:
         self._aliases: dict[str, str] = {}  # absorbed story -> survivor, while the survivor is active
         self._merges: list[tuple[str, str]] = []
         self._clock: float | None = None
+        self._members: dict[str, list[Member]] = {}  # open story -> its articles, for refinement
 
     def assign(self, item: ClusterItem, embedding: Vec | None = None) -> str:
         """Join the best active story or start one; returns the story key.
@@ -85,11 +88,11 @@ class OnlineClusterer:
             embedding = self.encoder.encode([_embedding_text(item)])[0]
         vec = self._observe(item)
         story = self._best_story(vec, item.source, embedding) or Story(self._new_key())
-        return self._commit(story, vec, item.source, embedding)
+        return self._commit(story, Member(item.key, vec, item.source, embedding))
 
     def assign_many(self, items: Sequence[ClusterItem]) -> list[str]:
         """`assign` each item in order, with one encoder call for the whole batch."""
-        embeddings = self._encode(items)
+        embeddings = self.encode(items)
         return [self.assign(item, e) for item, e in zip(items, embeddings, strict=True)]
 
     def restore(self, item: ClusterItem, story_key: str, embedding: Vec | None = None) -> None:
@@ -102,10 +105,10 @@ class OnlineClusterer:
             embedding = self.encoder.encode([_embedding_text(item)])[0]
         vec = self._observe(item)
         key = self._aliases.get(story_key, story_key)
-        self._commit(self._index.stories.get(key) or Story(key), vec, item.source, embedding)
+        self._commit(self._index.stories.get(key) or Story(key), Member(item.key, vec, item.source, embedding))
 
     def restore_many(self, assignments: Sequence[tuple[ClusterItem, str]]) -> None:
-        embeddings = self._encode([item for item, _ in assignments])
+        embeddings = self.encode([item for item, _ in assignments])
         for (item, key), e in zip(assignments, embeddings, strict=True):
             self.restore(item, key, e)
 
@@ -118,7 +121,56 @@ class OnlineClusterer:
     def active_stories(self) -> int:
         return len(self._index.stories)
 
-    def _encode(self, items: Sequence[ClusterItem]) -> Sequence[Vec | None]:
+    @property
+    def clock(self) -> float | None:
+        """The latest `published` seen (seconds since the epoch); None before any."""
+        return self._clock
+
+    def open_members(self) -> dict[str, str]:
+        """Article key -> story key, for every article of an open story."""
+        return {m.key: story for story, members in self._members.items() for m in members}
+
+    def refine(self) -> Revision:
+        """Regroup the open stories' articles (news.cluster.refine) and keep ids stable (news.cluster.identity)."""
+        members = [m for ms in self._members.values() for m in ms]
+        current = [story for story, ms in self._members.items() for _ in ms]
+        labels = regroup(members, current, self._terms.df.idf, self.params)
+        age = {key: (story.first_time, key) for key, story in self._index.stories.items()}
+        revision = match_groups(current, labels, age, self._new_key)
+        if revision.moved:
+            self._rebuild(members, current, revision)
+        return revision
+
+    def _rebuild(self, members: list[Member], current: list[str], revision: Revision) -> None:
+        """Rebuild the stories whose articles changed; the others stay as they are."""
+        old = self._index.stories
+        absorbed = {key: list(story.absorbed) for key, story in old.items()}
+        for gone, survivor in revision.merges:
+            absorbed.setdefault(survivor, []).extend([gone, *absorbed.pop(gone, [])])
+        changed = {k for before, after in zip(current, revision.stories, strict=True) if before != after
+                   for k in (before, after)}
+        for key in changed:
+            if key in old:
+                self._index.remove(old[key])
+            if self._vectors is not None:
+                self._vectors.remove(key)
+            self._members.pop(key, None)
+        grouped: dict[str, list[Member]] = {}
+        for member, key in zip(members, revision.stories, strict=True):
+            if key in changed:
+                grouped.setdefault(key, []).append(member)
+        for key, group in grouped.items():
+            group.sort(key=lambda m: m.item.when)
+            story = Story(key, absorbed=absorbed.get(key, []))
+            for alias in story.absorbed:
+                self._aliases[alias] = key
+            for m in group:
+                self._index.add_member(story, m.item.vec, m.item.when, m.source)
+                if m.embedding is not None:
+                    self._add_vector(key, m.embedding)
+            self._members[key] = group
+
+    def encode(self, items: Sequence[ClusterItem]) -> Sequence[Vec | None]:
         if self.encoder is None or not items:
             return [None] * len(items)
         return list(self.encoder.encode([_embedding_text(item) for item in items]))
@@ -176,19 +228,24 @@ class OnlineClusterer:
         w = self.params.embedding_weight
         return (1.0 - w) * lexical + w * self._vectors.cosine(story.key, embedding)
 
-    def _commit(self, story: Story, item: ItemVector, source: str, embedding: Vec | None) -> str:
+    def _commit(self, story: Story, member: Member) -> str:
+        item, source, embedding = member.item, member.source, member.embedding
         self._index.add_member(story, item.vec, item.when, source)
+        self._members.setdefault(story.key, []).append(member)
         hybrid = embedding is not None
         if embedding is not None:
-            if self._vectors is None:
-                from news.cluster.centroids import CentroidMatrix
-
-                self._vectors = CentroidMatrix(len(embedding))
-            self._vectors.add(story.key, embedding)
+            self._add_vector(story.key, embedding)
         regime = self.params.regime(item.long_text, hybrid)
         if regime.merge_threshold <= 1.0 and _is_checkpoint(story.size):
             story = self._merge_around(story, regime.merge_threshold, regime.size_slope, hybrid)
         return story.key
+
+    def _add_vector(self, key: str, embedding: Vec) -> None:
+        if self._vectors is None:
+            from news.cluster.centroids import CentroidMatrix
+
+            self._vectors = CentroidMatrix(len(embedding))
+        self._vectors.add(key, embedding)
 
     def _merge_around(self, story: Story, threshold: float, slope: float, hybrid: bool) -> Story:
         embedding = self._vectors.unit(story.key) if hybrid and self._vectors is not None else None
@@ -213,12 +270,14 @@ class OnlineClusterer:
             self._vectors.absorb(survivor.key, absorbed.key)
         for key in [absorbed.key, *absorbed.absorbed]:
             self._aliases[key] = survivor.key
+        self._members.setdefault(survivor.key, []).extend(self._members.pop(absorbed.key, []))
         self._merges.append((absorbed.key, survivor.key))
         return survivor
 
     def _expire(self) -> None:
         assert self._clock is not None
         for story in self._index.expire(self._clock - self.params.window_hours * 3600.0):
+            self._members.pop(story.key, None)
             if self._vectors is not None:
                 self._vectors.remove(story.key)
             for key in story.absorbed:
@@ -238,39 +297,3 @@ def _is_checkpoint(size: int) -> bool:
     if size % 3 == 0:
         size //= 3
     return size & (size - 1) == 0
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if not value:
-        return None
-    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-
-
-def cluster_records(
-    records: Iterable[Mapping[str, Any]],
-    params: ClusterParams = DEFAULT_PARAMS,
-    encoder: Encoder | None = None,
-    batch: int = 2048,
-) -> Iterator[tuple[str, str]]:
-    """records are dicts with id, title, summary, source, url, published (ISO-8601 string or None);
-    processed in the given order; yields (id, story) for each.
-
-    Story keys are "s1", "s2", ... in order of creation, so a run is reproducible. A merge
-    affects later items only: earlier outputs are not revised, and later items get the survivor.
-    With an encoder, items are embedded `batch` at a time (hybrid mode), as the scheduler does.
-    """
-    counter = iter(range(1, 1 << 62))
-    clusterer = OnlineClusterer(params, new_key=lambda: f"s{next(counter)}", encoder=encoder)
-    pending: list[ClusterItem] = []
-    for rec in records:
-        pending.append(ClusterItem(
-            key=str(rec["id"]),
-            title=str(rec.get("title") or ""),
-            summary=str(rec.get("summary") or ""),
-            source=str(rec.get("source") or ""),
-            published=_parse_time(rec.get("published")),
-        ))
-        if len(pending) >= (batch if encoder is not None else 1):
-            yield from zip((it.key for it in pending), clusterer.assign_many(pending), strict=True)
-            pending = []
-    yield from zip((it.key for it in pending), clusterer.assign_many(pending), strict=True)

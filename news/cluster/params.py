@@ -47,16 +47,33 @@ class ClusterParams:
     max_postings: int = 300  # skip posting lists longer than this (too common to help)
     max_candidates: int = 20  # candidate stories scored in full per item
     # merging
-    merge_threshold: float = 0.35  # merge two stories whose centroids are this similar (>1 = never)
-    long_text_merge_threshold: float = 0.60  # the same, when the growing story's newest item has a lead
+    merge_threshold: float = 2.0  # merge two stories whose centroids are this similar (>1 = never: refinement merges)
+    long_text_merge_threshold: float = 2.0  # the same, when the growing story's newest item has a lead
     # hybrid mode (items with a sentence embedding; news.embed): score mixes in embedding cosine
     embedding_weight: float = 0.5  # score = (1 - w) * TF-IDF cosine + w * embedding cosine
     embedding_candidates: int = 8  # nearest story centroids added to the term-index candidates
     embedding_floor: float = 0.35  # ...when their embedding cosine is at least this
     hybrid_threshold: float = 0.24  # `threshold` in hybrid mode
     hybrid_long_text_threshold: float = 0.48  # `long_text_threshold` in hybrid mode
-    hybrid_merge_threshold: float = 0.45  # `merge_threshold` in hybrid mode
-    hybrid_long_text_merge_threshold: float = 0.75  # `long_text_merge_threshold` in hybrid mode
+    hybrid_merge_threshold: float = 2.0  # `merge_threshold` in hybrid mode
+    hybrid_long_text_merge_threshold: float = 2.0  # `long_text_merge_threshold` in hybrid mode
+    # refinement (news.cluster.refine): regroup the open window every few minutes of stream time
+    refine_every_minutes: float = 5.0  # a pass when this much (published) time has passed since the last (0 = never)
+    refine_neighbours: int = 10  # k of the k-nearest-neighbour graph that groups may merge along
+    refine_edge_floor: float = 0.05  # lexical neighbours less similar than this are no edge
+    refine_threshold: float = 0.25  # two groups of headline-only articles this similar become one
+    refine_long_text_threshold: float = 0.50  # the same, for groups of articles with a lead
+    refine_hybrid_threshold: float = 0.35  # `refine_threshold` in hybrid mode
+    refine_hybrid_long_text_threshold: float = 0.65  # `refine_long_text_threshold` in hybrid mode
+    refine_hindsight: bool = True  # re-weigh terms with the IDF as it is at the pass (False: as at arrival)
+    refine_eject: float = 0.0  # an article less similar than this to its story's centroid starts alone (0 = never)
+    refine_stickiness: float = 0.0  # link bonus for groups whose articles share a story now (less churn)
+
+    def refine_threshold_for(self, long_text: bool, hybrid: bool) -> float:
+        """The similarity at which refinement merges two groups (by their articles' majority: lead or not)."""
+        if long_text:
+            return self.refine_hybrid_long_text_threshold if hybrid else self.refine_long_text_threshold
+        return self.refine_hybrid_threshold if hybrid else self.refine_threshold
 
     def regime(self, long_text: bool, hybrid: bool) -> Regime:
         """The thresholds that apply to an item: headline-only or with a lead, hybrid or TF-IDF only."""

@@ -19,6 +19,7 @@ class ItemVector:
     strong: frozenset[str]  # names and numbers
     when: float  # seconds since the epoch
     long_text: bool  # the item has a lead paragraph
+    raw: Vector  # term weights before IDF (tf x boosts): refinement re-weighs them with hindsight IDF
 
 
 class TermWeigher:
@@ -39,8 +40,15 @@ class TermWeigher:
             title_terms = [t for t in terms if t.in_title]  # a headline's word order is tight; a lead's not
             bigrams = [f"{a.text}_{b.text}" for a, b in pairwise(title_terms)]
         self.df.add([t.text for t in terms] + bigrams, when)
-        vec, strong = self._weigh(terms, bigrams, bigram_weight, long_text)
-        return ItemVector(vec, strong, when, long_text)
+        raw, strong = self._weigh(terms, bigrams, bigram_weight, long_text)
+        return ItemVector(self.weigh(raw), strong, when, long_text, raw)
+
+    def weigh(self, raw: Vector) -> Vector:
+        """Raw term weights -> unit TF-IDF vector with the IDF as it is now."""
+        idf = self.df.idf
+        vec = {t: w * idf(t) for t, w in raw.items()}
+        length = norm(vec)
+        return {t: w / length for t, w in vec.items()} if length else vec
 
     def _weigh(
         self, terms: list[Term], bigrams: list[str], bigram_weight: float, long_text: bool
@@ -65,9 +73,4 @@ class TermWeigher:
         for key in bigrams:
             tf[key] = tf.get(key, 0) + 1
             boost[key] = bigram_weight
-        idf = self.df.idf
-        vec = {t: (1.0 + math.log(n)) * idf(t) * boost[t] for t, n in tf.items()}
-        length = norm(vec)
-        if length:
-            vec = {t: w / length for t, w in vec.items()}
-        return vec, frozenset(strong)
+        return {t: (1.0 + math.log(n)) * boost[t] for t, n in tf.items()}, frozenset(strong)

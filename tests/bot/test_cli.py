@@ -71,6 +71,30 @@ def test_cluster_file_writes_one_story_per_item(tmp_path: Path) -> None:
     assert stories["a"] == stories["c"] != stories["b"]
 
 
+def test_cluster_file_refines_fragments_and_reports_online_stories_and_churn(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Refinement passes paced by `published` (hourly items, 5-minute passes: one before each item after the first,
+    one at the end); each line also carries the story the item had right after its online assignment."""
+    titles = ["Volcano erupts on Iceland's Reykjanes peninsula near Grindavik",
+              "Cooking with summer tomatoes",
+              "Grindavik evacuated as lava flows toward the town",
+              "Grindavik lava: Iceland volcano eruption on Reykjanes peninsula",
+              "Iceland's Reykjanes volcano eruption threatens Grindavik"]
+    items = [{"id": f"i{n}", "title": t, "summary": "", "source": f"S{n}", "url": "",
+              "published": f"2025-07-31T{10 + n:02d}:00:00Z"} for n, t in enumerate(titles)]
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_text("".join(json.dumps(i) + "\n" for i in items))
+    assert main(["cluster-file", str(source), "--out", str(out)]) == 0
+    rows = {row["id"]: row for row in map(json.loads, out.read_text().splitlines())}
+    assert all(set(row) >= {"story", "online_story", "sections"} for row in rows.values())
+    volcano = {rows[i]["story"] for i in ("i0", "i2", "i3", "i4")}
+    assert len(volcano) == 1 and rows["i1"]["story"] not in volcano
+    assert {row["online_story"] for row in rows.values()} <= {f"s{n}" for n in range(1, 6)}
+    err = capsys.readouterr().err
+    assert "refinement: 5 passes" in err and "items changed story" in err
+
+
 def recent_copies(folder: Path, into: Path) -> Path:
     """The fixture feeds (18 March 2014) moved in time so that they end about now: the CLI runs on the real clock,
     and a digest shows news of the last day."""

@@ -1,0 +1,42 @@
+"""Stored sentence embeddings of articles (bytes as the encoder's caller packs them: float16 rows)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from storage.models import Article, ArticleVector
+
+__all__ = ["load_vectors", "prune_vectors", "save_vectors"]
+
+_CHUNK = 500  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
+
+
+def save_vectors(session: Session, model: str, rows: Sequence[tuple[int, bytes]]) -> None:
+    """(article id, vector bytes) for `model`; an article's earlier vector is replaced."""
+    ids = [article_id for article_id, _ in rows]
+    for start in range(0, len(ids), _CHUNK):
+        session.execute(delete(ArticleVector).where(ArticleVector.article_id.in_(ids[start:start + _CHUNK])))
+    session.add_all(ArticleVector(article_id=article_id, model=model, vector=data) for article_id, data in rows)
+    session.flush()
+
+
+def load_vectors(session: Session, model: str, article_ids: Sequence[int]) -> dict[int, bytes]:
+    """The stored vectors of these articles made by `model` (others are absent: encode them again)."""
+    found: dict[int, bytes] = {}
+    for start in range(0, len(article_ids), _CHUNK):
+        chunk = article_ids[start:start + _CHUNK]
+        query = select(ArticleVector.article_id, ArticleVector.vector).where(
+            ArticleVector.article_id.in_(chunk), ArticleVector.model == model)
+        found.update({article_id: data for article_id, data in session.execute(query)})
+    return found
+
+
+def prune_vectors(session: Session, before: datetime) -> int:
+    """Forget the vectors of articles published before `before` (their stories are closed); how many."""
+    old = select(Article.id).where(Article.published_at < before).scalar_subquery()
+    result = session.execute(delete(ArticleVector).where(ArticleVector.article_id.in_(old)))
+    return int(getattr(result, "rowcount", 0) or 0)
