@@ -68,6 +68,7 @@ class Schedule:
     times: str  # "07:30,18:00"
     zone: str
     next_at: datetime
+    blindspot_weekly: bool = False  # the digest carries a weekly Blindspot section
 
 
 class Follow(enum.Enum):
@@ -109,6 +110,20 @@ class Chats:
         def run(session: Session) -> T:
             self._register(session, chat, record_thread=record_thread)
             return work(session)
+
+        return await self.tx(run)
+
+    async def within(self, chat: ChatRef, work: Callable[[Session], T]) -> T:
+        """`work` in the transaction that registers the chat (for use cases next to this one: app.mutes)."""
+        return await self._with_chat(chat, work)
+
+    async def set_blindspot_weekly(self, chat: ChatRef, on: bool) -> Schedule:
+        """A weekly Blindspot section in the chat's digest, or none; the chat's settings now."""
+
+        def run(session: Session) -> Schedule:
+            self._register(session, chat, record_thread=True)
+            chat_store.set_blindspot_weekly(session, chat.id, on)
+            return self._schedule(session, chat, None, None)
 
         return await self.tx(run)
 
@@ -177,7 +192,7 @@ class Chats:
         next_at = next_digest_at(times, zone, self.clock())
         if changing:
             chat_store.set_schedule(session, chat.id, format_times(times), zone.key, next_at)
-        return Schedule(format_times(times), zone.key, next_at)
+        return Schedule(format_times(times), zone.key, next_at, chat_store.blindspot_weekly(session, chat.id))
 
     async def joined(self, chat: ChatRef) -> None:
         """The bot was added to a group or channel."""

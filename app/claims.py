@@ -64,8 +64,8 @@ def claim_due(session: Session, now: datetime, policy: ClaimPolicy) -> Claimed:
 
     Chats due at the same instant with the same times and zone are claimed by one UPDATE ... RETURNING. The next
     digest is the first one after `now`, so a bot that was down for days sends at most one catch-up per chat, and
-    only if it is at most `max_lateness` late; otherwise the row is SKIPPED (and logged by the caller). Chats
-    without topics only have their schedule advanced.
+    only if it is at most `max_lateness` late; otherwise the row is SKIPPED (and logged by the caller). A chat
+    without topics gets the top stories (app.digests.digest_for).
     """
     claimed = Claimed()
     due = outbox.due_chats(session, now, policy.claim_batch)
@@ -81,7 +81,7 @@ def claim_due(session: Session, now: datetime, policy: ClaimPolicy) -> Claimed:
         got = outbox.claim_chats(session, [c.id for c in members], due_at, next_digest_at(times, zone, now))
         period = period_key(due_at, zone)
         late_by = now - due_at
-        rows = [(c.id, period) for c in members if c.id in got and c.has_topics]  # the rest: claimed elsewhere
+        rows = [(c.id, period) for c in members if c.id in got]  # the rest: claimed elsewhere
         if late_by > policy.max_lateness:
             too_late += rows
             claimed.late += [(chat_id, period, late_by) for chat_id, period in rows]

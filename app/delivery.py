@@ -166,9 +166,8 @@ class DigestDelivery:
     def _build(self, session: Session, item: outbox.OutboxItem, corpus: Corpus,
                now: datetime) -> outbox.OutboxItem | None:
         chat = outbox.digest_chat(session, item.chat_id, sent_since=now - 2 * LOOKBACK)
-        reason = "chat inactive" if chat is None or not chat.active else ("no topics" if not chat.topics else "")
-        if chat is None or reason:
-            outbox.finish(session, item.id, DeliveryStatus.SKIPPED, reason)
+        if chat is None or not chat.active:
+            outbox.finish(session, item.id, DeliveryStatus.SKIPPED, "chat inactive")
             return None
         digest = digest_for(corpus, chat, now, self.policy.per_topic, day=date.fromisoformat(item.period[:10]))
         parts = self.render(digest)

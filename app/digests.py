@@ -14,23 +14,28 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
 
 from sqlalchemy.orm import Session
 
 from app.cards import CardCache
 from app.digest_time import zone_or_utc
+from app.mutes import hide_outlets
 from app.tx import Transactions
-from news.coverage import outlet_key
+from news.coverage import coverage_of, outlet_key
 from news.rank import growth, rank_score
 from news.topics import StoryText, article_text, compile_topic, story_matches
 from news.types import StoryArticle, StoryView
 from storage import deliveries as outbox
 from storage import stories as story_store
 
-__all__ = ["CORPUS_TTL", "LOOKBACK", "Corpus", "Digest", "Digests", "digest_for", "load_corpus", "select", "since_for"]
+__all__ = [
+    "BLINDSPOT_WEEKDAY", "CORPUS_TTL", "DAY", "LOOKBACK", "TOP_STORIES", "Corpus", "Digest", "Digests", "blindspots",
+    "digest_for", "load_corpus", "select", "since_for", "top_stories",
+]
 
 LOOKBACK = timedelta(hours=48)  # the oldest news a digest reaches back to, however long the chat was away
 FIRST_DIGEST = timedelta(days=1)  # a chat's first digest: the last day
@@ -38,6 +43,9 @@ GROWTH_MIN_SOURCES = 3  # "grew markedly": at least this many new outlets...
 GROWTH_MIN_SHARE = 0.5  # ...and at least half again as many as it had before
 CORPUS_LIMIT = 2000
 CORPUS_TTL = timedelta(minutes=15)  # the clustering job refreshes it every minute or two; this is a backstop
+TOP_STORIES = ""  # the digest section of a chat that follows nothing: the top stories (no topic is empty)
+DAY = timedelta(hours=24)  # "today's" stories (/top, /blindspot): updated within a day of the newest news
+BLINDSPOT_WEEKDAY = 0  # the weekly Blindspot section comes with Monday's digest (in the chat's timezone)
 
 
 @dataclass
@@ -56,6 +64,21 @@ class Corpus:
     cards: CardCache
     _texts: dict[int, StoryText] = field(default_factory=dict)
     _matches: dict[str, list[int]] = field(default_factory=dict)
+
+    def candidates(self, topic: str) -> list[int]:
+        """The stories a digest section draws from, best first: every story for TOP_STORIES."""
+        return self.ranked if topic == TOP_STORIES else self.matching(topic)
+
+    def muted(self, words: Sequence[str]) -> frozenset[int]:
+        """The stories about any of `words` (the rules of topics: word-bounded, stemmed)."""
+        return frozenset(sid for word in words for sid in self.matching(word))
+
+    def today(self) -> Iterator[int]:
+        """The stories updated within DAY of the newest news, best first (lazily: no card is built here)."""
+        since = self.newest - DAY
+        for sid in self.ranked:
+            if max((a.published for a in self.articles[sid] if a.published is not None), default=self.now) >= since:
+                yield sid
 
     def matching(self, topic: str) -> list[int]:
         if topic not in self._matches:
@@ -111,12 +134,13 @@ def grew_markedly(articles: Sequence[StoryArticle], since: datetime) -> int:
 
 
 def select(corpus: Corpus, topics: Sequence[str], since: datetime, per_topic: int,
-           sent: frozenset[int] = frozenset()) -> list[tuple[str, StoryView]]:
+           sent: frozenset[int] = frozenset(), muted: frozenset[int] = frozenset()) -> list[tuple[str, StoryView]]:
     """(topic, card view) pairs in the chat's topic order, best first within each topic, each story once.
 
     A story is new (first seen after `since`), or was in one of this chat's digests (`sent`) and grew markedly
     since. Topics share fairly: the most specific one (the fewest matching stories) chooses first, so a story
     matching several topics goes under the narrowest, and a broad topic can't take every story from the others.
+    `muted` stories are never picked; TOP_STORIES picks among all stories.
     """
     eligible: dict[int, StoryView | None] = {}
 
@@ -130,12 +154,12 @@ def select(corpus: Corpus, topics: Sequence[str], since: datetime, per_topic: in
 
     used: set[int] = set()
     chosen: dict[str, list[StoryView]] = {}
-    for topic in sorted(dict.fromkeys(topics), key=lambda t: len(corpus.matching(t))):
+    for topic in sorted(dict.fromkeys(topics), key=lambda t: len(corpus.candidates(t))):
         views = chosen[topic] = []
-        for sid in corpus.matching(topic):
+        for sid in corpus.candidates(topic):
             if len(views) >= per_topic:
                 break
-            if sid not in used and (view := fresh(sid)) is not None:
+            if sid not in used and sid not in muted and (view := fresh(sid)) is not None:
                 views.append(view)
                 used.add(sid)
     return [(topic, view) for topic in dict.fromkeys(topics) for view in chosen[topic]]
@@ -151,21 +175,44 @@ class Digest:
     topics: tuple[str, ...]
     send_empty: bool  # with nothing new: one short line (True) or no message at all
     zone: str = "UTC"  # the chat's timezone: datelines are days there
+    blindspots: tuple[StoryView, ...] = ()  # the weekly Blindspot section, when it is due
     language: str | None = None  # the chat's language code; None: not known (the renderer's default)
 
     @property
     def story_ids(self) -> list[int]:
-        return [view.story_id for _, view in self.picked]
+        return [view.story_id for _, view in self.picked] + [view.story_id for view in self.blindspots]
+
+
+def top_stories(corpus: Corpus, muted: frozenset[int], limit: int) -> list[int]:
+    """Today's biggest stories (distinct outlets weighted by recency, news.rank), muted ones left out."""
+    return list(islice((sid for sid in corpus.today() if sid not in muted), limit))
+
+
+def blindspots(corpus: Corpus, muted: frozenset[int], limit: int) -> list[int]:
+    """Today's biggest stories that one side barely covers (the rule of news.coverage), muted ones left out."""
+    found = (sid for sid in corpus.today() if sid not in muted and coverage_of(corpus.articles[sid]).blindspot)
+    return list(islice(found, limit))
 
 
 def digest_for(corpus: Corpus, chat: outbox.DigestChat, now: datetime, per_topic: int,
                day: date | None = None) -> Digest:
-    """The one selection: the chat's digest if it were sent at `now` (for the scheduled one, `day` is its day)."""
+    """The one selection: the chat's digest if it were sent at `now` (for the scheduled one, `day` is its day).
+    A chat that follows nothing gets the top stories; muted stories are left out and muted outlets' links hidden;
+    with `blindspot_weekly`, Monday's digest ends with today's blindspots."""
     zone = zone_or_utc(chat.timezone)
-    picked = select(corpus, chat.topics, since_for(chat.last_digest_at, corpus.newest), per_topic,
-                    chat.sent_story_ids)
-    return Digest(chat.id, day or now.astimezone(zone).date(), tuple(picked), chat.topics, chat.send_empty, zone.key,
-                  chat.language)
+    day = day or now.astimezone(zone).date()
+    muted = corpus.muted(chat.muted_words)
+    picked = select(corpus, chat.topics or (TOP_STORIES,), since_for(chat.last_digest_at, corpus.newest),
+                    per_topic, chat.sent_story_ids, muted)
+    shown = {view.story_id for _, view in picked}
+    blind = [] if not chat.blindspot_weekly or day.weekday() != BLINDSPOT_WEEKDAY else [
+        corpus.view(sid) for sid in blindspots(corpus, muted | shown, per_topic)]
+
+    def hide(view: StoryView) -> StoryView:
+        return hide_outlets(view, corpus.articles[view.story_id], chat.muted_outlets)
+
+    return Digest(chat.id, day, tuple((topic, hide(view)) for topic, view in picked), chat.topics,
+                  chat.send_empty, zone.key, tuple(hide(view) for view in blind), chat.language)
 
 
 class Digests:

@@ -19,7 +19,10 @@ from app.chats import Chats, ScheduleDefaults
 from app.clustering import ClusterSummary, RefineSummary, StoryEngine, cluster_encoder, cluster_params
 from app.digests import Digests
 from app.feeds import Ingestor, IngestPolicy
+from app.headlines import Headlines
+from app.mutes import Mutes
 from app.operators import Operators
+from app.outlets import Outlets
 from app.parsing import ParserPool
 from app.sections import SectionTagger
 from app.settings import Settings
@@ -61,6 +64,9 @@ class Core:
     interactive: Transactions  # what users wait on: commands, buttons, inline queries
     background: Transactions  # digest building and sending
     clock: Callable[[], datetime]
+    mutes: Mutes
+    headlines: Headlines
+    profiles: Outlets  # outlet profiles (`outlets` is the outlet table)
 
     @classmethod
     def build(cls, settings: Settings, *, client: httpx.AsyncClient | None = None,
@@ -87,6 +93,8 @@ class Core:
         background = Transactions(db, threads=4, name="db-background")
         defaults = ScheduleDefaults.parse(settings.digest_time.strftime("%H:%M"), settings.digest_timezone)
         cards = CardCache()
+        chats = Chats(interactive, defaults, clock)
+        digests = Digests(interactive, background, clock, settings.digest_stories_per_topic, cards)
         return cls(
             settings=settings, db=db, outlets=outlets,
             # In flight: the fetches, plus a body per parse worker waiting its turn. Each holds up to
@@ -95,11 +103,13 @@ class Core:
                               in_flight=settings.fetch_concurrency + 2 * PARSE_WORKERS),
             engine=StoryEngine(db, cluster_params(settings), clock, cluster_encoder(settings)),
             sections=SectionTagger(background, clock),
-            chats=Chats(interactive, defaults, clock),
+            chats=chats,
             stories=Stories(interactive, clock, cards, settings.digest_timezone),
-            digests=Digests(interactive, background, clock, settings.digest_stories_per_topic, cards),
+            digests=digests,
             operators=Operators(interactive, clock),
-            interactive=interactive, background=background, clock=clock,
+            interactive=interactive, background=background, clock=clock, mutes=Mutes(chats),
+            headlines=Headlines(interactive, digests, clock, settings.digest_timezone),
+            profiles=Outlets(interactive, digests, outlets, clock),
         )
 
     def prepare(self) -> int:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.cards import CardCache
 from app.digest_time import zone_or_utc
+from app.mutes import hide_outlets, hide_source_links, is_muted
 from app.tx import Transactions
 from news.coverage import source_lines
 from news.rank import rank_score
@@ -22,6 +23,7 @@ from news.relevance import relevance
 from news.types import SourceLine, StoryArticle, StoryView
 from news.words import search_terms
 from storage import chats as chat_store
+from storage import deliveries as outbox
 from storage import stories as story_store
 from storage.search import article_count_estimate, group_matches
 
@@ -104,14 +106,26 @@ class Stories:
         ranked = sorted(scores, key=lambda sid: scores[sid], reverse=True)[:CANDIDATES]
         articles = story_store.story_articles(session, ranked)
         final = {sid: scores[sid][1] * (1 + RECENCY * _freshness(arts, now)) for sid, arts in articles.items() if arts}
+        chat = outbox.digest_chat(session, chat_id) if chat_id is not None else None
+        if chat is not None and chat.muted_words:
+            final = self._unmuted(session, final, articles, now, chat.muted_words)
         found = [sid for sid in final if scores[sid][0] >= FOUND_SHARE]
         best = sorted(found, key=lambda sid: final[sid], reverse=True)[:limit]
         if best or suggest <= 0:
-            return Found([self._cards.view(sid, articles[sid], now) for sid in best], [], zone)
+            outlets = chat.muted_outlets if chat is not None else frozenset()
+            return Found([hide_outlets(self._cards.view(sid, articles[sid], now), articles[sid], outlets)
+                          for sid in best], [], zone)
         partial = sorted(final, key=lambda sid: (scores[sid][0], final[sid]), reverse=True)[:suggest]
         partial = partial or story_store.recent_story_ids(session, since, limit=suggest)
         others = articles if all(sid in articles for sid in partial) else story_store.story_articles(session, partial)
         return Found([], [self._cards.view(sid, others[sid], now) for sid in partial if others.get(sid)], zone)
+
+    def _unmuted(self, session: Session, final: dict[int, float], articles: dict[int, list[StoryArticle]],
+                 now: datetime, words: Sequence[str]) -> dict[int, float]:
+        """`final` without the stories about a muted word."""
+        sections = story_store.story_sections(session, list(final))
+        return {sid: score for sid, score in final.items()
+                if not is_muted(self._cards.view(sid, articles[sid], now), articles[sid], sections.get(sid, ()), words)}
 
     def _trending(self, session: Session, now: datetime, limit: int) -> list[StoryView]:
         ids = story_store.recent_story_ids(session, reference_time(session, now) - RECENT, limit=limit * 4)
@@ -128,4 +142,7 @@ class Stories:
             return None
         published = [a.published for a in articles if a.published is not None]
         view = self._cards.view(live, articles, now)
-        return StoryDetail(view, source_lines(articles), published, self._zone_of(session, chat_id))
+        chat = outbox.digest_chat(session, chat_id) if chat_id is not None else None
+        outlets = chat.muted_outlets if chat is not None else frozenset()
+        lines = hide_source_links(source_lines(articles), articles, outlets)
+        return StoryDetail(hide_outlets(view, articles, outlets), lines, published, self._zone_of(session, chat_id))

@@ -1,14 +1,16 @@
-"""/story and inline answers at 100,000 stories, through the fake Bot API, user's update to the bot's answer.
+"""/story, /top, /blindspot and inline answers at 100,000 stories, through the fake Bot API, user's update to the
+bot's answer.
 
     .venv/bin/python bench/story_latency.py [--stories 100000] [--queries 200] [--baseline-queries 30]
-                                            [--digest-rounds 20]
+                                            [--digest-rounds 20] [--today-rounds 100]
 
 Seeds a fresh SQLite database (bulk inserts through the real schema, so the search index triggers run), starts
 the fake Bot API in its own process and the real Application here, then acts as users over the fake's control
 API: each query comes from its own user (no per-chat pacing or flood control in the way) and is timed from
 the POST that delivers the user's update to the moment the bot's answer is visible at the fake. Startup work
 (the clusterer's warm-up) is done before timing. The baseline is the same bot with the previous search (ILIKE
-over every article title and summary) patched in, on the same database, in the same run. Last, /digest for chats
+over every article title and summary) patched in, on the same database, in the same run. Then /top and /blindspot
+(today's stories from the digest corpus), with the corpus ready and reloaded on demand. Last, /digest for chats
 at the topic cap over the recent stories (the digest corpus), warm and cold.
 """
 
@@ -173,17 +175,39 @@ async def measure_digest(runtime: Runtime, driver: Driver, rng: random.Random, r
             print("    " + summary(name, times))
 
 
+async def measure_today(runtime: Runtime, driver: Driver, rounds: int) -> None:
+    """/top and /blindspot from new users, the corpus ready (as after a clustering pass) and reloaded first."""
+    digests = runtime.core.digests
+    await digests.refresh()
+    for label, cold in (("corpus ready (as after a clustering pass)", False), ("corpus reloaded on demand", True)):
+        print(f"/top and /blindspot, {label}:")
+        for command in ("/top", "/blindspot"):
+            times, answers = [], set()
+            for _ in range(rounds):
+                if cold:
+                    digests.invalidate()
+                elapsed, text = await driver.command(command)
+                times.append(elapsed)
+                answers.add(text.split("\n")[0])
+            print("  " + summary(command, times) + f"   answers: {sorted(answers)}")
+        await digests.refresh()
+
+
 class Driver:
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
         self.next_user = 1000
 
     async def story(self, query: str) -> tuple[float, str]:
+        return await self.command(f"/story {query}")
+
+    async def command(self, text: str) -> tuple[float, str]:
+        """Seconds from a new user's command to the bot's first answer, and that answer."""
         self.next_user += 1
         user = self.next_user
         await self.client.post("/_control/add_user", json={"first_name": "U", "user_id": user})
         started = time.perf_counter()
-        await self.client.post("/_control/send_message", json={"chat_id": user, "text": f"/story {query}"})
+        await self.client.post("/_control/send_message", json={"chat_id": user, "text": text})
         reply = await self.client.get("/_control/messages", params={"chat_id": user, "count": 1, "timeout": 30})
         elapsed = time.perf_counter() - started
         return elapsed, reply.json()["result"][0]["text"]
@@ -272,6 +296,7 @@ async def main(args: argparse.Namespace, workdir: Path, port: int, rng: random.R
             indexed = await measure(driver, queries(rng, args.queries), queries(rng, args.queries))
             for name, times in indexed.items():
                 print("  " + summary(name, times))
+            await measure_today(runtime, driver, args.today_rounds)
             print("baseline (ILIKE scan, the search before the index):")
             original = app_stories.group_matches
             app_stories.group_matches = ilike_matches
@@ -291,6 +316,7 @@ if __name__ == "__main__":
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--baseline-queries", type=int, default=30)
     parser.add_argument("--digest-rounds", type=int, default=20, help="chats asking /digest at the topic cap")
+    parser.add_argument("--today-rounds", type=int, default=100, help="users asking /top, and /blindspot")
     arguments = parser.parse_args()
     generator = random.Random(7)
     directory, fake_port, fake_server = prepare_run(arguments.stories, generator)

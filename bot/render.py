@@ -15,6 +15,7 @@ from news.types import Coverage, SourceLine, StoryView
 __all__ = [
     "BAR_CELLS",
     "MAX_BULLET",
+    "MAX_CAPTION",
     "MAX_HEADLINE",
     "MAX_MESSAGE",
     "MAX_NAME",
@@ -23,6 +24,7 @@ __all__ = [
     "SOURCES_PER_PAGE",
     "TAG",
     "bias_bar",
+    "caption_fits",
     "counts_line",
     "dateline",
     "link",
@@ -185,6 +187,14 @@ def _greedy(parts: Iterable[str], limit: int, separator: str) -> list[str]:
 
 
 TAG = re.compile(r"<[^>]+>")
+
+
+MAX_CAPTION = 1024  # a photo's caption, in UTF-16 code units of its text after parsing, as Telegram counts
+
+
+def caption_fits(html_text: str) -> bool:
+    """Whether this HTML, once parsed, fits a photo's caption."""
+    return len(unescape(TAG.sub("", html_text)).encode("utf-16-le")) // 2 <= MAX_CAPTION
 
 
 def to_plain(html_text: str) -> str:

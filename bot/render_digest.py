@@ -10,14 +10,22 @@ from datetime import date
 from html import escape
 
 from app.digest_time import zone_or_utc
-from app.digests import Digest
+from app.digests import TOP_STORIES, Digest
 from bot.i18n import N_, _, day, use
 from bot.i18n import current as current_language
 from bot.render import MAX_MESSAGE, pack, story_card
+from news.types import StoryView
 
-__all__ = ["NOTHING_NEW", "digest_messages", "digest_title", "open_link"]
+__all__ = [
+    "BLINDSPOT_EXPLAINED", "BLINDSPOT_SECTION", "NOTHING_NEW", "NOTHING_NEW_TOP", "TOP_SECTION", "digest_messages",
+    "digest_title", "open_link",
+]
 
 NOTHING_NEW = N_("📭 Nothing new in your topics since the last digest.")
+NOTHING_NEW_TOP = N_("📭 No new top stories since the last digest. Follow a topic with /subscribe to get more.")
+TOP_SECTION = N_("⭐ Top stories")  # the section of a chat that follows nothing
+BLINDSPOT_SECTION = N_("🔍 Blindspot of the week")
+BLINDSPOT_EXPLAINED = N_("A blindspot is a story that the left or the right barely covers.")
 
 
 def digest_title(when: date) -> str:
@@ -32,8 +40,14 @@ def open_link(story_id: int, bot_username: str | None) -> str:
     return f'\n<a href="https://t.me/{escape(bot_username)}?start=s{story_id}">{label}</a>'
 
 
-def _header(topic: str, continued: bool) -> str:
+def _header(topic: str | None, continued: bool) -> str:
+    """A section's header: a topic, the top stories, or (None) the Blindspot section."""
     more = " " + _("(continued)") if continued else ""
+    if topic is None:
+        explained = more or "\n<i>" + _(BLINDSPOT_EXPLAINED) + "</i>"
+        return f"<b>{_(BLINDSPOT_SECTION)}</b>{explained}\n"
+    if topic == TOP_STORIES:
+        return f"<b>{_(TOP_SECTION)}</b>{more}\n"
     return f"🔹 <b>{escape(topic, quote=False)}</b>{more}\n"
 
 
@@ -46,20 +60,23 @@ def digest_messages(digest: Digest, bot_username: str | None = None) -> list[str
 
 
 def _messages(digest: Digest, bot_username: str | None) -> list[str]:
-    if not digest.picked:
-        return [_(NOTHING_NEW)] if digest.send_empty else []
+    if not digest.picked and not digest.blindspots:
+        return [_(NOTHING_NEW if digest.topics else NOTHING_NEW_TOP)] if digest.send_empty else []
     zone = zone_or_utc(digest.zone)
     messages: list[str] = []
-    current, current_topic = f"<b>{escape(digest_title(digest.day), quote=False)}</b>", ""
-    for topic, view in digest.picked:
+    current = f"<b>{escape(digest_title(digest.day), quote=False)}</b>"
+    current_topic: tuple[str | None] | None = None
+    sections: list[tuple[str | None, StoryView]] = [*digest.picked, *((None, view) for view in digest.blindspots)]
+    for topic, view in sections:
         card = story_card(view, zone=zone, compact=True) + open_link(view.story_id, bot_username)
-        block = ("" if topic == current_topic else _header(topic, False)) + card
+        same = (topic,) == current_topic
+        block = ("" if same else _header(topic, False)) + card
         if len(current) + 2 + len(block) <= MAX_MESSAGE:
             current = f"{current}\n\n{block}"
         else:
             messages.append(current)
-            *whole, current = pack([_header(topic, topic == current_topic) + card])
+            *whole, current = pack([_header(topic, same) + card])
             messages += whole
-        current_topic = topic
+        current_topic = (topic,)
     messages.append(current)
     return messages

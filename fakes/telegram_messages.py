@@ -103,6 +103,7 @@ def _post(world: World, chat: Chat, params: Params, formatted: FormattedText, ra
         entities=formatted.entities, parse_mode=params.text("parse_mode"), reply_markup=markup,
         thread_id=thread, link_preview_disabled=disabled,
         reply_to_message_id=reply["message_id"] if reply else None, date=message["date"], message=message,
+        link_preview=params.obj("link_preview_options"),
     )
     return message, record
 
@@ -158,6 +159,8 @@ async def send_photo(world: World, params: Params) -> JSON:
     message, record = _post(world, chat, params, formatted, raw, caption=True, photo=sizes)
     if data is not None:
         world.files[file_id] = data
+    else:
+        record.photo_url = params.text("photo")
     record.photo, record.photo_file_id = data, file_id
     world.record_sent(record)
     return message
@@ -187,8 +190,11 @@ def _apply_edit(world: World, chat: Chat, record: SentMessage, formatted: Format
                          "reply_markup": record.reply_markup})
     record.raw_text, record.text, record.entities = raw, formatted.text, formatted.entities
     record.reply_markup = markup
-    if "text" in params.values:
+    if "text" in params.values or "caption" in params.values:
         record.parse_mode = params.text("parse_mode")
+    if "text" in params.values:
+        record.link_preview = params.obj("link_preview_options")
+        record.link_preview_disabled = _link_preview_disabled(params)
     message = record.message
     key, entities_key = ("caption", "caption_entities") if "photo" in message else ("text", "entities")
     message[key] = formatted.text
@@ -214,6 +220,19 @@ async def edit_message_text(world: World, params: Params) -> JSON | bool:
     chat, record = target
     if "photo" in record.message:
         raise bad_request("there is no text in the message to edit")
+    return _apply_edit(world, chat, record, formatted, raw, params, inline_markup(params))
+
+
+async def edit_message_caption(world: World, params: Params) -> JSON | bool:
+    """A photo's caption (and buttons); a text message has none to edit, as on Telegram."""
+    target = _editable(world, params)
+    raw = params.text("caption") or ""
+    formatted = format_text(world, raw, params, "caption_entities", caption=True)
+    if target is None:
+        return True
+    chat, record = target
+    if "photo" not in record.message:
+        raise bad_request("there is no caption in the message to edit")
     return _apply_edit(world, chat, record, formatted, raw, params, inline_markup(params))
 
 

@@ -181,6 +181,7 @@ METHODS: dict[str, Handler] = {
     "sendmessage": messages.send_message,
     "sendphoto": messages.send_photo,
     "editmessagetext": messages.edit_message_text,
+    "editmessagecaption": messages.edit_message_caption,
     "editmessagereplymarkup": messages.edit_message_reply_markup,
     "deletemessage": messages.delete_message,
     "answercallbackquery": answer_callback_query,

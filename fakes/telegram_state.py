@@ -145,6 +145,8 @@ class SentMessage:
     date: int
     photo: bytes | None = None
     photo_file_id: str | None = None
+    photo_url: str | None = None  # a photo sent by HTTP URL (Telegram fetches it; the fake keeps the URL)
+    link_preview: JSON | None = None  # the link_preview_options the bot sent (None: Telegram's default)
     edits: list[JSON] = field(default_factory=list)  # earlier versions: raw_text, text, entities, markup
     deleted: bool = False
     message: JSON = field(default_factory=dict)  # the Message object returned to the bot

@@ -133,6 +133,7 @@ def normalize_entry(entry: RawEntry, fetched_at: datetime) -> ArticleIn | None:
         published=published,
         domain=_hostname(claimed) or _hostname(domain_of(link)),
         categories=tuple(c for c in (clean_text(c, 64) for c in entry.categories[:10]) if c),
+        image_url=entry.image,
     )
 
 

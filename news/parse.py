@@ -25,6 +25,7 @@ from typing import Any
 import feedparser
 from feedparser.encodings import convert_to_utf8
 
+from news.images import entry_image
 from news.xmlsafe import UnsafeXML, defuse
 
 __all__ = ["MAX_CATEGORIES", "MAX_FIELD", "MAX_TTL_MINUTES", "FeedParseError", "ParsedFeed", "RawEntry",
@@ -50,6 +51,7 @@ class RawEntry:
     published: datetime | None
     categories: tuple[str, ...]
     source_url: str = ""  # an aggregator's <source url="..."> (RSS) or <source><link> (Atom): the original outlet
+    image: str = ""  # the entry's picture, already checked (news.images); "" when it has none
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +149,7 @@ def _entry(entry: Any) -> RawEntry:
         published=struct_time_utc(entry.get("published_parsed") or entry.get("updated_parsed")),
         categories=tuple(_text(t.get("term"), 200).strip() for t in tags[:MAX_CATEGORIES] if t.get("term")),
         source_url=_text(source.get("href") or source.get("link"), MAX_LINK).strip(),
+        image=entry_image(entry, _text(summary)),
     )
 
 

@@ -7,10 +7,11 @@ may pass a file in the same CSV format; it extends the bundled table and wins wh
 - an operator row claims its domains: a bundled outlet keeps only the domains nobody overrode
   (and disappears when none are left).
 
-CSV columns: `name,domains,country,bias,factuality,rating_source[,aggregator]`; `domains` is space-separated,
+CSV columns: `name,domains,country,bias,factuality,rating_source[,aggregator][,owner]`; `domains` is space-separated,
 `country` is ISO 3166-1 alpha-2, `bias` a `Bias` value or empty, `factuality` one of
 `FACTUALITY_LEVELS` or empty. A rating (bias or factuality) needs a `rating_source`. `aggregator` (optional
-column: `true` or empty) marks news aggregators such as Google News.
+column: `true` or empty) marks news aggregators such as Google News. `owner` (optional column) names who owns
+the outlet, or is empty when that is not known.
 Lookups never do I/O; only `load_outlets` reads files.
 
 Who wrote an article (`attribute`): the outlet of the *feed* it came from, never the domain its link points to,
@@ -48,7 +49,8 @@ __all__ = [
 
 FACTUALITY_LEVELS: tuple[str, ...] = ("very high", "high", "mostly factual", "mixed", "low")
 COLUMNS: tuple[str, ...] = ("name", "domains", "country", "bias", "factuality", "rating_source")
-OPTIONAL_COLUMNS: tuple[str, ...] = ("aggregator",)
+OPTIONAL_COLUMNS: tuple[str, ...] = ("aggregator", "owner")
+MAX_OWNER = 120
 BUNDLED_NAME = "news/data/outlets.csv"
 
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
@@ -203,7 +205,11 @@ def _parse_row(row: dict[str, str]) -> Outlet:
     mark = (row.get("aggregator") or "").strip().lower()
     if mark not in ("", "true", "false"):
         raise ValueError(f"aggregator {row['aggregator']!r} is not true, false or empty")
-    return Outlet(name, _parse_domains(row["domains"]), country, bias, factuality, rating_source, mark == "true")
+    owner = " ".join((row.get("owner") or "").split())
+    if len(owner) > MAX_OWNER:
+        raise ValueError(f"owner is longer than {MAX_OWNER} characters")
+    return Outlet(name, _parse_domains(row["domains"]), country, bias, factuality, rating_source, mark == "true",
+                  owner)
 
 
 def parse_outlets_csv(text: str, origin: str = "<outlets>") -> list[Outlet]:

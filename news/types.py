@@ -40,6 +40,7 @@ class Outlet:
     factuality: str | None = None  # e.g. "high", "mostly factual", "mixed", "low"
     rating_source: str = ""  # where the bias/factuality rating comes from
     aggregator: bool = False  # a news aggregator: its feeds' items may name their own outlet (news.sources)
+    owner: str = ""  # who owns it, where known (news/data/README.md says where from); "" unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,7 @@ class ArticleIn:
     published: datetime  # aware, UTC
     domain: str  # host of the canonical url, without "www."
     categories: tuple[str, ...] = ()
+    image_url: str = ""  # the entry's picture (news.images), "" when none
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,7 @@ class StoryArticle:
     outlet: Outlet | None = None
     published: datetime | None = None
     categories: tuple[str, ...] = ()
+    image_url: str = ""  # the article's picture from its feed (news.images), "" when none
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,3 +139,4 @@ class StoryView:
     lede: str = ""  # the first sentence of a core article's lead, whole; "" when no article has a lead
     place: str = ""  # "HOUSTON" from wire-style leads, "" when none opens with a place
     first_reported: datetime | None = None  # the core's first report (strays left out); None: use first_seen
+    image_url: str = ""  # the story's picture: the headline article's, else a core article's; "" when none

@@ -28,6 +28,7 @@ def source_id_for(session: Session, key: str, name: str, outlet: Outlet | None) 
         "country": outlet.country if outlet else "",
         "bias": outlet.bias.value if outlet and outlet.bias else None,
         "factuality": outlet.factuality if outlet else None,
+        "owner": outlet.owner[:255] if outlet else "",
     }
     source = session.scalar(select(Source).where(Source.domain == key))
     if source is None:
@@ -66,6 +67,7 @@ def insert_articles(
                 "summary": a.summary,
                 "categories": "\n".join(a.categories),
                 "published_at": a.published,
+                "image_url": a.image_url[:2048],
             }
         )
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert

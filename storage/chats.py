@@ -7,15 +7,17 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Chat, Delivery, Subscription
+from storage.models import Chat, Delivery, Mute, Subscription
 
 __all__ = [
     "TooManyTopics",
+    "blindspot_weekly",
     "deactivate",
     "ensure_chat",
     "language",
     "migrate",
     "schedule",
+    "set_blindspot_weekly",
     "set_language",
     "set_schedule",
     "set_thread",
@@ -129,6 +131,15 @@ def schedule(session: Session, chat_id: int) -> tuple[str, str, datetime | None]
     return (found[0], found[1], found[2]) if found else None
 
 
+def set_blindspot_weekly(session: Session, chat_id: int, on: bool) -> None:
+    """Whether the chat's digest carries a weekly Blindspot section."""
+    session.execute(update(Chat).where(Chat.id == chat_id).values(blindspot_weekly=on))
+
+
+def blindspot_weekly(session: Session, chat_id: int) -> bool:
+    return bool(session.scalar(select(Chat.blindspot_weekly).where(Chat.id == chat_id)))
+
+
 def set_thread(session: Session, chat_id: int, thread_id: int | None) -> None:
     """The forum topic digests go to (None: the chat itself, or a forum's General topic)."""
     session.execute(update(Chat).where(Chat.id == chat_id).values(thread_id=thread_id))
@@ -158,7 +169,12 @@ def migrate(session: Session, old_id: int, new_id: int) -> None:
     new.send_empty_digest, new.next_digest_at, new.last_digest_at = (
         old.send_empty_digest, old.next_digest_at, old.last_digest_at)
     new.language = old.language or new.language
+    new.blindspot_weekly = old.blindspot_weekly
     session.flush()
+    have_mutes = select(Mute.kind + ":" + Mute.value).where(Mute.chat_id == new_id)
+    session.execute(update(Mute).where(Mute.chat_id == old_id, (Mute.kind + ":" + Mute.value).not_in(have_mutes))
+                    .values(chat_id=new_id))
+    session.execute(delete(Mute).where(Mute.chat_id == old_id))
     have = select(Subscription.topic).where(Subscription.chat_id == new_id)
     moving = update(Subscription).where(Subscription.chat_id == old_id, Subscription.topic.not_in(have))
     session.execute(moving.values(chat_id=new_id))

@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from storage.models import Chat, Delivery, DeliveryStatus, Subscription
+from storage.models import Chat, Delivery, DeliveryStatus, Mute, Subscription
 from storage.stories import live_story_ids
 
 __all__ = [
@@ -55,7 +55,6 @@ class DueChat:
     timezone: str
     digest_times: str
     due_at: datetime | None  # None: never scheduled
-    has_topics: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +83,9 @@ class DigestChat:
     last_digest_at: datetime | None
     topics: tuple[str, ...]
     sent_story_ids: frozenset[int] = frozenset()  # stories this chat's recent digests held
+    muted_words: tuple[str, ...] = ()  # stories about these are left out
+    muted_outlets: frozenset[str] = frozenset()  # case-folded outlet names whose links are hidden
+    blindspot_weekly: bool = False  # a Blindspot section once a week
     language: str | None = None  # the chat's language code; None: not known (the bot's default)
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +99,8 @@ class Recovery:
 
 
 def due_chats(session: Session, now: datetime, limit: int = 500) -> list[DueChat]:
-    has_topics = exists().where(Subscription.chat_id == Chat.id)
     query = (
-        select(Chat.id, Chat.timezone, Chat.digest_times, Chat.next_digest_at, has_topics)
+        select(Chat.id, Chat.timezone, Chat.digest_times, Chat.next_digest_at)
         .where(Chat.active.is_(True), Chat.next_digest_at <= now)
         .order_by(Chat.next_digest_at, Chat.id)
         .limit(limit)
@@ -184,8 +185,12 @@ def digest_chat(session: Session, chat_id: int, sent_since: datetime | None = No
             Delivery.chat_id == chat_id, Delivery.status == DeliveryStatus.SENT, Delivery.created_at >= sent_since))
         # A story sent before it was merged into another counts the survivor as sent too.
         sent = live_story_ids(session, {int(s) for ids in rows for s in ids.split(",") if s})
+    mutes = session.execute(select(Mute.kind, Mute.value).where(Mute.chat_id == chat_id).order_by(Mute.id)).all()
     return DigestChat(chat.id, chat.active, chat.timezone, chat.thread_id, chat.send_empty_digest,
-                      chat.last_digest_at, topics, frozenset(sent), chat.language)
+                      chat.last_digest_at, topics, frozenset(sent),
+                      tuple(value for kind, value in mutes if kind == "word"),
+                      frozenset(value for kind, value in mutes if kind == "source"), chat.blindspot_weekly,
+                      chat.language)
 
 
 def save_content(

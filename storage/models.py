@@ -35,6 +35,7 @@ __all__ = [
     "Feed",
     "FeedStatus",
     "ModelState",
+    "Mute",
     "Source",
     "Story",
     "Subscription",
@@ -103,6 +104,7 @@ class Source(Base):
     country: Mapped[str] = mapped_column(String(8), default="")
     bias: Mapped[str | None] = mapped_column(String(16), nullable=True)
     factuality: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    owner: Mapped[str] = mapped_column(String(255), default="", server_default="")
 
 
 class Feed(Base):
@@ -159,6 +161,7 @@ class Article(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), nullable=True)
+    image_url: Mapped[str] = mapped_column(String(2048), default="", server_default="")  # news.images
 
     source: Mapped[Source | None] = relationship(lazy="joined")
 
@@ -187,6 +190,7 @@ class Chat(Base):
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     next_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    blindspot_weekly: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -196,6 +200,19 @@ class Subscription(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"), index=True)
     topic: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Mute(Base):
+    """What a chat doesn't want to see: stories about a word or phrase (kind "word"), or an outlet's links
+    (kind "source", the outlet's case-folded name)."""
+
+    __tablename__ = "mutes"
+    __table_args__ = (UniqueConstraint("chat_id", "kind", "value"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    value: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

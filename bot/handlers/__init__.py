@@ -6,6 +6,9 @@ renders the result. Group-admin checks and flood control happen here, before the
     topics.py    /subscribe, /unsubscribe, /topics
     settings.py  /time, /timezone, /settings, /stop
     story.py     /digest and /story
+    today.py     /top and /blindspot
+    mute.py      /mute, /unmute
+    outlets.py   /source NAME, and an outlet's profile from a card's sources pages
     cards.py     a card's buttons: all sources, coverage chart
     inline.py    @bot words, in any chat
     groups.py    the bot added to or removed from a chat; a group becoming a supergroup
@@ -16,7 +19,7 @@ renders the result. Group-admin checks and flood control happen here, before the
 from __future__ import annotations
 
 from app.runtime import Core
-from bot.handlers import admin, cards, fallback, groups, inline, language, start, story, topics
+from bot.handlers import admin, cards, fallback, groups, inline, language, mute, outlets, start, story, today, topics
 from bot.handlers import settings as chat_settings
 from bot.handlers.common import Access, TelegramApplication
 from bot.throttle import Throttle
@@ -38,7 +41,10 @@ def register(application: TelegramApplication, core: Core) -> None:
     application.add_handlers(topics.handlers(core, access))
     application.add_handlers(chat_settings.handlers(core, access))
     application.add_handlers(story.handlers(core))
+    application.add_handlers(today.handlers(core))
+    application.add_handlers(mute.handlers(core, access))
     application.add_handlers(cards.handlers(core))
+    application.add_handlers(outlets.handlers(core))
     application.add_handlers(inline.handlers(core))
     application.add_handlers(groups.handlers(core))
     application.add_handlers(fallback.handlers(guard))  # last in the group: only what nothing else took

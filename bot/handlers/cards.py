@@ -5,26 +5,38 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
+from collections.abc import Sequence
 from time import monotonic
+from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+    Update,
+)
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from app.runtime import Core
 from app.stories import StoryDetail
 from bot.chart import coverage_chart
-from bot.handlers.common import bounded_id, edit
+from bot.handlers.common import NO_PREVIEW, bounded_id, edit, reply
 from bot.i18n import N_, _, ngettext, number
 from bot.i18n import current as current_language
-from bot.render import sources_page, story_card
+from bot.render import SOURCES_PER_PAGE, caption_fits, sources_page, story_card
 from news.types import StoryView
 
-__all__ = ["GONE", "CardHandlers", "card_keyboard", "handlers", "pager_keyboard"]
+__all__ = [
+    "GONE", "OUTLET", "SOURCES", "CardHandlers", "card_keyboard", "card_preview", "handlers", "pager_keyboard",
+    "reply_card",
+]
 
 log = logging.getLogger(__name__)
-SOURCES, CARD, COVERAGE = "src:", "card:", "cov:"
+SOURCES, CARD, COVERAGE, OUTLET = "src:", "card:", "cov:", "out:"
 GONE = N_("That story is no longer available.")
 REPOST_AFTER = 600.0  # seconds before a group gets the same story's chart again
 CHART_CACHE = 256
@@ -39,14 +51,40 @@ def card_keyboard(view: StoryView) -> InlineKeyboardMarkup:
     ]])
 
 
-def pager_keyboard(story_id: int, page: int, pages: int) -> InlineKeyboardMarkup:
+def card_preview(view: StoryView) -> LinkPreviewOptions:
+    """A text card's picture: Telegram's large preview of the story's image, else of its headline article."""
+    url = view.image_url or view.headline_url
+    return LinkPreviewOptions(url=url, prefer_large_media=True) if url else NO_PREVIEW
+
+
+async def reply_card(update: Update, view: StoryView, zone: ZoneInfo) -> None:
+    """A story card as a reply: a photo with the card as its caption when the story has a picture and the card
+    fits a caption; otherwise text, with the picture (or the headline article) as its link preview."""
+    text, markup = story_card(view, zone=zone), card_keyboard(view)
+    message = update.effective_message
+    assert message is not None
+    if view.image_url and caption_fits(text):
+        try:
+            await message.reply_photo(view.image_url, caption=text, reply_markup=markup, do_quote=False)
+            return
+        except BadRequest as exc:  # Telegram could not fetch or read the picture: the card goes as text
+            log.info("story %d: its picture was refused (%s); sent as text", view.story_id, exc.message)
+    await reply(update, text, reply_markup=markup, link_preview_options=card_preview(view))
+
+
+def pager_keyboard(story_id: int, page: int, pages: int,
+                   outlets: Sequence[tuple[int, str]] = ()) -> InlineKeyboardMarkup:
+    """Previous / back / next, under a button per outlet of the page ((index in all sources, name)) that opens
+    its profile (bot.handlers.outlets)."""
+    profiles = [InlineKeyboardButton(f"ℹ️ {name[:30]}", callback_data=f"{OUTLET}{story_id}:{index}")
+                for index, name in outlets]
     row = []
     if page > 0:
         row.append(InlineKeyboardButton(_("◀ Previous"), callback_data=f"{SOURCES}{story_id}:{page - 1}"))
     row.append(InlineKeyboardButton(_("Back to story"), callback_data=f"{CARD}{story_id}"))
     if page + 1 < pages:
         row.append(InlineKeyboardButton(_("Next ▶"), callback_data=f"{SOURCES}{story_id}:{page + 1}"))
-    return InlineKeyboardMarkup([row])
+    return InlineKeyboardMarkup([*(profiles[i : i + 2] for i in range(0, len(profiles), 2)), row])
 
 
 class CardHandlers:
@@ -60,13 +98,16 @@ class CardHandlers:
         assert query is not None and query.data is not None
         story, page_text = query.data.removeprefix(SOURCES).split(":")
         story_id, page = bounded_id(story), int(page_text)
-        found = await self.core.stories.detail(story_id) if story_id else None
+        chat = update.effective_chat  # none under a card shared inline: no chat's mutes apply
+        found = await self.core.stories.detail(story_id, chat.id if chat else None) if story_id else None
         if found is None:
             await query.answer(_(GONE), show_alert=True)
             return
         text, page, pages = sources_page(found.view.headline, found.sources, page)
+        first = page * SOURCES_PER_PAGE
+        shown = [(first + i, line.outlet) for i, line in enumerate(found.sources[first : first + SOURCES_PER_PAGE])]
         await query.answer()
-        await edit(update, text, pager_keyboard(found.view.story_id, page, pages))
+        await edit(update, text, pager_keyboard(found.view.story_id, page, pages, shown))
 
     async def card(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -78,7 +119,8 @@ class CardHandlers:
             await query.answer(_(GONE), show_alert=True)
             return
         await query.answer()
-        await edit(update, story_card(found.view, zone=found.zone), card_keyboard(found.view))
+        await edit(update, story_card(found.view, zone=found.zone), card_keyboard(found.view),
+                   card_preview(found.view))
 
     async def coverage(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The coverage chart, as a reply to the card it was asked from. In a group, a story's chart is posted at

@@ -18,6 +18,7 @@ from app.chats import ChatRef, Permission, who_may_change
 from app.digest_time import InvalidSchedule
 from bot.i18n import N_, _, normalize
 from news.topics import InvalidTopic
+from bot.render import caption_fits
 
 __all__ = [
     "ADMIN_STATUSES",
@@ -85,12 +86,21 @@ async def reply(update: Update, text: str, **kwargs: object) -> None:
     await message.reply_text(text, do_quote=False, **kwargs)  # type: ignore[arg-type]
 
 
-async def edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Edit the pressed button's message in place; pressing twice (nothing to change) is not an error."""
+async def edit(update: Update, text: str, markup: InlineKeyboardMarkup | None,
+               preview: LinkPreviewOptions = NO_PREVIEW) -> None:
+    """Edit the pressed button's message in place; pressing twice (nothing to change) is not an error. A photo
+    card's caption is edited instead of its text; what doesn't fit a caption comes as a new message under it."""
     query = update.callback_query
     assert query is not None
+    message = query.message if isinstance(query.message, Message) else None
     try:
-        await query.edit_message_text(text, reply_markup=markup, link_preview_options=NO_PREVIEW)
+        if message is not None and message.photo:
+            if caption_fits(text):
+                await query.edit_message_caption(text, reply_markup=markup)
+            else:
+                await message.reply_text(text, reply_markup=markup, link_preview_options=NO_PREVIEW, do_quote=False)
+            return
+        await query.edit_message_text(text, reply_markup=markup, link_preview_options=preview)
     except BadRequest as exc:  # "not modified": pressed twice; otherwise the message is gone or too old to edit
         if "not modified" not in exc.message:
             log.info("could not edit the message of a button press: %s", exc.message)

@@ -10,8 +10,7 @@ from telegram.ext import BaseHandler, ContextTypes, InlineQueryHandler
 
 from app.runtime import Core
 from app.stories import MAX_QUERY
-from bot.handlers.cards import card_keyboard
-from bot.handlers.common import NO_PREVIEW
+from bot.handlers.cards import card_keyboard, card_preview
 from bot.render import counts_line, story_card
 from news.types import StoryView
 
@@ -27,9 +26,10 @@ def result(view: StoryView, zone: ZoneInfo) -> InlineQueryResultArticle:
         title=view.headline[:200],
         description=counts_line(view)[:200],
         input_message_content=InputTextMessageContent(
-            story_card(view, zone=zone), parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+            story_card(view, zone=zone), parse_mode=ParseMode.HTML, link_preview_options=card_preview(view)
         ),
         reply_markup=card_keyboard(view),
+        thumbnail_url=view.image_url or None,
     )
 
 

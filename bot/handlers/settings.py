@@ -18,7 +18,7 @@ __all__ = [
     "settings_keyboard", "with_pick",
 ]
 
-SET_TIME, SET_ZONE = "set:t:", "set:z:"
+SET_TIME, SET_ZONE, SET_BLINDSPOT = "set:t:", "set:z:", "set:b:"
 PRESET_TIMES = ("06:00", "07:00", "08:00", "12:00", "18:00", "21:00")
 PRESET_ZONES = ("UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles",
                 "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney")
@@ -28,14 +28,18 @@ ZONE_LABELS = ("UTC", N_("London"), N_("Berlin"), N_("New York"), N_("Los Angele
 PICK = N_("Pick a time and a timezone:")
 # Only what the keyboard offers: a preset time, or a preset zone's index.
 BUTTONS = (rf"^(?:{SET_TIME}(?:{'|'.join(t.replace(':', '') for t in PRESET_TIMES)})"
-           rf"|{SET_ZONE}[0-{len(PRESET_ZONES) - 1}])$")
+           rf"|{SET_ZONE}[0-{len(PRESET_ZONES) - 1}]|{SET_BLINDSPOT}[01])$")
+BLINDSPOT_ON = N_("🔍 Weekly Blindspot section: on")
+BLINDSPOT_OFF = N_("🔍 Add a weekly Blindspot section")
+BLINDSPOT_NOTE = N_("🔍 Monday's digest ends with the stories the left or the right barely covers.")
 
 
 def describe(schedule: Schedule) -> str:
     local = schedule.next_at.astimezone(ZoneInfo(schedule.zone))
     shown = ", ".join(schedule.times.split(","))
+    note = "\n" + _(BLINDSPOT_NOTE) if schedule.blindspot_weekly else ""
     return _("🕗 Daily digest at <b>{times}</b> ({zone}).\nNext one: <b>{next}</b> {zone} time.").format(
-        times=e(shown), zone=e(schedule.zone), next=e(moment(local, N_("EEE dd MMM, HH:mm"))))
+        times=e(shown), zone=e(schedule.zone), next=e(moment(local, N_("EEE dd MMM, HH:mm")))) + note
 
 
 def with_pick(schedule: Schedule) -> str:
@@ -50,7 +54,9 @@ def settings_keyboard(schedule: Schedule) -> InlineKeyboardMarkup:
              for t in PRESET_TIMES]
     zones = [InlineKeyboardButton(mark(_(label), z == schedule.zone), callback_data=f"{SET_ZONE}{i}")
              for i, (z, label) in enumerate(zip(PRESET_ZONES, ZONE_LABELS, strict=True))]
-    return InlineKeyboardMarkup([times[:3], times[3:], zones[:4], zones[4:]])
+    blindspot = InlineKeyboardButton(_(BLINDSPOT_ON) if schedule.blindspot_weekly else _(BLINDSPOT_OFF),
+                                     callback_data=f"{SET_BLINDSPOT}{0 if schedule.blindspot_weekly else 1}")
+    return InlineKeyboardMarkup([times[:3], times[3:], zones[:4], zones[4:], [blindspot]])
 
 
 class SettingsHandlers:
@@ -88,6 +94,11 @@ class SettingsHandlers:
         query = update.callback_query
         assert query is not None and query.data is not None
         if not await self.access.check(update, context):
+            return
+        if query.data.startswith(SET_BLINDSPOT):
+            schedule = await self.core.chats.set_blindspot_weekly(chat_ref(update), query.data.endswith("1"))
+            await query.answer(_("Saved"))
+            await edit(update, with_pick(schedule), settings_keyboard(schedule))
             return
         if query.data.startswith(SET_TIME):
             raw = query.data.removeprefix(SET_TIME)

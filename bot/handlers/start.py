@@ -9,10 +9,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from app.chats import MAX_TOPICS
 from app.runtime import Core
-from bot.handlers.cards import card_keyboard
+from bot.handlers.cards import reply_card
 from bot.handlers.common import COMMAND_UPDATES, Access, bounded_id, chat_ref, e, edit, reply
 from bot.i18n import N_, _, number
-from bot.render import story_card
 from news.topics import SECTIONS
 
 __all__ = [
@@ -30,6 +29,11 @@ COMMANDS = [
     ("topics", N_("Topics this chat follows")),
     ("digest", N_("My digest now")),
     ("story", N_("Find a story: /story mars rover")),
+    ("top", N_("Today's top stories")),
+    ("blindspot", N_("Stories the left or the right barely covers")),
+    ("source", N_("An outlet's ratings and owner: /source Reuters")),
+    ("mute", N_("Hide a word's stories or an outlet's links")),
+    ("unmute", N_("Undo a mute")),
     ("time", N_("Daily digest time: /time 07:30")),
     ("timezone", N_("Your timezone: /timezone Europe/Berlin")),
     ("settings", N_("Digest time and timezone")),
@@ -45,11 +49,16 @@ HELP = [
     ("subscribe", N_("topic"), N_("follow a keyword, a phrase or a section")),
     ("unsubscribe", N_("topic"), N_("stop following it")),
     ("topics", "", N_("what this chat follows")),
-    ("digest", "", N_("the top stories for your topics, now")),
+    ("digest", "", N_("the top stories for your topics, now (the day's top stories if you follow none)")),
     ("story", N_("words"), N_("the best matching recent story")),
+    ("top", "", N_("today's top stories, whatever this chat follows")),
+    ("blindspot", "", N_("today's stories that the left or the right barely covers")),
+    ("source", N_("outlet"), N_("an outlet's bias, factuality, country and owner")),
+    ("mute", N_("word"), N_("leave out stories about it; /mute source <i>outlet</i> – hide its links")),
+    ("unmute", "", N_("undo a mute (lists them without a word)")),
     ("time", N_("HH:MM"), N_("when the daily digest comes")),
     ("timezone", N_("Area/City"), N_("your timezone, e.g. Europe/Berlin")),
-    ("settings", "", N_("digest time and timezone, by buttons")),
+    ("settings", "", N_("digest time, timezone and the weekly Blindspot section, by buttons")),
     ("language", "", N_("the language I speak in this chat")),
     ("stop", "", N_("unsubscribe from everything")),
     ("help", "", N_("this list")),
@@ -84,6 +93,7 @@ def welcome_text(time: str, zone: str) -> str:
         "I read hundreds of news outlets and group their articles into <i>stories</i>: one card per event, "
         "with how many outlets cover it, from which side, and links to each.\n\n"
         "Tap topics below to follow them, or type your own: <code>/subscribe climate</code>. "
+        "Until you follow something, your digest brings the day's top stories (/top shows them now). "
         "You'll get a digest every day at {time} ({zone}); "
         "change that in /settings, ask for one any time with /digest, or look up a story with /story.\n\n"
         "/help lists every command. /language changes the language I speak."
@@ -111,7 +121,7 @@ class StartHandlers:
         if story_id is not None:
             found = await self.core.stories.detail(story_id, chat_ref(update).id)
             if found is not None:
-                await reply(update, story_card(found.view, zone=found.zone), reply_markup=card_keyboard(found.view))
+                await reply_card(update, found.view, found.zone)
                 return
         followed = await self.core.chats.start(chat_ref(update))
         await reply(update, self._welcome(), reply_markup=popular_keyboard(set(followed)))

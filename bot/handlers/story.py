@@ -9,15 +9,13 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
 from app.runtime import Core
 from app.stories import MAX_QUERY
-from bot.handlers.cards import card_keyboard
+from bot.handlers.cards import reply_card
 from bot.handlers.common import COMMAND_UPDATES, argument_text, chat_ref, e, reply
-from bot.i18n import N_, _, number
-from bot.render import link, story_card
+from bot.i18n import _, number
+from bot.render import link
 from bot.render_digest import digest_messages
 
-__all__ = ["NO_TOPICS", "StoryHandlers", "handlers"]
-
-NO_TOPICS = N_("You don't follow any topic yet. Try <code>/subscribe world</code> or /start.")
+__all__ = ["StoryHandlers", "handlers"]
 
 
 class StoryHandlers:
@@ -25,10 +23,8 @@ class StoryHandlers:
         self.core = core
 
     async def digest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        digest = await self.core.digests.for_chat(chat_ref(update).id)
-        if digest is None or not digest.topics:
-            await reply(update, _(NO_TOPICS))
-            return
+        # A chat that follows nothing (or that the bot doesn't know yet) gets the top stories.
+        digest = await self.core.digests.for_chat(chat_ref(update).id) or await self.core.digests.for_topics(())
         # Asked for, so "nothing new" is said even in a chat that prefers silence on empty days.
         for text in digest_messages(dataclasses.replace(digest, send_empty=True), context.bot.username):
             await reply(update, text)
@@ -44,8 +40,7 @@ class StoryHandlers:
             return
         found = await self.core.stories.search(query, chat_id=chat_ref(update).id)
         if found.stories:
-            view = found.stories[0]
-            await reply(update, story_card(view, zone=found.zone), reply_markup=card_keyboard(view))
+            await reply_card(update, found.stories[0], found.zone)
             return
         text = _("No story found for <i>{query}</i>. Try fewer or other words.").format(query=e(query))
         if found.suggestions:

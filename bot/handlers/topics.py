@@ -6,8 +6,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from app.chats import MAX_TOPICS, Follow
+from app.mutes import Mute
 from app.runtime import Core
 from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, bounded_id, chat_ref, e, edit, problem, reply
+from bot.handlers.mute import mute_lines, unmute_buttons
 from bot.i18n import N_, _, number
 from news.topics import InvalidTopic, normalize_topic
 
@@ -21,16 +23,27 @@ SUBSCRIBED = {
 }
 
 
-def topics_message(subscriptions: list[tuple[int, str]]) -> tuple[str, InlineKeyboardMarkup | None]:
+def topics_message(subscriptions: list[tuple[int, str]],
+                   mutes: list[Mute] | None = None) -> tuple[str, InlineKeyboardMarkup | None]:
+    """What the chat follows (a remove button each) and, when it mutes anything, its mutes (an unmute button
+    each)."""
+    mutes = mutes or []
+    muted = f"\n\n{mute_lines(mutes)}" if mutes else ""
     if not subscriptions:
-        return _("No topics yet. Follow one with <code>/subscribe climate</code>."), None
+        text = _("No topics yet. Follow one with <code>/subscribe climate</code>.")
+        return text + muted, _keyboard([], mutes)
     heading = _("<b>Your topics</b> ({count}/{limit})").format(count=number(len(subscriptions)),
                                                                 limit=number(MAX_TOPICS))
-    text = heading + "\n" + "\n".join(f"• {e(topic)}" for _id, topic in subscriptions) + "\n\n" + _(
+    tap = _("Tap a topic to stop following it, a mute to unmute it.") if mutes else _(
         "Tap a topic to stop following it.")
+    text = heading + "\n" + "\n".join(f"• {e(topic)}" for _id, topic in subscriptions) + muted + "\n\n" + tap
+    return text, _keyboard(subscriptions, mutes)
+
+
+def _keyboard(subscriptions: list[tuple[int, str]], mutes: list[Mute]) -> InlineKeyboardMarkup | None:
     buttons = [InlineKeyboardButton(f"✖ {topic[:40]}", callback_data=f"{REMOVE}{sub_id}")
-               for sub_id, topic in subscriptions]
-    return text, InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+               for sub_id, topic in subscriptions] + unmute_buttons(mutes)
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)]) if buttons else None
 
 
 class TopicHandlers:
@@ -69,7 +82,8 @@ class TopicHandlers:
                 topic=e(topic)))
 
     async def topics(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        text, markup = topics_message(await self.core.chats.subscriptions(chat_ref(update)))
+        chat = chat_ref(update)
+        text, markup = topics_message(await self.core.chats.subscriptions(chat), await self.core.mutes.list(chat))
         await reply(update, text, reply_markup=markup)
 
     async def remove_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -80,7 +94,7 @@ class TopicHandlers:
         subscription = bounded_id(query.data.removeprefix(REMOVE))
         removed, left = await self.core.chats.remove(chat_ref(update).id, subscription or 0)
         await query.answer(_("Removed {topic}").format(topic=removed) if removed else _("Already removed"))
-        await edit(update, *topics_message(left))
+        await edit(update, *topics_message(left, await self.core.mutes.list(chat_ref(update))))
 
 
 def handlers(core: Core, access: Access) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:

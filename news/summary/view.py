@@ -76,4 +76,5 @@ def build_story_view(
         lede=lines.lede,
         place=place,
         first_reported=first_reported,
+        image_url=articles[headline.index].image_url or next((a.image_url for a in core_articles if a.image_url), ""),
     )

@@ -21,7 +21,9 @@ async def test_story_card_pages_sources_and_sends_the_coverage_chart(tmp_path: P
         chat = h.telegram.add_private_chat(h.telegram.add_user("Ada"))
 
         card = await say(h, chat.id, "/story space station cooperation")
-        assert card.raw_text and card.text and card.link_preview_disabled
+        assert card.raw_text and card.text and card.photo_url is None  # no picture in its feeds: text...
+        # ...with Telegram's large preview of the headline article as its picture (issue 15)
+        assert card.link_preview == {"url": "https://reuters.com/iss/0", "prefer_large_media": True}
         lines = card.text.split("\n")
         assert "space" in lines[0].lower() and card.entities[0]["type"] in ("bold", "text_link")
         assert lines[1].startswith("HOUSTON, JUL 31 – ")

@@ -40,13 +40,14 @@ def status(db: Database, delivery_id: int) -> DeliveryStatus:
 def test_claim_advances_schedule_and_writes_one_row(db: Database) -> None:
     add_chat(db, 1, NOW - timedelta(seconds=30))
     add_chat(db, 2, NOW + timedelta(minutes=1))  # not due yet
-    add_chat(db, 3, NOW - timedelta(minutes=5), topics=False)  # due, but nothing to send
+    add_chat(db, 3, NOW - timedelta(minutes=5), topics=False)  # due, following nothing: it gets the top stories
     with db.session() as s:
         claimed = claim_due(s, NOW, POLICY)
-    assert claimed.seen == 2 and len(claimed.delivery_ids) == 1
+    assert claimed.seen == 2 and len(claimed.delivery_ids) == 2
     with db.session() as s:
-        [row] = s.query(Delivery).all()
-        assert (row.chat_id, row.period, row.status) == (1, "2026-03-29T08:00", DeliveryStatus.PENDING)
+        rows = sorted(s.query(Delivery).all(), key=lambda d: d.chat_id)
+        assert [(row.chat_id, row.period, row.status) for row in rows] == [
+            (1, "2026-03-29T08:00", DeliveryStatus.PENDING), (3, "2026-03-29T07:55", DeliveryStatus.PENDING)]
         assert s.get_one(Chat, 1).next_digest_at == datetime(2026, 3, 30, 6, 0, tzinfo=UTC)
         assert s.get_one(Chat, 3).next_digest_at == datetime(2026, 3, 30, 6, 0, tzinfo=UTC)
         assert claim_due(s, NOW, POLICY).seen == 0  # a second tick finds nothing
