@@ -14,6 +14,7 @@ from news.types import Coverage, SourceLine, StoryView
 
 __all__ = [
     "BAR_CELLS",
+    "FACTUALITY_NAMES",
     "MAX_BULLET",
     "MAX_CAPTION",
     "MAX_HEADLINE",

@@ -17,8 +17,8 @@ from telegram.ext import Application, ContextTypes, filters
 from app.chats import ChatRef, Permission, who_may_change
 from app.digest_time import InvalidSchedule
 from bot.i18n import N_, _, normalize
-from news.topics import InvalidTopic
 from bot.render import caption_fits
+from news.topics import InvalidTopic
 
 __all__ = [
     "ADMIN_STATUSES",

@@ -11,11 +11,13 @@ from app.runtime import Core
 from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, bounded_id, chat_ref, e, edit, problem, reply
 from bot.handlers.mute import mute_lines, unmute_buttons
 from bot.i18n import N_, _, number
+from bot.render import MAX_MESSAGE
 from news.topics import InvalidTopic, normalize_topic
 
 __all__ = ["REMOVE", "SUBSCRIBED", "TopicHandlers", "handlers", "topics_message"]
 
 REMOVE = "rm:"
+LISTED = 40  # a topic's length in /topics when the whole list would not fit one message
 SUBSCRIBED = {
     Follow.ADDED: N_("✅ Subscribed to <b>{topic}</b>. Try /digest to see its top stories now."),
     Follow.ALREADY: N_("You already follow <b>{topic}</b>. /topics lists them all."),
@@ -36,8 +38,16 @@ def topics_message(subscriptions: list[tuple[int, str]],
                                                                 limit=number(MAX_TOPICS))
     tap = _("Tap a topic to stop following it, a mute to unmute it.") if mutes else _(
         "Tap a topic to stop following it.")
-    text = heading + "\n" + "\n".join(f"• {e(topic)}" for _id, topic in subscriptions) + muted + "\n\n" + tap
+    for limit in (None, LISTED):  # 30 long topics and 30 long mutes don't fit one message: shorten the topics
+        listed = "\n".join(f"• {e(_short(topic, limit))}" for _id, topic in subscriptions)
+        text = f"{heading}\n{listed}{muted}\n\n{tap}"
+        if len(text) <= MAX_MESSAGE:
+            break
     return text, _keyboard(subscriptions, mutes)
+
+
+def _short(topic: str, limit: int | None) -> str:
+    return topic if limit is None or len(topic) <= limit else topic[: limit - 1] + "…"
 
 
 def _keyboard(subscriptions: list[tuple[int, str]], mutes: list[Mute]) -> InlineKeyboardMarkup | None:

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -19,15 +20,19 @@ from PIL import Image
 
 from app.chats import MAX_TOPICS, Schedule
 from app.digests import Digest
+from app.mutes import MAX_MUTES, Mute, MuteKind
+from app.outlets import Lookup, OutletProfile
 from app.settings import LANGUAGES
 from bot import i18n
 from bot.chart import WIDTH, coverage_chart
-from bot.handlers import admin, cards, common, fallback, groups, language, settings, start, story, topics
+from bot.handlers import admin, cards, common, fallback, groups, language, mute, outlets, settings, start, topics
 from bot.i18n import _, languages, normalize, use
 from bot.render import sources_page, story_card
 from bot.render_digest import digest_messages
+from bot.render_outlet import outlet_card, unknown_outlet
+from bot.render_today import blindspot_messages, top_messages
 from fakes.telegram_html import parse_html, utf16_len
-from news.types import Coverage, SourceLine, StoryView
+from news.types import Bias, Coverage, Outlet, SourceLine, StoryView
 from storage.feeds import FeedHealth
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +40,7 @@ PO = ROOT / "bot" / "locales" / "es" / "LC_MESSAGES" / "storybot.po"
 FIELD = re.compile(r"\{(\w*)\}")
 TAG = re.compile(r"</?[a-z]+[^>]*>")
 NOW = datetime(2026, 7, 31, 18, tzinfo=UTC)
+UTC_ZONE = ZoneInfo("UTC")
 LONG = "W" * 60
 MAX_TEXT, MAX_CAPTION, MAX_ANSWER, MAX_CALLBACK, MAX_DESCRIPTION = 4096, 1024, 200, 64, 256
 
@@ -145,7 +151,18 @@ def _rendered() -> list[tuple[str, str]]:
               for i in range(60)]
     digest = Digest(1, date(2026, 9, 5), tuple((f"topic {i % 7} " + "x" * 50, replace(VIEW, story_id=i))
                                                for i in range(40)), ("a",), True, "Pacific/Chatham")
+    outlet = Outlet("O" * 60, ("o.example",), "US", Bias.LEAN_RIGHT, "mostly factual", "R" * 200, owner="W" * 200)
+    profile = OutletProfile("O" * 60, outlet, 10**6, tuple(("T" * 400, "https://t.example/" + "t" * 300)
+                                                           for _i in range(3)), 1)
+    mutes = [Mute(2**31 - i, MuteKind.SOURCE, "m" * 60) for i in range(MAX_MUTES)]
+    views = [replace(VIEW, story_id=i) for i in range(5)]
     texts = [
+        ("text", outlet_card(profile)), ("text", outlet_card(OutletProfile("x", None, 0))),
+        ("text", unknown_outlet("n" * 60, Lookup(None, ("s" * 60,) * 5))), ("text", mute.mutes_message(mutes)[0]),
+        ("text", topics.topics_message(subscriptions, mutes)[0]),
+        *(("text", m) for m in [*top_messages(views, UTC_ZONE, "b" * 32), *top_messages([], UTC_ZONE, None)]),
+        *(("text", m) for m in [*blindspot_messages(views, UTC_ZONE, "b" * 32),
+                                *blindspot_messages([], UTC_ZONE, None)]),
         ("text", story_card(VIEW)), ("text", story_card(VIEW, compact=True)),
         ("text", sources_page(VIEW.headline, sources, 3)[0]),
         *(("text", m) for m in digest_messages(digest, "b" * 32)),
@@ -161,7 +178,7 @@ def _rendered() -> list[tuple[str, str]]:
         ("caption", _("Coverage: who reports it, and when")),
     ]
     constants = [common.REFUSAL, common.NO_CHAT, cards.GONE, fallback.UNKNOWN, fallback.NOT_A_COMMAND,
-                 fallback.STALE_BUTTON, groups.GROUP_HELLO, story.NO_TOPICS]
+                 fallback.STALE_BUTTON, groups.GROUP_HELLO, mute.MUTE_HOW, mute.NO_MUTES, outlets.BACK_TO_SOURCES]
     return texts + [("text", _(c)) for c in constants]
 
 
@@ -186,7 +203,9 @@ def test_every_keyboard_has_bounded_callback_data(code: str) -> None:
         keyboards = [cards.card_keyboard(VIEW), cards.pager_keyboard(2**31 - 1, 9998, 9999),
                      start.popular_keyboard(set(start.POPULAR)), settings.settings_keyboard(schedule),
                      language.language_keyboard(),
-                     topics.topics_message([(2**31 - i, "t" * 64) for i in range(MAX_TOPICS)])[1]]
+                     topics.topics_message([(2**31 - i, "t" * 64) for i in range(MAX_TOPICS)],
+                                           [Mute(2**31 - i, MuteKind.WORD, "w" * 64) for i in range(MAX_MUTES)])[1],
+                     cards.pager_keyboard(2**31 - 1, 9998, 9999, [(9999, "n" * 60)] * 8)]
         for keyboard in keyboards:
             assert keyboard is not None
             for row in keyboard.inline_keyboard:

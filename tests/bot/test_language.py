@@ -150,3 +150,25 @@ async def test_a_scheduled_digest_is_in_the_chats_language(tmp_path: Path, db_ur
         assert (h.telegram.messages(spanish.id)[-1].text or "").startswith("🗞 Tu resumen · ")
         assert f" {day} " in (h.telegram.messages(spanish.id)[-1].text or "")
         assert (h.telegram.messages(english.id)[-1].text or "").startswith("🗞 Your digest · ")
+
+
+async def test_top_blindspot_mute_and_outlets_in_spanish(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, sqlite(tmp_path), None, lambda: NOW, command_burst=100, **FAST) as h:
+        story_id = h.seed("iss", ISS)
+        chat = h.telegram.add_private_chat(h.telegram.add_user("Lucía", language_code="es-419"))
+        top = await say(h, chat.id, "/top")
+        assert top.text and top.text.startswith("⭐ Noticias principales de hoy") and "artículos ·" in top.text
+        blind = await say(h, chat.id, "/blindspot")
+        assert blind.text and "Un punto ciego es una noticia" in blind.text
+        muted = await say(h, chat.id, "/mute football")
+        assert muted.text and muted.text.startswith("🔇 Silenciaste football")
+        assert ((await say(h, chat.id, "/unmute")).text or "").startswith("Silenciado (1/30)")
+        fox = await say(h, chat.id, "/source fox news")
+        assert fox.text and "Sesgo: Derecha" in fox.text and "Fiabilidad: mixta" in fox.text
+        assert "Hoy: cubrió 1 noticia" in fox.text and "País: US" in fox.text
+        card = await say(h, chat.id, "/story space station cooperation")
+        await press(h, card, f"src:{story_id}:0")
+        await wait_until(lambda: card.edits)
+        assert card.text and "Las " in card.text and " fuentes · página 1/1" in card.text
+        settings = await say(h, chat.id, "/settings")
+        assert "🔍 Añadir una sección semanal de puntos ciegos" in labels(settings)

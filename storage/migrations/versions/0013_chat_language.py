@@ -2,7 +2,7 @@
 known: the first user's Telegram language, or a /language choice, fills it
 
 Revision ID: 0013_chat_language
-Revises: 0009_article_vectors
+Revises: 0012_features
 Create Date: 2026-12-03 14:00:00
 """
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_chat_language"
-down_revision: str | Sequence[str] | None = "0009_article_vectors"
+down_revision: str | Sequence[str] | None = "0012_features"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
