@@ -10,11 +10,16 @@ late and enqueues the rest. A 429 sends the row back to the queue after `retry_a
 or refused connection after a backoff; a chat gone is deactivated; a migrated group gets its digest at its new id;
 a deleted forum topic is forgotten and the digest goes to the chat's main thread. The content is `digest_for`, the
 one selection (app.digests), rendered by the function the runtime hands in.
+
+`drain(grace)` (on SIGTERM) stops claiming and starting rows and parts; the parts already on their way are given
+`grace` seconds to finish. A row left half-sent stays PENDING with its sent parts recorded, so the next start
+(or another process) sends only the rest.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import random
@@ -26,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from app.claims import ClaimPolicy, claim_due, schedule_unscheduled
 from app.digests import LOOKBACK, Corpus, Digest, Digests, digest_for
+from app.metrics import Metrics
 from app.sending import ChatGone, ChatMoved, MaybeSent, RateLimited, Refused, Sender, ThreadGone, Transient
 from app.settings import Settings
 from app.tx import Transactions
@@ -60,9 +66,15 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
 
 class DigestDelivery:
     def __init__(self, tx: Transactions, digests: Digests, sender: Sender, render: Render, policy: DeliveryPolicy,
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime], *, metrics: Metrics | None = None) -> None:
         self.tx, self.digests, self.sender, self.render = tx, digests, sender, render
         self.policy, self.clock = policy, clock
+        self.metrics = metrics or Metrics()
+        self.metrics.send_queue.set_function(lambda: len(self._active))
+        self._closing = False  # draining for a shutdown: no new rows, no new parts
+        self._busy = 0  # workers with a row in hand
+        self._quiet = asyncio.Event()  # set while no worker has a row in hand
+        self._quiet.set()
         self._queue: asyncio.Queue[int] = asyncio.Queue()
         self._active: set[int] = set()  # queued, in flight or waiting to retry: never enqueued twice
         self._idle = asyncio.Event()
@@ -86,6 +98,19 @@ class DigestDelivery:
             task.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
         self._workers = []
+
+    async def drain(self, grace: float) -> int:
+        """Stop starting rows and parts; wait up to `grace` seconds for the parts on their way. How many
+        workers were still busy at the deadline (their part may be marked unknown at the next start)."""
+        self._closing = True
+        for timer in self._timers:
+            timer.cancel()  # rows waiting to retry are PENDING in the outbox: the next start sends them
+        self._timers.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._quiet.wait(), grace)
+        if self._busy:
+            log.warning("%d digest sends still in flight after %.0f s: stopped", self._busy, grace)
+        return self._busy
 
     async def idle(self, timeout: float = 30.0) -> None:
         """Wait until nothing is queued, in flight or waiting to be retried (tests, benchmarks)."""
@@ -114,12 +139,19 @@ class DigestDelivery:
     async def _work(self) -> None:
         while True:
             delivery_id = await self._queue.get()
+            if self._closing:
+                continue  # left PENDING in the outbox for the next start
             retry = False
+            self._busy += 1
+            self._quiet.clear()
             try:
                 retry = await self.deliver(delivery_id)
             except Exception:
                 log.exception("digest delivery %d failed; left for the next start", delivery_id)
             finally:
+                self._busy -= 1
+                if not self._busy:
+                    self._quiet.set()
                 if not retry:
                     self._done(delivery_id)
 
@@ -143,6 +175,8 @@ class DigestDelivery:
     async def tick(self, now: datetime | None = None) -> int:
         """Claim every due chat and enqueue its digest; returns how many were enqueued."""
         now = now or self.clock()
+        if self._closing:
+            return 0
         async with self._tick_lock:
             self.start()
             if not self._recovered:
@@ -166,13 +200,15 @@ class DigestDelivery:
     def _build(self, session: Session, item: outbox.OutboxItem, corpus: Corpus,
                now: datetime) -> outbox.OutboxItem | None:
         chat = outbox.digest_chat(session, item.chat_id, sent_since=now - 2 * LOOKBACK)
-        if chat is None or not chat.active:
+        if chat is None or not chat.active:  # a chat with no topics gets the top stories (app.digests)
             outbox.finish(session, item.id, DeliveryStatus.SKIPPED, "chat inactive")
+            self._count(DeliveryStatus.SKIPPED)
             return None
         digest = digest_for(corpus, chat, now, self.policy.per_topic, day=date.fromisoformat(item.period[:10]))
         parts = self.render(digest)
         if not parts:
             outbox.finish(session, item.id, DeliveryStatus.SKIPPED, "nothing new")
+            self._count(DeliveryStatus.SKIPPED)
             return None
         return outbox.save_content(session, item.id, parts, digest.story_ids, now)
 
@@ -183,6 +219,7 @@ class DigestDelivery:
         chat = outbox.digest_chat(session, item.chat_id)
         if chat is None or not chat.active:  # stopped (/stop, blocked) after its digest was claimed
             outbox.finish(session, item.id, DeliveryStatus.SKIPPED, "chat inactive")
+            self._count(DeliveryStatus.SKIPPED)
             return None
         return item, chat.thread_id
 
@@ -201,12 +238,16 @@ class DigestDelivery:
         assert item.messages is not None
         while len(item.sent) < len(item.messages):
             sent = item.sent
-            before = functools.partial(self.tx, outbox.begin_part, delivery_id, sent)
+            if self._closing:
+                return self._left(item)
+            before = functools.partial(self._begin_part, delivery_id, sent)
             try:
                 message_id = await self.sender.send(item.chat_id, item.messages[len(sent)], before, thread_id)
             except (RateLimited, Transient, ChatMoved, ChatGone, ThreadGone, Refused, MaybeSent) as exc:
                 return await self._failed(item, exc)
             if message_id is None:
+                if self._closing:
+                    return self._left(item)
                 log.info("digest row %d was taken by another sender", delivery_id)
                 return False
             updated = await self.tx(outbox.part_sent, delivery_id, message_id, self.clock())
@@ -214,7 +255,25 @@ class DigestDelivery:
                 log.warning("digest row %d left SENDING while its part was sent (message %d)", delivery_id, message_id)
                 return False
             item = updated
+        self._count(item.status)
         return False
+
+    @staticmethod
+    def _left(item: outbox.OutboxItem) -> bool:
+        assert item.messages is not None
+        log.info("digest row %d for chat %d: %d of %d parts sent; the rest after the restart", item.id,
+                 item.chat_id, len(item.sent), len(item.messages))
+        return False
+
+    async def _begin_part(self, delivery_id: int, sent: tuple[int, ...]) -> bool:
+        """The outbox write ahead of a part; refused once draining (the part was not started)."""
+        if self._closing:
+            return False
+        return await self.tx(outbox.begin_part, delivery_id, sent)
+
+    def _count(self, status: DeliveryStatus) -> None:
+        if status in (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN, DeliveryStatus.SKIPPED):
+            self.metrics.digests.labels(status.value).inc()
 
     async def _failed(self, item: outbox.OutboxItem, exc: Exception) -> bool:
         if isinstance(exc, RateLimited):
@@ -231,6 +290,8 @@ class DigestDelivery:
             moved = await self.tx(self._move, item, exc.new_chat_id)
             if moved:
                 self._later(item.id, 0)
+            else:
+                self._count(DeliveryStatus.FAILED)
             return moved
         if isinstance(exc, ThreadGone):
             log.info("chat %d: its forum topic is gone (%s); digests go to the main thread from now on",
@@ -241,10 +302,12 @@ class DigestDelivery:
         if isinstance(exc, ChatGone):
             log.info("chat %d is gone (%s): deactivated, its digests stop", item.chat_id, exc)
             await self.tx(self._gone, item, str(exc))
+            self._count(DeliveryStatus.FAILED)
             return False
         status = DeliveryStatus.UNKNOWN if isinstance(exc, MaybeSent) else DeliveryStatus.FAILED
         log.warning("digest row %d for chat %d: %s -> %s", item.id, item.chat_id, exc, status.value)
         await self.tx(outbox.finish, item.id, status, str(exc))
+        self._count(status)
         return False
 
     @staticmethod

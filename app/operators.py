@@ -22,6 +22,13 @@ class Operators:
     async def stats(self) -> dict[str, Any]:
         return await self.tx(stats_store.counts)
 
+    async def feed_states(self) -> dict[str, int]:
+        return await self.tx(stats_store.feed_states)
+
+    async def ping(self) -> None:
+        """Raises when the database can't be read (for /readyz)."""
+        await self.tx(stats_store.ping)
+
     async def health(self) -> Sequence[FeedHealth]:
         return await self.tx(feed_store.feed_health, self.clock())
 

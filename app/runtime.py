@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -24,6 +24,7 @@ from app.mutes import Mutes
 from app.operators import Operators
 from app.outlets import Outlets
 from app.parsing import ParserPool
+from app.retention import Retention
 from app.sections import SectionTagger
 from app.settings import Settings
 from app.stories import Stories
@@ -61,6 +62,7 @@ class Core:
     stories: Stories
     digests: Digests
     operators: Operators
+    retention: Retention
     interactive: Transactions  # what users wait on: commands, buttons, inline queries
     background: Transactions  # digest building and sending
     clock: Callable[[], datetime]
@@ -107,6 +109,8 @@ class Core:
             stories=Stories(interactive, clock, cards, settings.digest_timezone),
             digests=digests,
             operators=Operators(interactive, clock),
+            retention=Retention(background, clock, cards, days=settings.retention_days,
+                                cluster_window=timedelta(hours=settings.cluster_window_hours)),
             interactive=interactive, background=background, clock=clock, mutes=Mutes(chats),
             headlines=Headlines(interactive, digests, clock, settings.digest_timezone),
             profiles=Outlets(interactive, digests, outlets, clock),

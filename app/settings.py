@@ -23,6 +23,8 @@ TUNED = ClusterParams()  # the clustering defaults chosen on the dev sets
 # The languages the bot ships catalogs for (bot/locales; a test checks the two agree), English first.
 LANGUAGES = ("en", "es")
 TOKEN_PATTERN = re.compile(r"^\d{5,20}:[A-Za-z0-9_-]{30,60}$")
+WEBHOOK_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 TOKEN_HELP = (
     "TELEGRAM_BOT_TOKEN is {problem}. Get a token from @BotFather in Telegram "
     "(send /newbot), then put TELEGRAM_BOT_TOKEN=<token> in .env or the environment."
@@ -73,7 +75,17 @@ class Settings(BaseSettings):
     command_burst: int = Field(default=8, ge=1, le=1000)  # commands/buttons a user may send at once
     command_window_seconds: float = Field(default=20.0, gt=0, le=3600)  # ...refilled over this many seconds
     default_language: str = "en"  # for a chat whose language is not known, and the command menu of other languages
+    retention_days: int = Field(default=30, ge=1, le=36500)  # articles older than this are pruned daily
     log_level: str = "INFO"
+
+    # Running as a service (README, "Running as a service"): webhook mode, the health/metrics endpoint, SIGTERM.
+    webhook_url: str | None = None  # the public HTTPS URL Telegram POSTs updates to (`run --webhook`)
+    webhook_secret: SecretStr | None = None  # sent by Telegram in X-Telegram-Bot-Api-Secret-Token
+    webhook_listen: str = "127.0.0.1"  # the address the webhook listener binds (behind a reverse proxy)
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)  # /healthz /readyz /metrics; None: off
+    metrics_host: str = "127.0.0.1"
+    shutdown_grace_seconds: float = Field(default=20.0, ge=0, le=600)  # sends in flight may finish this long
 
     @field_validator("digest_timezone")
     @classmethod
@@ -92,6 +104,22 @@ class Settings(BaseSettings):
             raise ValueError(f"{str(value)!r} is a directory; give the path of a file, or leave it empty")
         if not value.is_file():
             raise ValueError(f"{str(value)!r}: no such file; give the path of a file, or leave it empty")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not WEBHOOK_URL.match(value):
+            raise ValueError(f"{value[:80]!r} is not an http(s) URL (e.g. https://bot.example.com/telegram)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not SECRET_PATTERN.match(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token)")
         return value
 
     @field_validator("telegram_api_url")
@@ -130,6 +158,15 @@ class Settings(BaseSettings):
             return TOKEN_HELP.format(problem="not set")
         if not TOKEN_PATTERN.match(self.telegram_bot_token.get_secret_value().strip()):
             return TOKEN_HELP.format(problem="malformed (expected digits, a colon, then about 35 characters)")
+        return None
+
+    def webhook_problem(self) -> str | None:
+        """Why `run --webhook` can't start, or None."""
+        missing = [name for name, value in (("WEBHOOK_URL", self.webhook_url), ("WEBHOOK_SECRET", self.webhook_secret))
+                   if value is None]
+        if missing:
+            return (f"run --webhook needs {' and '.join(missing)}: the public URL Telegram posts updates to, and a "
+                    "secret of 1-256 characters A-Z a-z 0-9 _ - (README, \"Webhook mode\")")
         return None
 
     def token(self) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.cards import CardCache
 from app.digest_time import zone_or_utc
 from app.mutes import hide_outlets, hide_source_links, is_muted
+from app.retention import decode_archive
 from app.tx import Transactions
 from news.coverage import source_lines
 from news.rank import rank_score
@@ -24,6 +25,7 @@ from news.types import SourceLine, StoryArticle, StoryView
 from news.words import search_terms
 from storage import chats as chat_store
 from storage import deliveries as outbox
+from storage import retention as retention_store
 from storage import stories as story_store
 from storage.search import article_count_estimate, group_matches
 
@@ -139,10 +141,18 @@ class Stories:
             return None
         articles = story_store.story_articles(session, [live])[live]
         if not articles:
-            return None
+            return self._archived(session, live, chat_id)
         published = [a.published for a in articles if a.published is not None]
         view = self._cards.view(live, articles, now)
         chat = outbox.digest_chat(session, chat_id) if chat_id is not None else None
         outlets = chat.muted_outlets if chat is not None else frozenset()
         lines = hide_source_links(source_lines(articles), articles, outlets)
         return StoryDetail(hide_outlets(view, articles, outlets), lines, published, self._zone_of(session, chat_id))
+
+    def _archived(self, session: Session, story_id: int, chat_id: int | None) -> StoryDetail | None:
+        """The card a story kept when its articles were pruned (app.retention); None when it has none."""
+        data = retention_store.story_archive(session, story_id)
+        if data is None:
+            return None
+        kept = decode_archive(data)
+        return StoryDetail(kept.view, list(kept.sources), list(kept.published), self._zone_of(session, chat_id))

@@ -1,4 +1,4 @@
-"""The `storybot` command: run, migrate, fetch, cluster, cluster-file, preview, stats, feeds."""
+"""The `storybot` command: run, migrate, fetch, cluster, cluster-file, preview, stats, feeds, prune, backup."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ __all__ = ["main"]
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="storybot", description="News feeds in, stories out, delivered on Telegram.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("run", help="run the bot (long polling) and its scheduled jobs")
+    run = sub.add_parser("run", help="run the bot (long polling) and its scheduled jobs")
+    run.add_argument("--webhook", action="store_true",
+                     help="take updates by webhook (WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, WEBHOOK_PORT)")
     sub.add_parser("migrate", help="apply database migrations")
     fetch = sub.add_parser("fetch", help="poll the feeds that are due")
     fetch.add_argument("--once", action="store_true", required=True, help="poll once, print a summary, exit")
@@ -41,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     feeds_sub.add_parser("export", help="print the feeds as OPML")
     resume = feeds_sub.add_parser("resume", help="poll paused feeds again (a 410 or two days of failures pause one)")
     resume.add_argument("ids", nargs="*", type=int, help="feed ids from `feeds list`; none: every paused feed")
+    sub.add_parser("prune", help="remove articles older than RETENTION_DAYS (their stories keep their cards)")
+    backup = sub.add_parser("backup", help="copy the SQLite database to a new file, safely while the bot runs")
+    backup.add_argument("file", type=Path, help="the copy to write (must not exist yet)")
     return parser
 
 
@@ -84,11 +89,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from bot import commands
 
     if args.command == "run":
-        problem = settings.token_problem()
+        problem = settings.token_problem() or (settings.webhook_problem() if args.webhook else None)
         if problem:
             print(f"storybot: {problem}", file=sys.stderr)
             return 2
-        return commands.run(settings)
+        return commands.run(settings, webhook=args.webhook)
     if args.command == "migrate":
         return commands.migrate(settings)
     if args.command == "fetch":
@@ -99,6 +104,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(commands.preview(settings, args.topic, args.chat))
     if args.command == "stats":
         return asyncio.run(commands.stats(settings, as_json=args.json))
+    if args.command == "prune":
+        return asyncio.run(commands.prune(settings))
+    if args.command == "backup":
+        return commands.backup(settings, args.file)
     if args.command == "feeds":
         if args.feeds_command == "resume":
             return asyncio.run(commands.resume_feeds(settings, args.ids or None))

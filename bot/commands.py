@@ -26,11 +26,12 @@ from news.cluster import ClusterParams, cluster_stream
 from news.opml import OpmlError, parse_opml
 from news.sections import load_seed_model, sections_by_item
 from news.topics import SECTIONS
+from storage.backup import BackupError, backup_sqlite
 from storage.db import Database
 from storage.migrate import upgrade
 
-__all__ = ["CommandError", "cluster", "cluster_file", "feeds", "fetch_once", "migrate", "preview", "resume_feeds",
-           "run", "stats"]
+__all__ = ["CommandError", "backup", "cluster", "cluster_file", "feeds", "fetch_once", "migrate", "preview", "prune",
+           "resume_feeds", "run", "stats"]
 
 
 class CommandError(StartupError):
@@ -38,7 +39,12 @@ class CommandError(StartupError):
 
 
 def _secrets(settings: Settings) -> list[str]:
-    return [settings.token()] if settings.token_problem() is None else []
+    """What the log must never show: the token, and the webhook's secret (unless so short that hiding it would
+    hide common words; such a secret is weak anyway)."""
+    secrets = [settings.token()] if settings.token_problem() is None else []
+    if settings.webhook_secret is not None and len(settings.webhook_secret.get_secret_value()) >= 8:
+        secrets.append(settings.webhook_secret.get_secret_value())
+    return secrets
 
 
 def migrate(settings: Settings) -> int:
@@ -62,15 +68,30 @@ async def _core(settings: Settings) -> AsyncIterator[Core]:
         await core.close()
 
 
-def run(settings: Settings) -> int:
+def run(settings: Settings, *, webhook: bool = False) -> int:
     configure_logging(settings.log_level, secrets=_secrets(settings))
-    return asyncio.run(Runtime(settings).serve())
+    return asyncio.run(Runtime(settings, webhook=webhook).serve())
 
 
 async def fetch_once(settings: Settings) -> int:
     async with _core(settings) as core:
         summary = await fetch_with_progress(core.ingestor, sys.stderr.isatty())
     print(summary.line())
+    return 0
+
+
+async def prune(settings: Settings) -> int:
+    async with _core(settings) as core:
+        print((await asyncio.to_thread(core.retention.prune)).line())
+    return 0
+
+
+def backup(settings: Settings, target: Path) -> int:
+    try:
+        size = backup_sqlite(settings.database_url, target)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"backed up the database to {target} ({size / 1e6:.1f} MB)")
     return 0
 
 

@@ -13,33 +13,44 @@ import time
 from telegram.ext import ContextTypes
 
 from app.delivery import DigestDelivery
+from app.health import Health
+from app.metrics import Metrics
 from app.runtime import Core
 from bot.handlers.common import TelegramApplication
 
 __all__ = ["Jobs"]
 
 log = logging.getLogger(__name__)
-ONE_AT_A_TIME = {"max_instances": 1, "coalesce": True}
+# A run that comes late (a slow start: migrations, a loaded machine) still runs: APScheduler's default would skip a
+# run more than 1 s late, and the first fetch, or the recovery at start, would wait for the next interval or never run.
+LATE_RUNS_RUN: dict[str, object] = {"misfire_grace_time": None}
+ONE_AT_A_TIME = {"max_instances": 1, "coalesce": True, **LATE_RUNS_RUN}
 
 
 class Jobs:
-    def __init__(self, core: Core, delivery: DigestDelivery) -> None:
+    def __init__(self, core: Core, delivery: DigestDelivery, health: Health | None = None,
+                 metrics: Metrics | None = None) -> None:
         self.core = core
         self.delivery = delivery
+        self.health = health or Health()  # each tick reports its runs (/readyz)
+        self.metrics = metrics or delivery.metrics
         self._corpus_ready = False
 
     async def refresh(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Fetch every due feed; when new articles came in, cluster them now rather than at the next tick."""
-        summary = await self.core.ingestor.fetch_due()
+        with self.health.tick("refresh"):
+            summary = await self.core.ingestor.fetch_due()
+        self.metrics.articles_ingested.inc(summary.new_articles)
         if summary.feeds:
             log.info(summary.line())
         if summary.new_articles and context.job_queue is not None:
-            context.job_queue.run_once(self.cluster, when=0, name="cluster-new")
+            context.job_queue.run_once(self.cluster, when=0, name="cluster-new", job_kwargs=LATE_RUNS_RUN)
 
     async def cluster(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Group the articles that came in into stories and list them under sections (CPU work, off the event
         loop); then rebuild the digest corpus in the background."""
-        result = await asyncio.to_thread(self.core.cluster)
+        with self.health.tick("cluster"), self.metrics.cluster_pass.time():
+            result = await asyncio.to_thread(self.core.cluster)
         if result.articles:
             log.info(result.line())
         if result.articles or not self._corpus_ready:
@@ -56,23 +67,32 @@ class Jobs:
     async def digests(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Claim the chats whose digest is due and hand them to the delivery workers (the first run also
         recovers the outbox after a restart and catches up on digests missed while down)."""
-        enqueued = await self.delivery.tick(self.core.clock())
+        with self.health.tick("digests"):
+            enqueued = await self.delivery.tick(self.core.clock())
         if enqueued:
             log.info("%d digests due", enqueued)
+
+    async def prune(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Remove the articles older than RETENTION_DAYS, in short batches off the event loop (app.retention)."""
+        await asyncio.to_thread(self.core.retention.prune)
 
     def schedule(self, application: TelegramApplication) -> None:
         queue = application.job_queue
         assert queue is not None, "python-telegram-bot[job-queue] is required"
         # First runs right after start: a new install has stories within a minute.
-        queue.run_repeating(self.refresh, interval=60, first=1, name="refresh-feeds", job_kwargs=ONE_AT_A_TIME)
         every = 60 * self.core.settings.cluster_interval_minutes
+        for name, interval in (("refresh", 60), ("cluster", every), ("digests", 60)):
+            self.health.expect(name, interval)
+        queue.run_repeating(self.refresh, interval=60, first=1, name="refresh-feeds", job_kwargs=ONE_AT_A_TIME)
         queue.run_repeating(self.cluster, interval=every, first=5, name="cluster", job_kwargs=ONE_AT_A_TIME)
         refine_every = 60 * self.core.settings.cluster_refine_minutes
         if refine_every > 0:
             queue.run_repeating(self.refine, interval=refine_every, first=refine_every, name="refine",
                                 job_kwargs=ONE_AT_A_TIME)
         # Right after start (recovery, late digests), then at the top of every minute.
-        queue.run_once(self.digests, when=1, name="digests-start")
+        queue.run_once(self.digests, when=1, name="digests-start", job_kwargs=LATE_RUNS_RUN)
         to_next_minute = 60 - time.time() % 60
         queue.run_repeating(self.digests, interval=60, first=to_next_minute + 1, name="digests",
                             job_kwargs=ONE_AT_A_TIME)
+        # Daily, the first an hour after start (a restart loop never prunes more than once an hour).
+        queue.run_repeating(self.prune, interval=24 * 3600, first=3600, name="prune", job_kwargs=ONE_AT_A_TIME)

@@ -1,8 +1,12 @@
 """The composition root: Settings -> Core (app.runtime) + the Telegram Application, its handlers, jobs and the
 digest workers. Tests, benchmarks and `storybot run` all start the bot through `Runtime`.
 
-    async with Runtime(settings) as runtime:   # start(): migrate, add feeds, getMe, command menus, polling
-        ...                                    # stop(): polling, jobs, digest workers, clients, in that order
+    async with Runtime(settings) as runtime:   # start(): migrate, add feeds, getMe, command menus, updates
+        ...                                    # stop(): updates, ticks, sends in flight (SHUTDOWN_GRACE_SECONDS),
+                                               #         jobs, digest workers, clients, in that order
+
+Updates come by long polling, or with `webhook=True` (`run --webhook`) by bot.webhook. With METRICS_PORT set,
+bot.service serves /healthz, /readyz and /metrics.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from telegram.ext import Application, Defaults
 
 from app.delivery import DigestDelivery, delivery_policy
 from app.digests import Digest
+from app.health import Health
+from app.metrics import Metrics
 from app.runtime import Core, StartupError, utc_now
 from app.settings import Settings
 from bot import handlers
@@ -31,7 +37,9 @@ from bot.jobs import Jobs
 from bot.logs import PollingErrors
 from bot.render_digest import digest_messages
 from bot.sender import ProjectRateLimiter, SendLimits, TelegramSender
-from bot.updates import ChatOrderedProcessor
+from bot.service import ServiceEndpoint
+from bot.updates import ChatOrderedProcessor, update_kind
+from bot.webhook import WebhookListener
 
 __all__ = ["BotApiUnavailable", "Runtime"]
 
@@ -44,25 +52,32 @@ class BotApiUnavailable(StartupError):
 
 class Runtime:
     def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utc_now,
-                 client: httpx.AsyncClient | None = None, polling: bool = True) -> None:
+                 client: httpx.AsyncClient | None = None, polling: bool = True, webhook: bool = False) -> None:
         self.settings = settings
+        if webhook and settings.webhook_problem():
+            raise StartupError(settings.webhook_problem())
         self.core = Core.build(settings, client=client, clock=clock)
+        self.metrics, self.health = Metrics(), Health()
         # One pace for replies and digests: global, per private chat, per group (bot.sender).
         self.limits = SendLimits(settings.send_rate_global, settings.send_rate_private,
                                  settings.send_rate_group_per_minute)
+        self.limits.on_rate_limited = self.metrics.rate_limited.inc
+        processor = ChatOrderedProcessor(observe=self._observe_update)
         self.application = (
             Application.builder().token(settings.token()).base_url(settings.bot_base_url)
             .base_file_url(settings.bot_base_file_url).defaults(Defaults(parse_mode=ParseMode.HTML))
-            .rate_limiter(ProjectRateLimiter(self.limits)).concurrent_updates(ChatOrderedProcessor()).build()
+            .rate_limiter(ProjectRateLimiter(self.limits)).concurrent_updates(processor).build()
         )
         self.delivery = DigestDelivery(self.core.background, self.core.digests,
                                        TelegramSender(self.application.bot, self.limits), self._render_digest,
-                                       delivery_policy(settings), clock)
+                                       delivery_policy(settings), clock, metrics=self.metrics)
         self.language = settings.default_language
         handlers.register(self.application, self.core)
-        self.jobs = Jobs(self.core, self.delivery)
-        self.jobs.schedule(self.application)
-        self.polling = polling
+        self.jobs = Jobs(self.core, self.delivery, self.health, self.metrics)
+        self.polling = polling and not webhook
+        self.webhook = self._webhook_listener() if webhook else None
+        self.endpoint = None if settings.metrics_port is None else ServiceEndpoint(
+            self.core.operators, self.health, self.metrics, settings.metrics_host, settings.metrics_port)
 
     async def start(self) -> None:
         """Migrate and add feeds, check the Bot API (getMe), set the command menus, then poll and run the jobs."""
@@ -71,22 +86,37 @@ class Runtime:
             log.info("added %d feeds from %s", added, self.settings.feeds_file or "the bundled list")
         await self._initialize()
         await self._command_menus()
-        if self.polling:
+        if self.endpoint is not None:
+            await self.endpoint.start()
+        if self.webhook is not None:
+            await self.webhook.start()
+        elif self.polling:
             assert self.application.updater is not None
             await self.application.updater.start_polling(allowed_updates=None, drop_pending_updates=False,
                                                          error_callback=PollingErrors())
+        # Scheduled now, not when built: the first runs ("in 1 s") count from here, however long migrating took.
+        self.jobs.schedule(self.application)
         await self.application.start()
         log.info("storybot started: Bot API at %s, database %s", self.settings.telegram_api_url,
                  self.core.db.engine.url.render_as_string(hide_password=True))
 
     async def stop(self) -> None:
+        """Stop taking updates and starting ticks, give the sends in flight SHUTDOWN_GRACE_SECONDS, then close."""
+        if self.webhook is not None:
+            await self.webhook.stop()
         updater = self.application.updater
         if updater is not None and updater.running:
             await updater.stop()
+        queue = self.application.job_queue
+        if queue is not None and queue.scheduler.running:
+            queue.scheduler.pause()  # no new ticks: nothing new is fetched, clustered or claimed
+        await self.delivery.drain(self.settings.shutdown_grace_seconds)
         if self.application.running:
             await self.application.stop()
         await self.delivery.stop()
         await self.application.shutdown()
+        if self.endpoint is not None:
+            await self.endpoint.stop()
         await self.core.close()
 
     async def __aenter__(self) -> Runtime:
@@ -123,6 +153,15 @@ class Runtime:
             reason = exc.message.replace(bot.token, "<token>")
             raise BotApiUnavailable(f"cannot reach the Telegram Bot API at {self.settings.telegram_api_url} "
                                     f"({reason}); check TELEGRAM_API_URL and the network, then start again") from exc
+
+    def _webhook_listener(self) -> WebhookListener:
+        assert self.settings.webhook_url is not None and self.settings.webhook_secret is not None
+        return WebhookListener(self.application, self.settings.webhook_url,
+                               self.settings.webhook_secret.get_secret_value(), self.settings.webhook_listen,
+                               self.settings.webhook_port, self.metrics)
+
+    def _observe_update(self, update: object, seconds: float) -> None:
+        self.metrics.updates.labels(update_kind(update)).observe(seconds)
 
     def _render_digest(self, digest: Digest) -> list[str]:
         """The digest renderer, with links back to this bot (its username is known once started), in the chat's

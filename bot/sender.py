@@ -106,6 +106,7 @@ class SendLimits:
         self._paused: dict[int | str, float] = {}  # until when a 429 paused a chat
         self._bulk = asyncio.Semaphore(BULK_AHEAD)
         self._reserved = 0
+        self.on_rate_limited: Callable[[], object] = lambda: None  # counts 429s (app.metrics)
 
     def chat_ready_in(self, chat_id: int | str, *, paced: bool = True) -> float:
         ready = max(self._chats.get(chat_id, 0.0) if paced else 0.0, self._paused.get(chat_id, 0.0))
@@ -113,6 +114,7 @@ class SendLimits:
 
     def pause(self, chat_id: int | str, seconds: float) -> None:
         """After a 429: nothing goes to this chat for `seconds`; other chats keep their pace."""
+        self.on_rate_limited()
         self._paused[chat_id] = max(self._paused.get(chat_id, 0.0), self.clock() + seconds)
 
     def _reserve(self, chat_id: int | str) -> float:

@@ -5,7 +5,8 @@
         await tg.send_message(42, "/start")           # user 42 writes to the bot
         [reply] = await tg.wait_for_messages(42, 1)   # what the bot answered
 
-Bot side: ``POST /bot<token>/<method>`` (see telegram_methods.py). Control side for tests: the async
+Bot side: ``POST /bot<token>/<method>`` (see telegram_methods.py); once the bot calls ``setWebhook``, updates
+are POSTed to its URL instead (telegram_webhook.py). Control side for tests: the async
 methods below, or JSON over ``/_control/<action>`` (telegram_control.py) for another process.
 Standalone: ``python -m fakes.telegram_api --port 8081 [--global-rate 30] [--private-rate 1]``.
 """
@@ -28,6 +29,7 @@ from fakes.telegram_limits import Fault, RateLimits
 from fakes.telegram_methods import METHODS, describe_chat_id
 from fakes.telegram_params import Params, read_params
 from fakes.telegram_state import JSON, ApiError, Chat, ChatState, RequestRecord, SentMessage, User
+from fakes.telegram_webhook import WebhookAttempt, WebhookPusher
 from fakes.telegram_world import DEFAULT_TOKEN, BotProfile, World
 
 TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]{35}")
@@ -51,6 +53,7 @@ class FakeTelegram:
         self.api_root = ""
         self._runner: web.AppRunner | None = None
         self._closing = asyncio.Event()
+        self.webhook = WebhookPusher(self.world.queue, self.world.webhook)
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -73,11 +76,13 @@ class FakeTelegram:
         await site.start()
         bound_port = self._runner.addresses[0][1]
         self.api_root = f"http://{host}:{bound_port}"
+        self.webhook.start()
         return self
 
     async def stop(self) -> None:
         self._closing.set()
         self.world.queue.close()
+        await self.webhook.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -265,6 +270,14 @@ class FakeTelegram:
     @property
     def pending_updates(self) -> list[JSON]:
         return list(self.world.queue.pending)
+
+    @property
+    def webhook_deliveries(self) -> list[WebhookAttempt]:
+        """Every POST of an update to the webhook, in order: update id, url, HTTP status (0: no answer)."""
+        return list(self.webhook.deliveries)
+
+    def webhook_info(self) -> JSON:
+        return self.world.webhook.info(len(self.world.queue.pending))
 
     def requests(self, method: str) -> list[RequestRecord]:
         return [r for r in self.world.request_log if r.method == method.lower()]

@@ -93,6 +93,8 @@ def control_routes(server: FakeTelegram) -> list[web.RouteDef]:
             "chat_actions": lambda: server.chat_actions,
             "request_log": lambda: server.request_log,
             "pending_updates": lambda: server.pending_updates,
+            "webhook_deliveries": lambda: server.webhook_deliveries,
+            "webhook_info": server.webhook_info,
             "chats": lambda: list(server.world.chats.values()),
             "stats": lambda: {"rate_limited": server.rate_limited_count,
                               "requests": len(server.request_log),

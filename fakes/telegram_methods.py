@@ -9,7 +9,7 @@ from typing import Any
 
 from fakes import telegram_messages as messages
 from fakes.telegram_params import Params
-from fakes.telegram_state import JSON, ApiError, bad_request, chat_member
+from fakes.telegram_state import DEFAULT_ALLOWED_UPDATES, JSON, ApiError, bad_request, chat_member
 from fakes.telegram_world import World
 
 Handler = Callable[[World, Params], Awaitable[Any]]
@@ -19,6 +19,8 @@ CHAT_ACTIONS = frozenset(
 )
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 _LANGUAGE = re.compile(r"[a-z]{2}")  # the command methods take a two-letter ISO 639-1 code, or none
+_WEBHOOK_URL = re.compile(r"https?://[^/\s]+(/\S*)?")
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _INVALID_QUERY = "query is too old and response timeout expired or query ID is invalid"
 
 
@@ -27,7 +29,7 @@ async def get_me(world: World, params: Params) -> JSON:
 
 
 async def get_updates(world: World, params: Params) -> list[JSON]:
-    if world.webhook_url:
+    if world.webhook.url:
         raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
                             "use deleteWebhook to delete the webhook first")
     limit = params.integer("limit", 100) or 100
@@ -41,22 +43,33 @@ async def get_updates(world: World, params: Params) -> list[JSON]:
 
 
 async def set_webhook(world: World, params: Params) -> bool:
-    world.webhook_url = params.text("url") or ""
+    """An empty url removes the webhook, as on Telegram; the fake also takes http:// (tests run on loopback)."""
+    url = params.text("url") or ""
+    secret = params.text("secret_token")
+    if url and not _WEBHOOK_URL.match(url):
+        raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    if secret is not None and not _SECRET.fullmatch(secret):
+        raise bad_request("secret token contains unallowed characters")
+    allowed = params.array("allowed_updates")
+    if allowed is not None:
+        world.queue.allowed = frozenset(str(kind) for kind in allowed) if allowed else DEFAULT_ALLOWED_UPDATES
+    world.webhook.url, world.webhook.secret = url, (secret if url else None)
     if params.flag("drop_pending_updates"):
         world.queue.pending.clear()
+    world.queue.wake()
     return True
 
 
 async def delete_webhook(world: World, params: Params) -> bool:
-    world.webhook_url = ""
+    world.webhook.url, world.webhook.secret = "", None
     if params.flag("drop_pending_updates"):
         world.queue.pending.clear()
+    world.queue.wake()
     return True
 
 
 async def get_webhook_info(world: World, params: Params) -> JSON:
-    return {"url": world.webhook_url, "has_custom_certificate": False,
-            "pending_update_count": len(world.queue.pending)}
+    return world.webhook.info(len(world.queue.pending))
 
 
 def scope_key(scope: JSON | None, language_code: str | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import itertools
 import time
@@ -194,6 +195,15 @@ class UpdateQueue:
 
     def close(self) -> None:
         self.closed = True
+        self._wake()
+
+    async def wait_changed(self, timeout: float) -> None:
+        """Until an update arrives, the webhook changes or the queue closes (or `timeout` passes)."""
+        arrived = self._arrived
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(arrived.wait(), timeout)
+
+    def wake(self) -> None:
         self._wake()
 
     def confirm(self, offset: int) -> None:

@@ -22,6 +22,7 @@ from fakes.telegram_state import (
     now,
 )
 from fakes.telegram_state import ApiError as ApiError
+from fakes.telegram_webhook import WebhookConfig
 
 DEFAULT_TOKEN = "123456789:AAHfakeTOKENfakeTOKENfakeTOKEN12345"
 
@@ -58,7 +59,7 @@ class World:
     commands: dict[str, list[JSON]] = field(default_factory=dict)  # scope key -> commands
     files: dict[str, bytes] = field(default_factory=dict)  # file_id -> uploaded bytes
     open_queries: set[str] = field(default_factory=set)  # callback and inline query ids not yet answered
-    webhook_url: str = ""
+    webhook: WebhookConfig = field(default_factory=WebhookConfig)
     request_log: list[RequestRecord] = field(default_factory=list)
     flood: FloodControl = field(default_factory=FloodControl)
     faults: FaultInjector = field(default_factory=FaultInjector)

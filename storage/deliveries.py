@@ -150,12 +150,14 @@ def add_deliveries(
     values = [{"chat_id": chat_id, "period": period, "status": status, "error": error, "created_at": now,
                "story_ids": "", "message_ids": "", "attempts": 0} for chat_id, period in rows]
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    # One cached statement, many parameter sets (batched as multi-row INSERTs by SQLAlchemy): a statement with the
+    # rows inlined is compiled anew on every claim, 0.1 s of CPU for 100 chats (bench/scale.py).
     statement = (
-        insert(Delivery).values(values)
+        insert(Delivery)
         .on_conflict_do_nothing(index_elements=["chat_id", "period"])
         .returning(Delivery.id)
     )
-    return sorted(session.scalars(statement))
+    return sorted(session.scalars(statement, values))
 
 
 # --- the outbox ------------------------------------------------------------------------------------

@@ -133,6 +133,8 @@ class Feed(Base):
 
 class Story(Base):
     __tablename__ = "stories"
+    # The retention job's queue: stories not yet archived, oldest first (migration 0011).
+    __table_args__ = (Index("ix_stories_archived_at_last_updated", "archived_at", "last_updated"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)  # the clusterer's story key
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -142,6 +144,10 @@ class Story(Base):
     headline: Mapped[str] = mapped_column(Text, default="")
     sections: Mapped[str] = mapped_column(String(128), default="", server_default="")  # comma-joined, best first
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), nullable=True)
+    # Set when the retention job removed the story's articles (app.retention): `archive` then holds, as JSON, the
+    # card, the source lines and the article times the story had, so its card still opens with the same counts.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    archive: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Article(Base):
@@ -159,7 +165,7 @@ class Article(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     categories: Mapped[str] = mapped_column(Text, default="")  # "\n"-joined feed categories
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)  # search's window (0011)
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), nullable=True)
     image_url: Mapped[str] = mapped_column(String(2048), default="", server_default="")  # news.images
 

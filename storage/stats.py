@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import Article, Chat, Delivery, Feed, FeedStatus, Story, Subscription
 
-__all__ = ["counts"]
+__all__ = ["counts", "feed_states", "ping"]
 
 
 def counts(session: Session) -> dict[str, Any]:
@@ -33,3 +33,19 @@ def counts(session: Session) -> dict[str, Any]:
         "subscriptions": n(select(func.count(Subscription.id))),
         "deliveries": deliveries,
     }
+
+
+def feed_states(session: Session) -> dict[str, int]:
+    """Feeds by state in one query: ok, failing (active with errors), paused (for /metrics)."""
+    failing = (Feed.status == FeedStatus.ACTIVE) & (Feed.error_count > 0)
+    rows = session.execute(select(Feed.status, failing, func.count(Feed.id)).group_by(Feed.status, failing))
+    states = {"ok": 0, "failing": 0, "paused": 0}
+    for status, is_failing, count in rows:
+        key = "paused" if status == FeedStatus.PAUSED else ("failing" if is_failing else "ok")
+        states[key] += int(count)
+    return states
+
+
+def ping(session: Session) -> None:
+    """A real read of the schema (not just SELECT 1): the database is reachable and migrated."""
+    session.execute(select(Feed.id).limit(1)).all()

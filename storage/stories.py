@@ -28,11 +28,15 @@ def unclustered(session: Session, limit: int = 5000) -> list[ClusterItem]:
 
 
 def active_assignments(session: Session, since: datetime) -> list[tuple[ClusterItem, str]]:
-    """Articles of stories still open for new members, in arrival order, to rebuild the clusterer."""
+    """Articles of stories still open for new members, in arrival order, to rebuild the clusterer.
+
+    The open stories are found first (by their last update) and their articles by story: joined the plain way,
+    SQLite walks every article in publication order instead, which grows with the archive (bench/scale.py)."""
+    open_stories = select(Story.id).where(Story.last_updated >= since, Story.merged_into_id.is_(None))
     query = (
         select(Article, Story.key)
         .join(Story, Article.story_id == Story.id)
-        .where(Story.last_updated >= since, Story.merged_into_id.is_(None))
+        .where(Article.story_id.in_(open_stories))
         .order_by(Article.published_at, Article.id)
     )
     return [(_item(a), key) for a, key in session.execute(query)]

@@ -29,8 +29,8 @@ async def wait_until(predicate: object, timeout: float = 20.0) -> None:
         await asyncio.sleep(0.1)
 
 
-async def test_subscribe_then_digest_shows_a_real_story(tmp_path: Path, db_url: str) -> None:
-    async with running_bot(tmp_path, db_url, FIXTURES / "feeds", lambda: NOW) as h:
+async def test_subscribe_then_digest_shows_a_real_story(tmp_path: Path, db_url: str, webhook: bool) -> None:
+    async with running_bot(tmp_path, db_url, FIXTURES / "feeds", lambda: NOW, webhook=webhook) as h:
         user = h.telegram.add_user("Ada")
         chat = h.telegram.add_private_chat(user)
 

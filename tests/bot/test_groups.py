@@ -16,8 +16,8 @@ def sqlite(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'bot.db'}"
 
 
-async def test_only_group_admins_change_subscriptions(tmp_path: Path) -> None:
-    async with running_bot(tmp_path, sqlite(tmp_path), None, lambda: NOW, **FAST) as h:
+async def test_only_group_admins_change_subscriptions(tmp_path: Path, webhook: bool) -> None:
+    async with running_bot(tmp_path, sqlite(tmp_path), None, lambda: NOW, **FAST, webhook=webhook) as h:
         owner, member = h.telegram.add_user("Olga"), h.telegram.add_user("Max")
         group = await h.telegram.add_group("Newsroom", creator=owner, members=(member,))
         hello = (await h.telegram.wait_for_messages(group.id, 1))[0]
@@ -37,8 +37,8 @@ async def test_only_group_admins_change_subscriptions(tmp_path: Path) -> None:
         assert len(members) == 2  # ...and repeated commands don't ask Telegram again
 
 
-async def test_forum_topic_gets_the_digest_and_migration_keeps_subscriptions(tmp_path: Path) -> None:
-    async with running_bot(tmp_path, sqlite(tmp_path), None, lambda: NOW, **FAST) as h:
+async def test_forum_topic_gets_the_digest_and_migration_keeps_subscriptions(tmp_path: Path, webhook: bool) -> None:
+    async with running_bot(tmp_path, sqlite(tmp_path), None, lambda: NOW, **FAST, webhook=webhook) as h:
         owner = h.telegram.add_user("Olga")
         forum = await h.telegram.add_supergroup("Forum", creator=owner, is_forum=True)
         await h.telegram.wait_for_messages(forum.id, 1)  # the hello

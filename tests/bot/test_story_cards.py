@@ -14,8 +14,9 @@ OTHER = [Item("BBC", "bbc.com", "Heatwave grips southern Europe", "Temperatures 
          Item("CNN", "cnn.com", "Europe swelters in record heat", "Spain and Italy issued red alerts.", "left")]
 
 
-async def test_story_card_pages_sources_and_sends_the_coverage_chart(tmp_path: Path, db_url: str) -> None:
-    async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST) as h:
+async def test_story_card_pages_sources_and_sends_the_coverage_chart(tmp_path: Path, db_url: str,
+                                                                     webhook: bool) -> None:
+    async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST, webhook=webhook) as h:
         story_id = h.seed("iss", ISS)
         h.seed("heat", OTHER)
         chat = h.telegram.add_private_chat(h.telegram.add_user("Ada"))
@@ -79,8 +80,8 @@ async def test_story_not_found_suggests_and_digest_lists_cards(tmp_path: Path, d
         assert digest.link_preview_disabled
 
 
-async def test_inline_mode_offers_matching_cards(tmp_path: Path, db_url: str) -> None:
-    async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST) as h:
+async def test_inline_mode_offers_matching_cards(tmp_path: Path, db_url: str, webhook: bool) -> None:
+    async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST, webhook=webhook) as h:
         story_id = h.seed("iss", ISS)
         h.seed("heat", OTHER)
         user = h.telegram.add_user("Ada")

@@ -45,7 +45,10 @@ def upgrade() -> None:
         for statement in SQLITE_UP:
             op.execute(statement)
     elif dialect == "postgresql":
-        op.execute(f"CREATE INDEX IF NOT EXISTS ix_articles_search ON articles USING gin ({PG_DOCUMENT})")
+        # CONCURRENTLY (outside the transaction): a database upgraded from 0003 with many articles keeps taking
+        # writes while the index is built. Same index as before, so databases past this revision are unchanged.
+        with op.get_context().autocommit_block():
+            op.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_articles_search ON articles USING gin ({PG_DOCUMENT})")
 
 
 def downgrade() -> None:

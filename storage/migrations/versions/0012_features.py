@@ -2,7 +2,7 @@
 sources.owner (who owns the outlet, where known), articles.image_url (the entry's picture from its feed)
 
 Revision ID: 0012_features
-Revises: 0009_article_vectors
+Revises: 0011_retention
 Create Date: 2026-12-03 14:00:00
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import storage.models
 
 revision: str = "0012_features"
-down_revision: str | Sequence[str] | None = "0009_article_vectors"
+down_revision: str | Sequence[str] | None = "0011_retention"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
