@@ -3,7 +3,9 @@
 Claiming is a compare-and-set on `chats.next_digest_at` (storage.deliveries.claim_chat): the claimer that moves a
 chat's next digest from the instant it read to the following one also writes the outbox row, in the same
 transaction. Two ticks or two processes reading the same due chat: one UPDATE matches, the other matches
-nothing. The row's unique (chat, period) is the second guard. Works alike on SQLite and PostgreSQL.
+nothing. The row's unique (chat, period) is the second guard. Works alike on SQLite and PostgreSQL; on
+PostgreSQL the due chats are read FOR UPDATE SKIP LOCKED, so two processes claim different chats rather than
+queue behind each other's locks. The rows made are leased to the claiming process (app.leases).
 """
 
 from __future__ import annotations
@@ -59,16 +61,17 @@ def schedule_unscheduled(session: Session, now: datetime, policy: ClaimPolicy) -
     return count
 
 
-def claim_due(session: Session, now: datetime, policy: ClaimPolicy) -> Claimed:
+def claim_due(session: Session, now: datetime, policy: ClaimPolicy, lease: outbox.Lease | None = None,
+              limit: int | None = None) -> Claimed:
     """Claim up to a batch of due chats: advance each one's schedule and write its outbox row.
 
     Chats due at the same instant with the same times and zone are claimed by one UPDATE ... RETURNING. The next
     digest is the first one after `now`, so a bot that was down for days sends at most one catch-up per chat, and
     only if it is at most `max_lateness` late; otherwise the row is SKIPPED (and logged by the caller). A chat
-    without topics gets the top stories (app.digests.digest_for).
+    without topics gets the top stories (app.digests.digest_for). The rows made are held by `lease` (app.leases).
     """
     claimed = Claimed()
-    due = outbox.due_chats(session, now, policy.claim_batch)
+    due = outbox.due_chats(session, now, limit or policy.claim_batch)
     claimed.seen = len(due)
     groups: dict[tuple[str, str, datetime], list[outbox.DueChat]] = defaultdict(list)
     for chat in due:
@@ -89,5 +92,5 @@ def claim_due(session: Session, now: datetime, policy: ClaimPolicy) -> Claimed:
             to_send += rows
     error = f"more than {policy.max_lateness} late"
     outbox.add_deliveries(session, too_late, now, DeliveryStatus.SKIPPED, error)
-    claimed.delivery_ids = outbox.add_deliveries(session, to_send, now)
+    claimed.delivery_ids = outbox.add_deliveries(session, to_send, now, lease=lease)
     return claimed

@@ -7,6 +7,12 @@ articles moved, parts split off as new stories, absorbed stories marked as merge
 With an encoder (CLUSTER_EMBEDDINGS), each batch of pending articles is embedded in one call and the vectors are
 stored as float16 (storage.vectors), so the replay after a restart loads them rather than encoding again; only
 articles without a stored vector (e.g. from before the embeddings were turned on) are encoded.
+
+Story assignment has one writer: with several processes on PostgreSQL, only the clustering leader, the process
+holding the advisory lock storage.locks.CLUSTER_LOCK, clusters. The others skip their passes (and only refresh
+their digest corpus). When the leader dies its lock goes with its connection; the next process to try leads,
+and rebuilds its clusterer from the database first (as does a leader that lost its lock and got it back).
+The refinement pass is the leader's too.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from news.types import ClusterItem
 from storage import stories as story_store
 from storage import vectors as vector_store
 from storage.db import Database
+from storage.locks import CLUSTER_LOCK, SessionLock
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -43,8 +50,11 @@ class ClusterSummary:
     merges: int
     article_ids: tuple[int, ...] = ()  # the articles clustered in this pass
     story_ids: tuple[int, ...] = ()  # the stories they joined, made or merged
+    leader: bool = True  # False: another process is the clustering leader; this pass did nothing
 
     def line(self) -> str:
+        if not self.leader:
+            return "another process is clustering (it holds the clustering lock)"
         return f"clustered {self.articles} articles into {self.stories_touched} stories ({self.merges} merges)"
 
 
@@ -56,8 +66,11 @@ class RefineSummary:
     splits: int
     story_ids: tuple[int, ...] = ()  # the stories that gained or lost articles
     article_ids: tuple[int, ...] = ()  # the articles that moved
+    leader: bool = True  # False: another process is the clustering leader; this pass did nothing
 
     def line(self) -> str:
+        if not self.leader:
+            return "refinement skipped: another process leads clustering"
         return (f"refined {self.open_articles} open articles: {self.moved} moved, {self.merges} merges, "
                 f"{self.splits} splits")
 
@@ -95,6 +108,7 @@ class StoryEngine:
         self.encoder = encoder
         self._clusterer: OnlineClusterer | None = None
         self._lock = threading.Lock()  # one clustering pass at a time; the clusterer is not thread-safe
+        self.leadership = SessionLock(db.engine, CLUSTER_LOCK)
 
     def _warm(self) -> OnlineClusterer:
         clusterer = OnlineClusterer(self.params, encoder=self.encoder)
@@ -114,14 +128,27 @@ class StoryEngine:
     def cluster_pending(self, batch: int = 5000) -> ClusterSummary:
         """Blocking; call through asyncio.to_thread from the event loop."""
         with self._lock:
-            if self._clusterer is None:
-                self._clusterer = self._warm()
+            clusterer = self._leading()
+            if clusterer is None:
+                return ClusterSummary(0, 0, 0, leader=False)
             try:
-                return self._cluster_batches(self._clusterer, batch)
+                return self._cluster_batches(clusterer, batch)
             except Exception:
                 # Memory may now hold assignments the database rolled back: rebuild from the database next time.
                 self._clusterer = None
                 raise
+
+    def _leading(self) -> OnlineClusterer | None:
+        """The clusterer, when this process leads clustering (call with self._lock held); None when another does."""
+        held, newly = self.leadership.hold()
+        if not held:
+            self._clusterer = None  # whoever leads now writes stories this memory does not know
+            return None
+        if newly:
+            log.info("this process is now the clustering leader")
+        if self._clusterer is None or newly:
+            self._clusterer = self._warm()
+        return self._clusterer
 
     def _cluster_batches(self, clusterer: OnlineClusterer, batch: int) -> ClusterSummary:
         merges = 0
@@ -182,9 +209,9 @@ class StoryEngine:
     def refine(self) -> RefineSummary:
         """One refinement pass over the open stories, written in one transaction (blocking, like cluster_pending)."""
         with self._lock:
-            if self._clusterer is None:
-                self._clusterer = self._warm()
-            clusterer = self._clusterer
+            clusterer = self._leading()
+            if clusterer is None:
+                return RefineSummary(0, 0, 0, 0, leader=False)
             before = clusterer.open_members()
             try:
                 revision = clusterer.refine()

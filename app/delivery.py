@@ -5,9 +5,14 @@ claims the due ones in batches and enqueues their outbox rows (app.claims). A bo
 sends them: each worker builds a row's parts once (stored before the first is sent), then sends part after part
 through `Sender`, which paces and writes SENDING ahead of each request (storage.deliveries has the states).
 
-On start, `recover` marks rows caught mid-send UNKNOWN (logged, never re-sent), skips pending rows that are too
-late and enqueues the rest. A 429 sends the row back to the queue after `retry_after` (that chat only), a 5xx
-or refused connection after a backoff; a chat gone is deactivated; a migrated group gets its digest at its new id;
+Several processes may share one PostgreSQL outbox. Each row is leased to the process that claimed it
+(app.leases); a process holds at most `backlog` rows, claiming more as it works them off, so the others get
+their share. `recover` (at start, then every tick) takes over only rows whose lease has expired, i.e. whose
+process died: those caught mid-send become UNKNOWN (logged, never re-sent), pending ones too late are skipped, the
+rest enqueued here. A process on SQLite is alone (bot.runtime locks the file), so its first recovery takes all.
+
+A 429 sends the row back to the queue after `retry_after` (that chat only), a 5xx or refused connection after a
+backoff; a chat gone is deactivated; a migrated group gets its digest at its new id;
 a deleted forum topic is forgotten and the digest goes to the chat's main thread. The content is `digest_for`, the
 one selection (app.digests), rendered by the function the runtime hands in.
 
@@ -31,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from app.claims import ClaimPolicy, claim_due, schedule_unscheduled
 from app.digests import LOOKBACK, Corpus, Digest, Digests, digest_for
+from app.leases import LeaseKeeper
 from app.metrics import Metrics
 from app.sending import ChatGone, ChatMoved, MaybeSent, RateLimited, Refused, Sender, ThreadGone, Transient
 from app.settings import Settings
@@ -43,7 +49,6 @@ __all__ = ["DeliveryPolicy", "DigestDelivery", "delivery_policy"]
 
 log = logging.getLogger(__name__)
 Render = Callable[[Digest], list[str]]  # a digest -> its messages; [] when there is nothing to send
-STALE = timedelta(minutes=2)  # a pending row this old and not in this process's hands is picked up again
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,8 @@ class DeliveryPolicy(ClaimPolicy):
     workers: int = 32
     max_failures: int = 10
     backoff_cap: float = 300.0
+    lease: timedelta = timedelta(seconds=60)  # a dead process's rows are taken over after this
+    backlog: int = 128  # rows held by this process at once (queued, in flight, waiting to retry)
 
 
 def delivery_policy(settings: Settings) -> DeliveryPolicy:
@@ -61,16 +68,23 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
         default_zone=settings.digest_timezone,
         per_topic=settings.digest_stories_per_topic,
         workers=settings.digest_workers,
+        lease=timedelta(seconds=settings.digest_lease_seconds),
+        backlog=4 * settings.digest_workers,
     )
 
 
 class DigestDelivery:
     def __init__(self, tx: Transactions, digests: Digests, sender: Sender, render: Render, policy: DeliveryPolicy,
-                 clock: Callable[[], datetime], *, metrics: Metrics | None = None) -> None:
+                 clock: Callable[[], datetime], *, metrics: Metrics | None = None, alone: bool = False,
+                 owner: str | None = None) -> None:
         self.tx, self.digests, self.sender, self.render = tx, digests, sender, render
         self.policy, self.clock = policy, clock
         self.metrics = metrics or Metrics()
         self.metrics.send_queue.set_function(lambda: len(self._active))
+        self.alone = alone  # no other process uses this database (SQLite): the first recovery takes every row
+        self.leases = LeaseKeeper(tx, clock, policy.lease, owner)
+        self._more = False  # the last claim was cut short by the backlog: due chats may be left
+        self._refill: asyncio.Task[None] | None = None
         self._closing = False  # draining for a shutdown: no new rows, no new parts
         self._busy = 0  # workers with a row in hand
         self._quiet = asyncio.Event()  # set while no worker has a row in hand
@@ -89,8 +103,13 @@ class DigestDelivery:
     def start(self) -> None:
         if not self._workers:
             self._workers = [asyncio.create_task(self._work(), name=f"digest-{i}") for i in range(self.policy.workers)]
+        self.leases.start(lambda: self._active)
 
     async def stop(self) -> None:
+        await self.leases.stop()
+        if self._refill is not None:
+            self._refill.cancel()
+            await asyncio.gather(self._refill, return_exceptions=True)
         for timer in self._timers:
             timer.cancel()
         self._timers.clear()
@@ -110,6 +129,9 @@ class DigestDelivery:
             await asyncio.wait_for(self._quiet.wait(), grace)
         if self._busy:
             log.warning("%d digest sends still in flight after %.0f s: stopped", self._busy, grace)
+        await self.leases.stop()
+        with contextlib.suppress(Exception):  # the database is away: the leases run out by themselves
+            await self.tx(outbox.hand_back, self.leases.owner, self.clock())
         return self._busy
 
     async def idle(self, timeout: float = 30.0) -> None:
@@ -125,8 +147,23 @@ class DigestDelivery:
 
     def _done(self, delivery_id: int) -> None:
         self._active.discard(delivery_id)
-        if not self._active:
+        refilling = self._refill is not None and not self._refill.done()
+        if self._more and not refilling and len(self._active) <= self.policy.backlog // 2:
+            self._refill = asyncio.create_task(self._top_up(), name="digest-refill")
+            refilling = True
+        if not self._active and not refilling:
             self._idle.set()
+
+    async def _top_up(self) -> None:
+        """Claim more due chats as the backlog empties (ticks come once a minute; the pool is faster)."""
+        try:
+            async with self._tick_lock:
+                await self._claim(self.clock())
+        except Exception:
+            log.exception("claiming more due digests failed; the next tick tries again")
+        finally:
+            if not self._active:
+                self._idle.set()
 
     def _later(self, delivery_id: int, delay: float) -> None:
         def fire() -> None:
@@ -158,13 +195,17 @@ class DigestDelivery:
     # --- picking work ------------------------------------------------------------------------------
 
     async def recover(self, now: datetime) -> outbox.Recovery:
-        """At start: SENDING rows become UNKNOWN (logged), too-late pending rows SKIPPED, the rest enqueued."""
+        """Take over the rows of processes that died (leases expired; at the first call on SQLite, every row):
+        rows caught mid-send become UNKNOWN (logged), too-late pending rows SKIPPED, the rest enqueued here."""
+        everyone = self.alone and not self._recovered
         self._recovered = True
         self.start()
-        found = await self.tx(outbox.recover, now, self.policy.max_lateness)
+        room = max(0, self.policy.backlog - len(self._active))
+        found = await self.tx(outbox.recover, now, self.policy.max_lateness, self.leases.lease(now),
+                              everyone=everyone, limit=room)
         for delivery_id, chat_id, period in found.unknown:
-            log.warning("digest %s for chat %d was mid-send at a crash: marked unknown, not re-sent (row %d)",
-                        period, chat_id, delivery_id)
+            log.warning("digest %s for chat %d was mid-send when its process died: marked unknown, not re-sent "
+                        "(row %d)", period, chat_id, delivery_id)
         for delivery_id, chat_id, period in found.late:
             log.warning("digest %s for chat %d is too late after a restart: skipped (row %d)",
                         period, chat_id, delivery_id)
@@ -173,27 +214,35 @@ class DigestDelivery:
         return found
 
     async def tick(self, now: datetime | None = None) -> int:
-        """Claim every due chat and enqueue its digest; returns how many were enqueued."""
+        """Take over dead processes' rows, then claim due chats (up to the backlog) and enqueue their digests;
+        returns how many were claimed."""
         now = now or self.clock()
         if self._closing:
             return 0
         async with self._tick_lock:
             self.start()
-            if not self._recovered:
-                await self.recover(now)
+            await self.recover(now)
             await self.tx(schedule_unscheduled, now, self.policy)
-            for delivery_id in await self.tx(outbox.stale_pending, now - STALE):
-                self.enqueue(delivery_id)  # ignored while queued, in flight or waiting to retry here
-            enqueued = 0
-            while True:
-                batch = await self.tx(claim_due, now, self.policy)
-                for chat_id, period, late_by in batch.late:
-                    log.warning("digest %s for chat %d is %s late: skipped", period, chat_id, late_by)
-                for delivery_id in batch.delivery_ids:
-                    self.enqueue(delivery_id)
-                enqueued += len(batch.delivery_ids)
-                if batch.seen < self.policy.claim_batch:
-                    return enqueued
+            return await self._claim(now)
+
+    async def _claim(self, now: datetime) -> int:
+        enqueued = 0
+        while not self._closing:
+            room = self.policy.backlog - len(self._active)
+            if room <= 0:
+                self._more = True
+                return enqueued
+            limit = min(room, self.policy.claim_batch)
+            batch = await self.tx(claim_due, now, self.policy, self.leases.lease(now), limit)
+            for chat_id, period, late_by in batch.late:
+                log.warning("digest %s for chat %d is %s late: skipped", period, chat_id, late_by)
+            for delivery_id in batch.delivery_ids:
+                self.enqueue(delivery_id)
+            enqueued += len(batch.delivery_ids)
+            if batch.seen < limit:
+                self._more = False
+                return enqueued
+        return enqueued
 
     # --- one delivery ------------------------------------------------------------------------------
 
@@ -269,7 +318,7 @@ class DigestDelivery:
         """The outbox write ahead of a part; refused once draining (the part was not started)."""
         if self._closing:
             return False
-        return await self.tx(outbox.begin_part, delivery_id, sent)
+        return await self.tx(outbox.begin_part, delivery_id, sent, self.leases.owner)
 
     def _count(self, status: DeliveryStatus) -> None:
         if status in (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN, DeliveryStatus.SKIPPED):

@@ -18,7 +18,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import zip_longest
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -75,6 +75,8 @@ class IngestPolicy:
     max_minutes: int = 24 * 60
     pause_after_hours: float = 48.0
     max_entries: int = 500  # entries taken from one poll of one feed (FETCH_MAX_ENTRIES)
+    claim_batch: int = 250  # feeds claimed at once (storage.feeds.claim_due)
+    lease: timedelta = timedelta(minutes=10)  # a claimed feed is due again after this if its process died
 
 
 def interleave_by_host(feeds: Sequence[FeedRef]) -> list[FeedRef]:
@@ -104,13 +106,32 @@ class Ingestor:
     async def fetch_due(
         self, on_done: Callable[[FeedOutcome], None] | None = None, *, on_start: Callable[[int], None] | None = None
     ) -> FetchSummary:
-        """Refresh every due feed; `on_start(total)` is called before the first fetch, `on_done` after each feed."""
+        """Refresh every feed due now that no other process has claimed; `on_start(total)` is called before the
+        first fetch with the feeds due, `on_done` after each feed. Feeds are claimed a batch at a time
+        (storage.feeds.claim_due), so several processes share the work and each feed is fetched by one."""
         now = self.clock()
-        feeds = interleave_by_host(await self._writer.run(lambda session: feed_store.due_feeds(session, now)))
         if on_start:
-            on_start(len(feeds))
-        slots = asyncio.Semaphore(self.in_flight)
+            on_start(await self._writer.run(lambda session: feed_store.count_due(session, now)))
         outcomes: list[FeedOutcome] = []
+        batch = self.policy.claim_batch
+        while True:
+            feeds = interleave_by_host(await self._writer.run(
+                lambda session: feed_store.claim_due(session, now, self.clock() + self.policy.lease, batch)))
+            await self._refresh_all(feeds, outcomes, on_done)
+            if len(feeds) < batch:
+                break
+        return FetchSummary(
+            feeds=len(outcomes),
+            ok=sum(o.error is None for o in outcomes),
+            not_modified=sum(o.not_modified for o in outcomes),
+            failed=sum(o.error is not None for o in outcomes),
+            new_articles=sum(o.new_articles for o in outcomes),
+            paused=sum(o.paused for o in outcomes),
+        )
+
+    async def _refresh_all(self, feeds: Sequence[FeedRef], outcomes: list[FeedOutcome],
+                           on_done: Callable[[FeedOutcome], None] | None) -> None:
+        slots = asyncio.Semaphore(self.in_flight)
 
         async def one(feed: FeedRef) -> None:
             async with slots:
@@ -123,14 +144,6 @@ class Ingestor:
         for failure in await asyncio.gather(*(one(f) for f in feeds), return_exceptions=True):
             if isinstance(failure, Exception):
                 log.error("a feed's refresh failed outside its boundary", exc_info=failure)
-        return FetchSummary(
-            feeds=len(feeds),
-            ok=sum(o.error is None for o in outcomes),
-            not_modified=sum(o.not_modified for o in outcomes),
-            failed=sum(o.error is not None for o in outcomes),
-            new_articles=sum(o.new_articles for o in outcomes),
-            paused=sum(o.paused for o in outcomes),
-        )
 
     async def refresh_feed(self, feed: FeedRef) -> FeedOutcome:
         """One feed, start to finish; never raises for anything that went wrong with this feed."""

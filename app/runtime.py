@@ -142,6 +142,7 @@ class Core:
 
     async def close(self) -> None:
         await asyncio.to_thread(self.sections.save)
+        self.engine.leadership.release()
         await self.ingestor.fetcher.aclose()
         await self.ingestor.aclose()
         self.interactive.close()

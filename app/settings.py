@@ -71,6 +71,7 @@ class Settings(BaseSettings):
     send_rate_private: float = Field(default=1.0, gt=0, le=100)  # messages per second to one private chat
     send_rate_group_per_minute: float = Field(default=20.0, gt=0, le=1000)  # messages per minute to one group
     digest_workers: int = Field(default=32, ge=1, le=1000)  # digests being built and sent at once
+    digest_lease_seconds: float = Field(default=60.0, ge=3, le=3600)  # a dead process's digests are taken over after
     admin_user_ids: list[int] = Field(default_factory=list)
     command_burst: int = Field(default=8, ge=1, le=1000)  # commands/buttons a user may send at once
     command_window_seconds: float = Field(default=20.0, gt=0, le=3600)  # ...refilled over this many seconds

@@ -22,6 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the bot (long polling) and its scheduled jobs")
     run.add_argument("--webhook", action="store_true",
                      help="take updates by webhook (WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, WEBHOOK_PORT)")
+    run.add_argument("--role", choices=("all", "bot", "worker"), default="all",
+                     help="bot: answer updates; worker: fetch, cluster, deliver digests; all (default): both")
     sub.add_parser("migrate", help="apply database migrations")
     fetch = sub.add_parser("fetch", help="poll the feeds that are due")
     fetch.add_argument("--once", action="store_true", required=True, help="poll once, print a summary, exit")
@@ -93,7 +95,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if problem:
             print(f"storybot: {problem}", file=sys.stderr)
             return 2
-        return commands.run(settings, webhook=args.webhook)
+        return commands.run(settings, args.role, webhook=args.webhook)
     if args.command == "migrate":
         return commands.migrate(settings)
     if args.command == "fetch":

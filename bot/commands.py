@@ -21,7 +21,7 @@ from bot.logs import configure_logging
 from bot.progress import fetch_with_progress, print_feed_health
 from bot.render import to_plain
 from bot.render_digest import digest_messages
-from bot.runtime import Runtime
+from bot.runtime import Role, Runtime
 from news.cluster import ClusterParams, cluster_stream
 from news.opml import OpmlError, parse_opml
 from news.sections import load_seed_model, sections_by_item
@@ -68,9 +68,9 @@ async def _core(settings: Settings) -> AsyncIterator[Core]:
         await core.close()
 
 
-def run(settings: Settings, *, webhook: bool = False) -> int:
+def run(settings: Settings, role: Role = "all", *, webhook: bool = False) -> int:
     configure_logging(settings.log_level, secrets=_secrets(settings))
-    return asyncio.run(Runtime(settings, webhook=webhook).serve())
+    return asyncio.run(Runtime(settings, role=role, webhook=webhook).serve())
 
 
 async def fetch_once(settings: Settings) -> int:

@@ -53,7 +53,7 @@ class Jobs:
             result = await asyncio.to_thread(self.core.cluster)
         if result.articles:
             log.info(result.line())
-        if result.articles or not self._corpus_ready:
+        if result.articles or not self._corpus_ready or not result.leader:  # not leader: the leader's stories
             await self.core.digests.refresh()  # digests and /digest read stories from this corpus
             self._corpus_ready = True
 

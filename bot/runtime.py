@@ -7,16 +7,22 @@ digest workers. Tests, benchmarks and `storybot run` all start the bot through `
 
 Updates come by long polling, or with `webhook=True` (`run --webhook`) by bot.webhook. With METRICS_PORT set,
 bot.service serves /healthz, /readyz and /metrics.
+
+Roles (`storybot run --role`): `bot` answers updates; `worker` fetches, clusters and delivers digests; `all` does
+both. On SQLite the process locks the database file (storage.exclusive): a second one refuses to start. On
+PostgreSQL any number of processes share the work (README, "Several processes").
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import signal
 from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
+from typing import Literal
 
 import httpx
 from telegram import BotCommandScopeChat
@@ -30,18 +36,29 @@ from app.health import Health
 from app.metrics import Metrics
 from app.runtime import Core, StartupError, utc_now
 from app.settings import Settings
+from app.tx import Transactions
 from bot import handlers
 from bot.handlers.start import command_menu
 from bot.i18n import languages, use
 from bot.jobs import Jobs
 from bot.logs import PollingErrors
+from bot.pace import SharedPace
 from bot.render_digest import digest_messages
-from bot.sender import ProjectRateLimiter, SendLimits, TelegramSender
+from bot.sender import BULK_AHEAD, ProjectRateLimiter, SendLimits, TelegramSender
 from bot.service import ServiceEndpoint
 from bot.updates import ChatOrderedProcessor, update_kind
 from bot.webhook import WebhookListener
+from storage.exclusive import AlreadyRunning, SqliteLock
 
-__all__ = ["BotApiUnavailable", "Runtime"]
+__all__ = ["ROLES", "BotApiUnavailable", "Role", "Runtime"]
+
+Role = Literal["all", "bot", "worker"]
+ROLES: tuple[Role, ...] = ("all", "bot", "worker")
+PACE_BLOCK_SECONDS = 0.25  # global send slots a process reserves at once from the shared pace (PostgreSQL)
+# Processes can't space their real sends apart the way one process does (bot.sender._space_out): a send that left
+# this much late next to another's on time must still keep any one-second window within the rate.
+SHARED_JITTER = 0.06
+SHARED_LEAD = 0.15  # seconds between a digest part's outbox write and its slot, on the shared pace
 
 log = logging.getLogger("storybot")
 
@@ -52,15 +69,39 @@ class BotApiUnavailable(StartupError):
 
 class Runtime:
     def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utc_now,
-                 client: httpx.AsyncClient | None = None, polling: bool = True, webhook: bool = False) -> None:
+                 client: httpx.AsyncClient | None = None, polling: bool = True, webhook: bool = False,
+                 role: Role = "all") -> None:
         self.settings = settings
-        if webhook and settings.webhook_problem():
+        self.role = role
+        if webhook and role != "worker" and settings.webhook_problem():
             raise StartupError(settings.webhook_problem())
+        self.exclusive = SqliteLock(settings.database_url)
+        try:
+            self.exclusive.acquire()
+        except AlreadyRunning as exc:
+            raise StartupError(str(exc)) from None
+        try:
+            self._build(settings, clock, client, polling, webhook and role != "worker")
+        except BaseException:
+            self.exclusive.release()
+            raise
+
+    def _build(self, settings: Settings, clock: Callable[[], datetime], client: httpx.AsyncClient | None,
+               polling: bool, webhook: bool) -> None:
         self.core = Core.build(settings, client=client, clock=clock)
         self.metrics, self.health = Metrics(), Health()
+        alone = self.core.db.engine.dialect.name != "postgresql"
+        # Paces shared by every process on PostgreSQL, on a pool of their own (never behind a digest's build).
+        self._pace_tx = None if alone else Transactions(self.core.db, threads=2, name="db-pace")
+        self._shared = shared = None if self._pace_tx is None else SharedPace(
+            self._pace_tx, (1.0 + SHARED_JITTER) / settings.send_rate_global,
+            int(settings.send_rate_global * PACE_BLOCK_SECONDS))
         # One pace for replies and digests: global, per private chat, per group (bot.sender).
+        # On the shared pace each digest part writes its outbox row SHARED_LEAD ahead of its slot (a database round
+        # trip away on a busy machine): enough parts must be on their way to fill the slots meanwhile.
         self.limits = SendLimits(settings.send_rate_global, settings.send_rate_private,
-                                 settings.send_rate_group_per_minute)
+                                 settings.send_rate_group_per_minute, shared=shared,
+                                 bulk_ahead=max(BULK_AHEAD, math.ceil(settings.send_rate_global * 2 * SHARED_LEAD)))
         self.limits.on_rate_limited = self.metrics.rate_limited.inc
         processor = ChatOrderedProcessor(observe=self._observe_update)
         self.application = (
@@ -68,13 +109,15 @@ class Runtime:
             .base_file_url(settings.bot_base_file_url).defaults(Defaults(parse_mode=ParseMode.HTML))
             .rate_limiter(ProjectRateLimiter(self.limits)).concurrent_updates(processor).build()
         )
-        self.delivery = DigestDelivery(self.core.background, self.core.digests,
-                                       TelegramSender(self.application.bot, self.limits), self._render_digest,
-                                       delivery_policy(settings), clock, metrics=self.metrics)
+        # The outbox write goes ahead of each part; on PostgreSQL further ahead, so its slot is seldom missed.
+        sender = TelegramSender(self.application.bot, self.limits, 0.05 if alone else SHARED_LEAD)
+        self.delivery = DigestDelivery(self.core.background, self.core.digests, sender, self._render_digest,
+                                       delivery_policy(settings), clock, metrics=self.metrics, alone=alone)
         self.language = settings.default_language
         handlers.register(self.application, self.core)
         self.jobs = Jobs(self.core, self.delivery, self.health, self.metrics)
-        self.polling = polling and not webhook
+        answers = self.role != "worker"
+        self.polling = polling and answers and not webhook
         self.webhook = self._webhook_listener() if webhook else None
         self.endpoint = None if settings.metrics_port is None else ServiceEndpoint(
             self.core.operators, self.health, self.metrics, settings.metrics_host, settings.metrics_port)
@@ -85,7 +128,8 @@ class Runtime:
         if added:
             log.info("added %d feeds from %s", added, self.settings.feeds_file or "the bundled list")
         await self._initialize()
-        await self._command_menus()
+        if self.role != "worker":
+            await self._command_menus()
         if self.endpoint is not None:
             await self.endpoint.start()
         if self.webhook is not None:
@@ -95,9 +139,10 @@ class Runtime:
             await self.application.updater.start_polling(allowed_updates=None, drop_pending_updates=False,
                                                          error_callback=PollingErrors())
         # Scheduled now, not when built: the first runs ("in 1 s") count from here, however long migrating took.
-        self.jobs.schedule(self.application)
+        if self.role != "bot":
+            self.jobs.schedule(self.application)
         await self.application.start()
-        log.info("storybot started: Bot API at %s, database %s", self.settings.telegram_api_url,
+        log.info("storybot started (role %s): Bot API at %s, database %s", self.role, self.settings.telegram_api_url,
                  self.core.db.engine.url.render_as_string(hide_password=True))
 
     async def stop(self) -> None:
@@ -118,6 +163,11 @@ class Runtime:
         if self.endpoint is not None:
             await self.endpoint.stop()
         await self.core.close()
+        if self._shared is not None:
+            await self._shared.close()
+        if self._pace_tx is not None:
+            self._pace_tx.close()
+        self.exclusive.release()
 
     async def __aenter__(self) -> Runtime:
         try:

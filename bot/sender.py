@@ -14,7 +14,8 @@ counts in sliding windows and network jitter must not push a window over. Replie
 the pace; digests may hold at most `BULK_AHEAD` slots ahead, so a reply waits for a couple of slots, not behind a
 10,000-chat fan-out. `ProjectRateLimiter` applies the limits to every request of the `Application`; a 429 pauses
 that chat only (PTB's `AIORateLimiter` pauses the whole bot), and the digest path paces itself and passes
-`rate_limit_args={"paced": True}` so nothing is limited twice.
+`rate_limit_args={"paced": True}` so nothing is limited twice. On PostgreSQL the global pace and the groups'
+paces are shared by every process (bot.pace.SharedPace); on SQLite (one process) they live in memory.
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
 from app.sending import ChatGone, ChatMoved, MaybeSent, RateLimited, Refused, SendError, ThreadGone, Transient
+from bot.pace import SharedPace
 
 __all__ = [
     "BULK_AHEAD",
+    "LATE_SEND",
     "LIMITED_PREFIXES",
     "NOT_LIMITED",
     "NO_PREVIEW",
@@ -51,6 +54,7 @@ __all__ = [
 
 SAFETY = 0.97
 BULK_AHEAD = 2
+LATE_SEND = 0.03  # shared pace: how late a send may leave after its slot (bot.runtime.SHARED_JITTER covers it)
 WAIT_INLINE = 5.0  # a digest waits this long for its chat's next slot; longer pauses go back to the queue
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 LIMITED_PREFIXES = ("send", "copymessage", "forwardmessage", "edit")
@@ -95,7 +99,8 @@ class SendLimits:
     """Paces messages: one global pace and one per chat. Reserve a slot, then send at its time."""
 
     def __init__(self, global_per_second: float, private_per_second: float = 1.0, group_per_minute: float = 20.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, shared: SharedPace | None = None,
+                 bulk_ahead: int = BULK_AHEAD) -> None:
         self.interval = 1.0 / (global_per_second * SAFETY)
         self.private_interval = 1.0 / (private_per_second * SAFETY)
         self.group_interval = 60.0 / (group_per_minute * SAFETY)
@@ -104,9 +109,19 @@ class SendLimits:
         self._last_sent = 0.0  # when the last message really went out
         self._chats: dict[int | str, float] = {}  # a chat's next slot by its own pace
         self._paused: dict[int | str, float] = {}  # until when a 429 paused a chat
-        self._bulk = asyncio.Semaphore(BULK_AHEAD)
+        self._bulk = asyncio.Semaphore(bulk_ahead)
         self._reserved = 0
         self.on_rate_limited: Callable[[], object] = lambda: None  # counts 429s (app.metrics)
+        self.shared = shared
+
+    def _local(self, wall: float) -> float:
+        """A shared (wall-clock) time on this process's clock."""
+        return wall - time.time() + self.clock()
+
+    async def _shared_group_wait(self, chat_id: int | str) -> float:
+        if self.shared is None or not is_group(chat_id):
+            return 0.0
+        return max(0.0, self._local(await self.shared.group_ready_at(chat_id)) - self.clock())
 
     def chat_ready_in(self, chat_id: int | str, *, paced: bool = True) -> float:
         ready = max(self._chats.get(chat_id, 0.0) if paced else 0.0, self._paused.get(chat_id, 0.0))
@@ -117,11 +132,12 @@ class SendLimits:
         self.on_rate_limited()
         self._paused[chat_id] = max(self._paused.get(chat_id, 0.0), self.clock() + seconds)
 
-    def _reserve(self, chat_id: int | str) -> float:
+    async def _reserve(self, chat_id: int | str) -> float:
         """The next global slot (the caller has waited for the chat first, so a paused chat holds up no one)."""
+        if self.shared is not None and is_group(chat_id):  # the group's shared pace first, then a global slot
+            await self._sleep_until(self._local(await self.shared.group_slot(chat_id, self.group_interval)))
         now = self.clock()
-        slot = max(now, self._next)
-        self._next = slot + self.interval
+        slot = await self._global_slot()
         own = self.group_interval if is_group(chat_id) else self.private_interval
         self._chats[chat_id] = max(self._chats.get(chat_id, 0.0), slot) + own
         self._reserved += 1
@@ -129,6 +145,22 @@ class SendLimits:
             self._chats = {c: t for c, t in self._chats.items() if t > now}
             self._paused = {c: t for c, t in self._paused.items() if t > now}
         return slot
+
+    async def _global_slot(self) -> float:
+        now = self.clock()
+        if self.shared is not None:
+            return max(now, self._local(await self.shared.slot()))
+        slot = max(now, self._next)
+        self._next = slot + self.interval
+        return slot
+
+    async def _keep(self, slot: float) -> None:
+        """Wait for the slot. On the shared pace, a slot missed by more than LATE_SEND (the outbox write ran long,
+        the loop was busy) is let go for the next one: sent late, it would crowd another process's slot."""
+        await self._sleep_until(slot)
+        while self.shared is not None and self.clock() - slot > LATE_SEND:
+            slot = await self._global_slot()
+            await self._sleep_until(slot)
 
     async def _sleep_until(self, at: float) -> None:
         delay = at - self.clock()
@@ -148,8 +180,9 @@ class SendLimits:
         """For a reply: wait for the global pace, and in a group for the group's pace too. A private chat's own
         pace is not applied: a user's burst of commands gets its burst of replies (Telegram allows short bursts;
         its 1/s is for sustained sending) unless the chat was paused by a 429."""
-        await asyncio.sleep(self.chat_ready_in(chat_id, paced=is_group(chat_id)))
-        await self._sleep_until(self._reserve(chat_id))
+        await asyncio.sleep(max(self.chat_ready_in(chat_id, paced=is_group(chat_id)),
+                                await self._shared_group_wait(chat_id)))
+        await self._keep(await self._reserve(chat_id))
         await self._space_out()
 
     async def acquire_bulk(self, chat_id: int | str, before: Callable[[], Awaitable[bool]], lead: float) -> bool:
@@ -157,16 +190,16 @@ class SendLimits:
 
         Raises RateLimited when the chat is paused for longer than WAIT_INLINE; False when `before` says no.
         """
-        wait = self.chat_ready_in(chat_id)
+        wait = max(self.chat_ready_in(chat_id), await self._shared_group_wait(chat_id))
         if wait > WAIT_INLINE:
             raise RateLimited(wait)
         await asyncio.sleep(wait)
         async with self._bulk:
-            slot = self._reserve(chat_id)
+            slot = await self._reserve(chat_id)
             await self._sleep_until(slot - lead)
             if not await before():
                 return False
-            await self._sleep_until(slot)
+            await self._keep(slot)
             await self._space_out()
         return True
 

@@ -1,11 +1,13 @@
 """The digest outbox and the claim of due chats (SQL only: the bot computes schedules and content).
 
 A delivery row is written, unique per (chat, period), before anything is sent; each part of a digest goes
-through one compare-and-set, so a part is sent at most once even with two senders:
+through one compare-and-set, so a part is sent at most once even with two senders. A row is held by one process
+through its lease (`lease_owner`, `lease_until`, renewed while the process works on it); only a row whose lease
+has expired (its process died) is taken over, by `recover`:
 
     PENDING ──begin_part──► SENDING ──part_sent──► PENDING (parts left) ──► … ──► SENT
        │                       ├── release (429, 5xx: surely not sent) ──► PENDING
-       │                       └── crash, or the connection broke mid-request ──► UNKNOWN (never re-sent)
+       │                       └── crash (lease expired), or the connection broke mid-request ──► UNKNOWN
        ├── too late, nothing new, no topics ──► SKIPPED
        └── chat gone, message refused ──► FAILED
 """
@@ -17,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -28,6 +30,7 @@ __all__ = [
     "TERMINAL",
     "DigestChat",
     "DueChat",
+    "Lease",
     "OutboxItem",
     "Recovery",
     "add_deliveries",
@@ -37,12 +40,13 @@ __all__ = [
     "digest_chat",
     "due_chats",
     "finish",
+    "hand_back",
     "load",
     "part_sent",
     "recover",
     "release",
+    "renew",
     "save_content",
-    "stale_pending",
     "unscheduled_chats",
 ]
 
@@ -55,6 +59,12 @@ class DueChat:
     timezone: str
     digest_times: str
     due_at: datetime | None  # None: never scheduled
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    owner: str  # one process (bot.runtime makes a unique id per process)
+    until: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +109,14 @@ class Recovery:
 
 
 def due_chats(session: Session, now: datetime, limit: int = 500) -> list[DueChat]:
+    """Due chats, locked until the transaction ends; on PostgreSQL a chat another process is claiming right now is
+    skipped (FOR UPDATE SKIP LOCKED), so two processes claim disjoint batches. SQLite has one process."""
     query = (
         select(Chat.id, Chat.timezone, Chat.digest_times, Chat.next_digest_at)
         .where(Chat.active.is_(True), Chat.next_digest_at <= now)
         .order_by(Chat.next_digest_at, Chat.id)
         .limit(limit)
+        .with_for_update(skip_locked=True, of=Chat)
     )
     return [DueChat(*row) for row in session.execute(query)]
 
@@ -142,13 +155,15 @@ def claim_chats(session: Session, chat_ids: Sequence[int], due_at: datetime, nex
 
 def add_deliveries(
     session: Session, rows: Sequence[tuple[int, str]], now: datetime, status: DeliveryStatus = DeliveryStatus.PENDING,
-    error: str | None = None,
+    error: str | None = None, lease: Lease | None = None,
 ) -> list[int]:
-    """add_delivery for many (chat id, period) pairs in one statement: the ids of the rows made."""
+    """add_delivery for many (chat id, period) pairs in one statement: the ids of the rows made, held by `lease`."""
     if not rows:
         return []
+    owner, until = (lease.owner, lease.until) if lease else (None, None)
     values = [{"chat_id": chat_id, "period": period, "status": status, "error": error, "created_at": now,
-               "story_ids": "", "message_ids": "", "attempts": 0} for chat_id, period in rows]
+               "story_ids": "", "message_ids": "", "attempts": 0, "lease_owner": owner, "lease_until": until}
+              for chat_id, period in rows]
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     # One cached statement, many parameter sets (batched as multi-row INSERTs by SQLAlchemy): a statement with the
     # rows inlined is compiled anew on every claim, 0.1 s of CPU for 100 chats (bench/scale.py).
@@ -210,11 +225,13 @@ def save_content(
     return _item(row)
 
 
-def begin_part(session: Session, delivery_id: int, sent: Sequence[int]) -> bool:
-    """PENDING with exactly `sent` parts done -> SENDING; False when another sender got there first."""
+def begin_part(session: Session, delivery_id: int, sent: Sequence[int], owner: str | None = None) -> bool:
+    """PENDING with exactly `sent` parts done (and held by `owner`, when given) -> SENDING; False when another
+    sender got there first, or the row was taken over after this process's lease expired."""
+    held = or_(Delivery.lease_owner == owner, Delivery.lease_owner.is_(None)) if owner is not None else true()
     result = session.execute(
         update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.PENDING,
+        .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.PENDING, held,
                Delivery.message_ids == ",".join(str(m) for m in sent))
         .values(status=DeliveryStatus.SENDING, attempts=Delivery.attempts + 1)
     )
@@ -254,19 +271,31 @@ def finish(session: Session, delivery_id: int, status: DeliveryStatus, error: st
     )
 
 
-def recover(session: Session, now: datetime, max_lateness: timedelta) -> Recovery:
-    """At start: rows caught mid-send become UNKNOWN, stale pending rows SKIPPED; the rest is to send."""
+def _free(now: datetime, everyone: bool) -> ColumnElement[bool]:
+    if everyone:
+        return true()
+    return or_(Delivery.lease_until.is_(None), Delivery.lease_until < now)
+
+
+def recover(session: Session, now: datetime, max_lateness: timedelta, lease: Lease | None = None, *,
+            everyone: bool = True, limit: int = 1000) -> Recovery:
+    """Take over rows whose lease has expired (`everyone`: every open row, for a process that knows it is alone):
+    those caught mid-send become UNKNOWN, pending ones too old SKIPPED, the rest (up to `limit`) held by `lease`.
+    Rows another process is taking over right now are skipped (FOR UPDATE SKIP LOCKED)."""
+    free = _free(now, everyone)
     caught = session.execute(
-        select(Delivery.id, Delivery.chat_id, Delivery.period).where(Delivery.status == DeliveryStatus.SENDING)
+        select(Delivery.id, Delivery.chat_id, Delivery.period).where(Delivery.status == DeliveryStatus.SENDING, free)
+        .order_by(Delivery.id).with_for_update(skip_locked=True)
     ).all()
     if caught:
         session.execute(
             update(Delivery).where(Delivery.id.in_([r.id for r in caught]), Delivery.status == DeliveryStatus.SENDING)
-            .values(status=DeliveryStatus.UNKNOWN, error="caught mid-send by a restart; not re-sent")
+            .values(status=DeliveryStatus.UNKNOWN, error="caught mid-send by a crash; not re-sent")
         )
     pending = session.execute(
         select(Delivery.id, Delivery.chat_id, Delivery.period, Delivery.created_at)
-        .where(Delivery.status == DeliveryStatus.PENDING).order_by(Delivery.id)
+        .where(Delivery.status == DeliveryStatus.PENDING, free).order_by(Delivery.id).limit(limit)
+        .with_for_update(skip_locked=True)
     ).all()
     late = [(r.id, r.chat_id, r.period) for r in pending if now - r.created_at > max_lateness]
     if late:
@@ -275,14 +304,30 @@ def recover(session: Session, now: datetime, max_lateness: timedelta) -> Recover
             .values(status=DeliveryStatus.SKIPPED, error="too late after a restart")
         )
     late_ids = {r[0] for r in late}
-    unknown = [(r.id, r.chat_id, r.period) for r in caught]
-    return Recovery(unknown, late, [r.id for r in pending if r.id not in late_ids])
+    taken = [r.id for r in pending if r.id not in late_ids]
+    if taken and lease is not None:
+        session.execute(update(Delivery).where(Delivery.id.in_(taken))
+                        .values(lease_owner=lease.owner, lease_until=lease.until))
+    return Recovery([(r.id, r.chat_id, r.period) for r in caught], late, taken)
 
 
-def stale_pending(session: Session, created_before: datetime, limit: int = 1000) -> list[int]:
-    """Pending rows older than a tick or two: left by a worker that failed, or by a process that stopped."""
-    query = (
-        select(Delivery.id).where(Delivery.status == DeliveryStatus.PENDING, Delivery.created_at < created_before)
-        .order_by(Delivery.id).limit(limit)
+def hand_back(session: Session, owner: str, now: datetime) -> int:
+    """A stopping process lets go of its PENDING rows at once (its lease ends now), so another process, or the
+    next start, takes them over without waiting for the lease to run out; how many."""
+    result = session.execute(
+        update(Delivery).where(Delivery.lease_owner == owner, Delivery.status == DeliveryStatus.PENDING)
+        .values(lease_until=now - timedelta(seconds=1))
     )
-    return list(session.scalars(query))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def renew(session: Session, delivery_ids: Sequence[int], lease: Lease) -> int:
+    """Extend this process's lease on the open rows it still holds; how many."""
+    if not delivery_ids:
+        return 0
+    result = session.execute(
+        update(Delivery).where(Delivery.id.in_(list(delivery_ids)), Delivery.lease_owner == lease.owner,
+                               Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]))
+        .values(lease_until=lease.until)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

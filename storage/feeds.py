@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import Article, Feed, FeedStatus
@@ -16,6 +17,8 @@ __all__ = [
     "FeedRef",
     "FeedRow",
     "all_feeds",
+    "claim_due",
+    "count_due",
     "due_feeds",
     "feed_health",
     "record_failure",
@@ -60,34 +63,63 @@ def upsert_feeds(session: Session, specs: Iterable[FeedRow]) -> int:
     """Add (url, title, category[, aggregator]) feeds not yet known; returns how many were added.
 
     A known feed keeps its title and category, and takes the aggregator mark the list gives: the feed list an
-    operator loads is what says which feeds are aggregators."""
+    operator loads is what says which feeds are aggregators. Processes starting together on one database may add
+    the same list at once: a feed another added meanwhile is left to it (ON CONFLICT DO NOTHING)."""
     known = {feed.url: feed for feed in session.scalars(select(Feed))}
-    added = 0
+    new: dict[str, dict[str, object]] = {}
     for url, title, category, *mark in specs:
         aggregator = bool(mark and mark[0])
         if url in known:
             known[url].aggregator = aggregator
-            continue
-        known[url] = feed = Feed(url=url, title=title[:512], category=category[:128], aggregator=aggregator)
-        session.add(feed)
-        added += 1
+        elif url not in new:
+            new[url] = {"url": url, "title": title[:512], "category": category[:128], "aggregator": aggregator}
     session.flush()
+    if not new:
+        return 0
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    rows, added = list(new.values()), 0
+    for start in range(0, len(rows), 1000):  # within the databases' bound-parameter limits
+        statement = insert(Feed).values(rows[start:start + 1000]).on_conflict_do_nothing(index_elements=["url"])
+        added += len(session.scalars(statement.returning(Feed.id)).all())
     return added
 
 
+def _due(now: datetime) -> ColumnElement[bool]:
+    return and_(Feed.status == FeedStatus.ACTIVE, or_(Feed.next_check_at.is_(None), Feed.next_check_at <= now))
+
+
+def _ref(f: Feed) -> FeedRef:
+    return FeedRef(f.id, f.url, f.etag, f.last_modified, f.error_count, f.failing_since, f.title, f.aggregator)
+
+
 def due_feeds(session: Session, now: datetime, limit: int | None = None) -> list[FeedRef]:
-    query = (
-        select(Feed)
-        .where(Feed.status == FeedStatus.ACTIVE)
-        .where(or_(Feed.next_check_at.is_(None), Feed.next_check_at <= now))
-        .order_by(Feed.next_check_at.is_not(None), Feed.next_check_at, Feed.id)
-    )
+    query = select(Feed).where(_due(now)).order_by(Feed.next_check_at.is_not(None), Feed.next_check_at, Feed.id)
     if limit:
         query = query.limit(limit)
-    return [
-        FeedRef(f.id, f.url, f.etag, f.last_modified, f.error_count, f.failing_since, f.title, f.aggregator)
-        for f in session.scalars(query)
-    ]
+    return [_ref(f) for f in session.scalars(query)]
+
+
+def count_due(session: Session, now: datetime) -> int:
+    return int(session.scalar(select(func.count()).select_from(Feed).where(_due(now))) or 0)
+
+
+def claim_due(session: Session, now: datetime, hold_until: datetime, limit: int) -> list[FeedRef]:
+    """Up to `limit` feeds due at `now`, each claimed by one process: its next check moves to `hold_until`, a
+    lease (the fetch's outcome then sets the real next check; a process that dies leaves the feed due again at
+    `hold_until`). One UPDATE whose WHERE re-checks the feed is still due, so two claimers never both get it; on
+    PostgreSQL feeds another process is claiming at this moment are skipped (FOR UPDATE SKIP LOCKED)."""
+    due = (
+        select(Feed.id).where(_due(now)).order_by(Feed.next_check_at.is_not(None), Feed.next_check_at, Feed.id)
+        .limit(limit).with_for_update(skip_locked=True)
+    )
+    claimed = session.scalars(
+        update(Feed).where(Feed.id.in_(due), _due(now)).values(next_check_at=hold_until).returning(Feed.id),
+        execution_options={"synchronize_session": False},
+    ).all()
+    if not claimed:
+        return []
+    feeds = session.scalars(select(Feed).where(Feed.id.in_(claimed)).order_by(Feed.id))
+    return [_ref(f) for f in feeds]
 
 
 def record_success(

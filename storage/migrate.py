@@ -6,12 +6,14 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 
 from storage.db import Database
 
 __all__ = ["MIGRATIONS", "alembic_config", "revision", "upgrade"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATION_LOCK = 0x5370_7279_0000  # processes starting together on one PostgreSQL database migrate one at a time
 
 
 def alembic_config(url: str) -> Config:
@@ -23,12 +25,24 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(db: Database, revision: str = "heads") -> None:
     """Up to the head. Alembic runs each migration in a transaction of its own; a migration may step out of it
-    (`autocommit_block`) for work PostgreSQL can't do in one, such as CREATE INDEX CONCURRENTLY."""
+    (`autocommit_block`) for work PostgreSQL can't do in one, such as CREATE INDEX CONCURRENTLY. On PostgreSQL a
+    session-level advisory lock makes processes started together migrate one after the other (the later ones find
+    nothing left to do)."""
     config = alembic_config(db.url)
+    postgres = db.engine.dialect.name == "postgresql"
     with db.engine.connect() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-        connection.commit()
+        if postgres:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            connection.commit()
+        try:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            connection.commit()
+        finally:
+            if postgres:
+                connection.rollback()
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                connection.commit()
 
 
 def revision(db: Database, message: str) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -36,6 +37,7 @@ __all__ = [
     "FeedStatus",
     "ModelState",
     "Mute",
+    "SendPace",
     "Source",
     "Story",
     "Subscription",
@@ -252,3 +254,15 @@ class Delivery(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     built_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # content chosen
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The process working on the row, until when (renewed while it does); an expired lease is free to take over.
+    lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class SendPace(Base):
+    """The Telegram send budget shared by every process on one PostgreSQL database (bot.pace): the next free slot
+    of the global pace ("global"), and of each group's ("chat:<id>"), in seconds since the epoch."""
+
+    __tablename__ = "send_pace"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float)

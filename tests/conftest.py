@@ -44,6 +44,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """An empty PostgreSQL database (tests of several processes on one database)."""
+    yield from _postgres_database()
+
+
+@pytest.fixture
 def db(db_url: str) -> Iterator[Database]:
     """A migrated database of each kind."""
     database = Database(db_url)

@@ -185,10 +185,37 @@ def test_set_schedule(db: Database) -> None:
         assert (chat.digest_times, chat.timezone, chat.next_digest_at) == ("07:00,19:00", "America/New_York", later)
 
 
-def test_stale_pending_rows_are_found_again(db: Database) -> None:
-    add_chat(db, 1, None)
-    add_chat(db, 2, None)
+def test_recovery_takes_over_only_expired_leases(db: Database) -> None:
+    """A live process's rows (lease not expired) are never touched; a dead one's are taken over, once."""
+    for chat_id in (1, 2, 3, 4):
+        add_chat(db, chat_id, None)
+    live = deliveries.Lease("live", NOW + timedelta(seconds=60))
+    dead = deliveries.Lease("dead", NOW - timedelta(seconds=1))
     with db.session() as s:
-        old = add(s, 1, "p", NOW - timedelta(minutes=10))
-        add(s, 2, "p", NOW)
-        assert deliveries.stale_pending(s, NOW - timedelta(minutes=2)) == [old]
+        [live_pending, live_sending] = deliveries.add_deliveries(s, [(1, "p"), (2, "p")], NOW, lease=live)
+        [dead_pending, dead_sending] = deliveries.add_deliveries(s, [(3, "p"), (4, "p")], NOW, lease=dead)
+        for row, owner in ((live_sending, "live"), (dead_sending, "dead")):
+            deliveries.save_content(s, row, ["one"], [], NOW)
+            assert deliveries.begin_part(s, row, (), owner)
+    me = deliveries.Lease("me", NOW + timedelta(seconds=60))
+    with db.session() as s:
+        found = deliveries.recover(s, NOW, timedelta(hours=3), me, everyone=False)
+    assert found.pending == [dead_pending] and found.unknown == [(dead_sending, 4, "p")]
+    assert status(db, live_sending) == DeliveryStatus.SENDING and status(db, live_pending) == DeliveryStatus.PENDING
+    with db.session() as s:
+        assert not deliveries.begin_part(s, dead_pending, (), "dead")  # the dead owner can no longer send it
+        assert deliveries.renew(s, [live_pending, dead_pending], live) == 1  # only its own
+        again = deliveries.recover(s, NOW, timedelta(hours=3), deliveries.Lease("other", NOW), everyone=False)
+    assert again.pending == [] and again.unknown == []  # taken over once
+    with db.session() as s:
+        assert deliveries.begin_part(s, dead_pending, (), "me")
+
+
+def test_recovery_is_bounded_by_the_room_left(db: Database) -> None:
+    for chat_id in (1, 2, 3):
+        add_chat(db, chat_id, None)
+    with db.session() as s:
+        rows = deliveries.add_deliveries(s, [(1, "p"), (2, "p"), (3, "p")], NOW)
+        found = deliveries.recover(s, NOW, timedelta(hours=3), deliveries.Lease("me", NOW + timedelta(minutes=1)),
+                                   everyone=False, limit=2)
+    assert found.pending == rows[:2]

@@ -11,7 +11,7 @@ owner may create it); where it can't be created, search keeps the old index and 
 a big archive (bench/scale.py).
 
 Revision ID: 0011_retention
-Revises: 0009_article_vectors
+Revises: 0010_leases
 Create Date: 2026-12-03 14:00:00
 """
 import logging
@@ -23,7 +23,7 @@ from alembic import op
 import storage.models
 
 revision: str = "0011_retention"
-down_revision: str | Sequence[str] | None = "0009_article_vectors"
+down_revision: str | Sequence[str] | None = "0010_leases"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
