@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.digest_time import InvalidSchedule, next_digest_at, parse_times, parse_zone, period_key
 from storage import deliveries as outbox
+from storage import outbox_leases as leases
 from storage.models import DeliveryStatus
 
 __all__ = ["ClaimPolicy", "Claimed", "claim_due", "schedule_of", "schedule_unscheduled"]
@@ -61,7 +62,7 @@ def schedule_unscheduled(session: Session, now: datetime, policy: ClaimPolicy) -
     return count
 
 
-def claim_due(session: Session, now: datetime, policy: ClaimPolicy, lease: outbox.Lease | None = None,
+def claim_due(session: Session, now: datetime, policy: ClaimPolicy, lease: leases.Lease | None = None,
               limit: int | None = None) -> Claimed:
     """Claim up to a batch of due chats: advance each one's schedule and write its outbox row.
 

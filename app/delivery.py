@@ -34,6 +34,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from app import outbox_repairs as repairs
 from app.claims import ClaimPolicy, claim_due, schedule_unscheduled
 from app.digests import LOOKBACK, Corpus, Digest, Digests, digest_for
 from app.leases import LeaseKeeper
@@ -41,8 +42,9 @@ from app.metrics import Metrics
 from app.sending import ChatGone, ChatMoved, MaybeSent, RateLimited, Refused, Sender, ThreadGone, Transient
 from app.settings import Settings
 from app.tx import Transactions
-from storage import chats as chat_store
+from app.workpool import WorkPool
 from storage import deliveries as outbox
+from storage import outbox_leases
 from storage.models import DeliveryStatus
 
 __all__ = ["DeliveryPolicy", "DigestDelivery", "delivery_policy"]
@@ -73,10 +75,11 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
     )
 
 
-class DigestDelivery:
+class DigestDelivery(WorkPool):
     def __init__(self, tx: Transactions, digests: Digests, sender: Sender, render: Render, policy: DeliveryPolicy,
                  clock: Callable[[], datetime], *, metrics: Metrics | None = None, alone: bool = False,
                  owner: str | None = None) -> None:
+        super().__init__(policy.workers, "digest")
         self.tx, self.digests, self.sender, self.render = tx, digests, sender, render
         self.policy, self.clock = policy, clock
         self.metrics = metrics or Metrics()
@@ -85,24 +88,13 @@ class DigestDelivery:
         self.leases = LeaseKeeper(tx, clock, policy.lease, owner)
         self._more = False  # the last claim was cut short by the backlog: due chats may be left
         self._refill: asyncio.Task[None] | None = None
-        self._closing = False  # draining for a shutdown: no new rows, no new parts
-        self._busy = 0  # workers with a row in hand
-        self._quiet = asyncio.Event()  # set while no worker has a row in hand
-        self._quiet.set()
-        self._queue: asyncio.Queue[int] = asyncio.Queue()
-        self._active: set[int] = set()  # queued, in flight or waiting to retry: never enqueued twice
-        self._idle = asyncio.Event()
-        self._idle.set()
-        self._workers: list[asyncio.Task[None]] = []
-        self._timers: set[asyncio.TimerHandle] = set()
         self._tick_lock = asyncio.Lock()
         self._recovered = False
 
-    # --- the pool ----------------------------------------------------------------------------------
+    # --- the pool (app.workpool) -----------------------------------------------------------------
 
     def start(self) -> None:
-        if not self._workers:
-            self._workers = [asyncio.create_task(self._work(), name=f"digest-{i}") for i in range(self.policy.workers)]
+        self.start_workers()
         self.leases.start(lambda: self._active)
 
     async def stop(self) -> None:
@@ -110,49 +102,26 @@ class DigestDelivery:
         if self._refill is not None:
             self._refill.cancel()
             await asyncio.gather(self._refill, return_exceptions=True)
-        for timer in self._timers:
-            timer.cancel()
-        self._timers.clear()
-        for task in self._workers:
-            task.cancel()
-        await asyncio.gather(*self._workers, return_exceptions=True)
-        self._workers = []
+        await self.stop_workers()
 
     async def drain(self, grace: float) -> int:
-        """Stop starting rows and parts; wait up to `grace` seconds for the parts on their way. How many
-        workers were still busy at the deadline (their part may be marked unknown at the next start)."""
-        self._closing = True
-        for timer in self._timers:
-            timer.cancel()  # rows waiting to retry are PENDING in the outbox: the next start sends them
-        self._timers.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._quiet.wait(), grace)
-        if self._busy:
-            log.warning("%d digest sends still in flight after %.0f s: stopped", self._busy, grace)
+        """Stop starting rows and parts; wait up to `grace` seconds for the parts on their way, then hand this
+        process's pending rows back. How many workers were still busy at the deadline (their part may be marked
+        unknown at the next start)."""
+        busy = await self.quiesce(grace)
+        if busy:
+            log.warning("%d digest sends still in flight after %.0f s: stopped", busy, grace)
         await self.leases.stop()
         with contextlib.suppress(Exception):  # the database is away: the leases run out by themselves
-            await self.tx(outbox.hand_back, self.leases.owner, self.clock())
-        return self._busy
+            await self.tx(outbox_leases.hand_back, self.leases.owner, self.clock())
+        return busy
 
-    async def idle(self, timeout: float = 30.0) -> None:
-        """Wait until nothing is queued, in flight or waiting to be retried (tests, benchmarks)."""
-        await asyncio.wait_for(self._idle.wait(), timeout)
-
-    def enqueue(self, delivery_id: int) -> None:
-        if delivery_id in self._active:
-            return
-        self._active.add(delivery_id)
-        self._idle.clear()
-        self._queue.put_nowait(delivery_id)
-
-    def _done(self, delivery_id: int) -> None:
-        self._active.discard(delivery_id)
+    def _refilling(self) -> bool:
         refilling = self._refill is not None and not self._refill.done()
-        if self._more and not refilling and len(self._active) <= self.policy.backlog // 2:
+        if self._more and not refilling and not self._closing and len(self._active) <= self.policy.backlog // 2:
             self._refill = asyncio.create_task(self._top_up(), name="digest-refill")
             refilling = True
-        if not self._active and not refilling:
-            self._idle.set()
+        return refilling
 
     async def _top_up(self) -> None:
         """Claim more due chats as the backlog empties (ticks come once a minute; the pool is faster)."""
@@ -165,43 +134,16 @@ class DigestDelivery:
             if not self._active:
                 self._idle.set()
 
-    def _later(self, delivery_id: int, delay: float) -> None:
-        def fire() -> None:
-            self._timers.discard(handle)
-            self._queue.put_nowait(delivery_id)
-
-        handle = asyncio.get_running_loop().call_later(delay, fire)
-        self._timers.add(handle)
-
-    async def _work(self) -> None:
-        while True:
-            delivery_id = await self._queue.get()
-            if self._closing:
-                continue  # left PENDING in the outbox for the next start
-            retry = False
-            self._busy += 1
-            self._quiet.clear()
-            try:
-                retry = await self.deliver(delivery_id)
-            except Exception:
-                log.exception("digest delivery %d failed; left for the next start", delivery_id)
-            finally:
-                self._busy -= 1
-                if not self._busy:
-                    self._quiet.set()
-                if not retry:
-                    self._done(delivery_id)
-
     # --- picking work ------------------------------------------------------------------------------
 
-    async def recover(self, now: datetime) -> outbox.Recovery:
+    async def recover(self, now: datetime) -> outbox_leases.Recovery:
         """Take over the rows of processes that died (leases expired; at the first call on SQLite, every row):
         rows caught mid-send become UNKNOWN (logged), too-late pending rows SKIPPED, the rest enqueued here."""
         everyone = self.alone and not self._recovered
         self._recovered = True
         self.start()
         room = max(0, self.policy.backlog - len(self._active))
-        found = await self.tx(outbox.recover, now, self.policy.max_lateness, self.leases.lease(now),
+        found = await self.tx(outbox_leases.recover, now, self.policy.max_lateness, self.leases.lease(now),
                               everyone=everyone, limit=room)
         for delivery_id, chat_id, period in found.unknown:
             log.warning("digest %s for chat %d was mid-send when its process died: marked unknown, not re-sent "
@@ -336,7 +278,7 @@ class DigestDelivery:
             self._later(item.id, delay)
             return True
         if isinstance(exc, ChatMoved):
-            moved = await self.tx(self._move, item, exc.new_chat_id)
+            moved = await self.tx(repairs.follow_move, item, exc.new_chat_id)
             if moved:
                 self._later(item.id, 0)
             else:
@@ -345,40 +287,16 @@ class DigestDelivery:
         if isinstance(exc, ThreadGone):
             log.info("chat %d: its forum topic is gone (%s); digests go to the main thread from now on",
                      item.chat_id, exc)
-            await self.tx(self._main_thread, item, str(exc))
+            await self.tx(repairs.to_main_thread, item, str(exc))
             self._later(item.id, 0)
             return True
         if isinstance(exc, ChatGone):
             log.info("chat %d is gone (%s): deactivated, its digests stop", item.chat_id, exc)
-            await self.tx(self._gone, item, str(exc))
+            await self.tx(repairs.chat_gone, item, str(exc))
             self._count(DeliveryStatus.FAILED)
             return False
         status = DeliveryStatus.UNKNOWN if isinstance(exc, MaybeSent) else DeliveryStatus.FAILED
         log.warning("digest row %d for chat %d: %s -> %s", item.id, item.chat_id, exc, status.value)
         await self.tx(outbox.finish, item.id, status, str(exc))
         self._count(status)
-        return False
-
-    @staticmethod
-    def _main_thread(session: Session, item: outbox.OutboxItem, reason: str) -> None:
-        outbox.release(session, item.id, reason)
-        chat_store.set_thread(session, item.chat_id, None)
-
-    @staticmethod
-    def _gone(session: Session, item: outbox.OutboxItem, reason: str) -> None:
-        chat_store.deactivate(session, item.chat_id, reason)
-        outbox.finish(session, item.id, DeliveryStatus.FAILED, reason)
-
-    @staticmethod
-    def _move(session: Session, item: outbox.OutboxItem, new_chat_id: int) -> bool:
-        """The group became a supergroup: move the chat (and this row) to the new id, then send there."""
-        outbox.release(session, item.id, f"chat moved to {new_chat_id}")
-        chat_store.migrate(session, item.chat_id, new_chat_id)
-        moved = outbox.load(session, item.id)
-        if moved is not None and moved.chat_id == new_chat_id:
-            log.info("chat %d moved to %d: its digest follows", item.chat_id, new_chat_id)
-            return True
-        # The new id had a chat of its own already: it keeps its own schedule; the old one stops.
-        chat_store.deactivate(session, item.chat_id, f"migrated to {new_chat_id}")
-        outbox.finish(session, item.id, DeliveryStatus.FAILED, f"chat moved to {new_chat_id}, which has its own")
         return False

@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 
 from app.tx import Transactions
-from storage import deliveries as outbox
+from storage import outbox_leases as leases
 
 __all__ = ["LeaseKeeper", "process_owner"]
 
@@ -36,8 +36,8 @@ class LeaseKeeper:
         self.owner = owner or process_owner()
         self._task: asyncio.Task[None] | None = None
 
-    def lease(self, now: datetime | None = None) -> outbox.Lease:
-        return outbox.Lease(self.owner, (now or self.clock()) + self.duration)
+    def lease(self, now: datetime | None = None) -> leases.Lease:
+        return leases.Lease(self.owner, (now or self.clock()) + self.duration)
 
     def start(self, held: Callable[[], Collection[int]]) -> None:
         if self._task is None:
@@ -54,6 +54,6 @@ class LeaseKeeper:
             await asyncio.sleep(self.duration.total_seconds() / 3)
             ids = list(held())
             try:
-                await self.tx(outbox.renew, ids, self.lease())
+                await self.tx(leases.renew, ids, self.lease())
             except Exception:  # the database is away: the next beat tries again, well within the lease
                 log.warning("could not renew the leases of %d digest rows", len(ids), exc_info=True)

@@ -12,12 +12,8 @@ from tests.bot.botkit import FAST, NOW, button_data, press, say, wait_until
 from tests.bot.harness import running_bot
 
 
-def sqlite(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'bot.db'}"
-
-
-async def test_start_keyboard_toggles_topics_in_place(tmp_path: Path, webhook: bool) -> None:
-    async with running_bot(tmp_path, sqlite(tmp_path), None, lambda: NOW, **FAST, webhook=webhook) as h:
+async def test_start_keyboard_toggles_topics_in_place(tmp_path: Path, db_url: str, webhook: bool) -> None:
+    async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST, webhook=webhook) as h:
         chat = h.telegram.add_private_chat(h.telegram.add_user("Ada"))
         welcome = await say(h, chat.id, "/start")
         assert welcome.text and "Welcome to storybot" in welcome.text
@@ -36,8 +32,8 @@ async def test_start_keyboard_toggles_topics_in_place(tmp_path: Path, webhook: b
         assert any(b["text"] == "➕ science" for row in welcome.buttons for b in row)
 
 
-async def test_subscribe_topics_remove_button_and_unsubscribe(tmp_path: Path, webhook: bool) -> None:
-    async with running_bot(tmp_path, sqlite(tmp_path), None, lambda: NOW, **FAST, webhook=webhook) as h:
+async def test_subscribe_topics_remove_button_and_unsubscribe(tmp_path: Path, db_url: str, webhook: bool) -> None:
+    async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST, webhook=webhook) as h:
         chat = h.telegram.add_private_chat(h.telegram.add_user("Ada"))
         assert (await say(h, chat.id, "/subscribe Climate   Change")).text == (
             "✅ Subscribed to climate change. Try /digest to see its top stories now.")
@@ -56,8 +52,8 @@ async def test_subscribe_topics_remove_button_and_unsubscribe(tmp_path: Path, we
         assert (await say(h, chat.id, "/topics")).text == "No topics yet. Follow one with /subscribe climate."
 
 
-async def test_bad_input_gets_clear_messages(tmp_path: Path, webhook: bool) -> None:
-    async with running_bot(tmp_path, sqlite(tmp_path), None, lambda: NOW, **FAST, webhook=webhook) as h:
+async def test_bad_input_gets_clear_messages(tmp_path: Path, db_url: str, webhook: bool) -> None:
+    async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST, webhook=webhook) as h:
         chat = h.telegram.add_private_chat(h.telegram.add_user("Eve"))
         too_long = await say(h, chat.id, "/subscribe " + "x" * 65)
         assert too_long.text == "That topic is too long: keep it under 64 characters."
@@ -80,8 +76,8 @@ async def test_bad_input_gets_clear_messages(tmp_path: Path, webhook: bool) -> N
         assert help_text.text and "/timezone" in help_text.text and "@storybot_test_bot" in help_text.text
 
 
-async def test_time_timezone_settings_and_stop(tmp_path: Path, webhook: bool) -> None:
-    async with running_bot(tmp_path, sqlite(tmp_path), None, lambda: NOW, **FAST, webhook=webhook) as h:
+async def test_time_timezone_settings_and_stop(tmp_path: Path, db_url: str, webhook: bool) -> None:
+    async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST, webhook=webhook) as h:
         chat = h.telegram.add_private_chat(h.telegram.add_user("Ada"))
         # NOW is Fri 31 Jul 2026 18:00 UTC.
         set_time = await say(h, chat.id, "/time 07:30")
@@ -105,13 +101,13 @@ async def test_time_timezone_settings_and_stop(tmp_path: Path, webhook: bool) ->
 
 
 async def test_handler_error_is_logged_and_the_bot_keeps_going(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def broken(*args: object) -> None:
         raise RuntimeError("search index on fire")
 
     monkeypatch.setattr(Stories, "_search", broken)
-    async with running_bot(tmp_path, sqlite(tmp_path), None, lambda: NOW, **FAST) as h:
+    async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST) as h:
         chat = h.telegram.add_private_chat(h.telegram.add_user("Ada"))
         oops = await say(h, chat.id, "/story mars")
         assert oops.text == "Sorry, something went wrong. Please try again in a moment."
@@ -120,8 +116,8 @@ async def test_handler_error_is_logged_and_the_bot_keeps_going(
         assert (await say(h, chat.id, "/help")).text  # still running
 
 
-async def test_a_flooding_user_is_throttled_politely(tmp_path: Path) -> None:
-    async with running_bot(tmp_path, sqlite(tmp_path), None, lambda: NOW, **FAST) as h:
+async def test_a_flooding_user_is_throttled_politely(tmp_path: Path, db_url: str) -> None:
+    async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST) as h:
         flooder = h.telegram.add_private_chat(h.telegram.add_user("Mallory"))
         calm = h.telegram.add_private_chat(h.telegram.add_user("Ada"))
         for _ in range(20):

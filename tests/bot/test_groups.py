@@ -12,12 +12,8 @@ from tests.bot.botkit import FAST, NOW, button_data, press, say, wait_until
 from tests.bot.harness import running_bot
 
 
-def sqlite(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'bot.db'}"
-
-
-async def test_only_group_admins_change_subscriptions(tmp_path: Path, webhook: bool) -> None:
-    async with running_bot(tmp_path, sqlite(tmp_path), None, lambda: NOW, **FAST, webhook=webhook) as h:
+async def test_only_group_admins_change_subscriptions(tmp_path: Path, db_url: str, webhook: bool) -> None:
+    async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST, webhook=webhook) as h:
         owner, member = h.telegram.add_user("Olga"), h.telegram.add_user("Max")
         group = await h.telegram.add_group("Newsroom", creator=owner, members=(member,))
         hello = (await h.telegram.wait_for_messages(group.id, 1))[0]
@@ -37,8 +33,10 @@ async def test_only_group_admins_change_subscriptions(tmp_path: Path, webhook: b
         assert len(members) == 2  # ...and repeated commands don't ask Telegram again
 
 
-async def test_forum_topic_gets_the_digest_and_migration_keeps_subscriptions(tmp_path: Path, webhook: bool) -> None:
-    async with running_bot(tmp_path, sqlite(tmp_path), None, lambda: NOW, **FAST, webhook=webhook) as h:
+async def test_forum_topic_gets_the_digest_and_migration_keeps_subscriptions(
+    tmp_path: Path, db_url: str, webhook: bool
+) -> None:
+    async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST, webhook=webhook) as h:
         owner = h.telegram.add_user("Olga")
         forum = await h.telegram.add_supergroup("Forum", creator=owner, is_forum=True)
         await h.telegram.wait_for_messages(forum.id, 1)  # the hello
@@ -61,8 +59,8 @@ async def test_forum_topic_gets_the_digest_and_migration_keeps_subscriptions(tmp
         assert "world" in ((await say(h, new_id, "/topics", owner)).text or "")
 
 
-async def test_channel_admin_posts_commands(tmp_path: Path) -> None:
-    async with running_bot(tmp_path, sqlite(tmp_path), None, lambda: NOW, **FAST) as h:
+async def test_channel_admin_posts_commands(tmp_path: Path, db_url: str) -> None:
+    async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST) as h:
         channel = await h.telegram.add_channel("Daily brief")
         confirm = await say(h, channel.id, "/subscribe business")
         assert confirm.text and "Subscribed to business" in confirm.text
@@ -76,9 +74,9 @@ async def test_channel_admin_posts_commands(tmp_path: Path) -> None:
         await wait_until(lambda: not h.core.interactive.sync(lambda s: s.get_one(Chat, channel.id).active))
 
 
-async def test_operator_commands_only_for_admin_user_ids(tmp_path: Path) -> None:
+async def test_operator_commands_only_for_admin_user_ids(tmp_path: Path, db_url: str) -> None:
     operator, stranger = 777, 778
-    async with running_bot(tmp_path, sqlite(tmp_path), None, lambda: NOW, admin_user_ids=[operator],
+    async with running_bot(tmp_path, db_url, None, lambda: NOW, admin_user_ids=[operator],
                            **FAST) as h:
         assert {c["command"] for c in h.telegram.commands[f"chat:{operator}"]} >= {"stats", "feeds", "story"}
         assert f"chat:{stranger}" not in h.telegram.commands

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.claims import ClaimPolicy, claim_due, schedule_unscheduled
 from storage import chats, deliveries
+from storage import outbox_leases as leases
 from storage.db import Database
 from storage.models import Chat, Delivery, DeliveryStatus
 
@@ -135,7 +136,7 @@ def test_recovery_after_a_crash(db: Database) -> None:
         deliveries.save_content(s, sending, ["one"], [], NOW)
         assert deliveries.begin_part(s, sending, ())
     with db.session() as s:
-        found = deliveries.recover(s, NOW + timedelta(minutes=1), timedelta(hours=3))
+        found = leases.recover(s, NOW + timedelta(minutes=1), timedelta(hours=3))
     assert found.unknown == [(sending, 1, "p")]
     assert found.pending == [pending]
     assert [r[0] for r in found.late] == [stale]
@@ -189,23 +190,23 @@ def test_recovery_takes_over_only_expired_leases(db: Database) -> None:
     """A live process's rows (lease not expired) are never touched; a dead one's are taken over, once."""
     for chat_id in (1, 2, 3, 4):
         add_chat(db, chat_id, None)
-    live = deliveries.Lease("live", NOW + timedelta(seconds=60))
-    dead = deliveries.Lease("dead", NOW - timedelta(seconds=1))
+    live = leases.Lease("live", NOW + timedelta(seconds=60))
+    dead = leases.Lease("dead", NOW - timedelta(seconds=1))
     with db.session() as s:
         [live_pending, live_sending] = deliveries.add_deliveries(s, [(1, "p"), (2, "p")], NOW, lease=live)
         [dead_pending, dead_sending] = deliveries.add_deliveries(s, [(3, "p"), (4, "p")], NOW, lease=dead)
         for row, owner in ((live_sending, "live"), (dead_sending, "dead")):
             deliveries.save_content(s, row, ["one"], [], NOW)
             assert deliveries.begin_part(s, row, (), owner)
-    me = deliveries.Lease("me", NOW + timedelta(seconds=60))
+    me = leases.Lease("me", NOW + timedelta(seconds=60))
     with db.session() as s:
-        found = deliveries.recover(s, NOW, timedelta(hours=3), me, everyone=False)
+        found = leases.recover(s, NOW, timedelta(hours=3), me, everyone=False)
     assert found.pending == [dead_pending] and found.unknown == [(dead_sending, 4, "p")]
     assert status(db, live_sending) == DeliveryStatus.SENDING and status(db, live_pending) == DeliveryStatus.PENDING
     with db.session() as s:
         assert not deliveries.begin_part(s, dead_pending, (), "dead")  # the dead owner can no longer send it
-        assert deliveries.renew(s, [live_pending, dead_pending], live) == 1  # only its own
-        again = deliveries.recover(s, NOW, timedelta(hours=3), deliveries.Lease("other", NOW), everyone=False)
+        assert leases.renew(s, [live_pending, dead_pending], live) == 1  # only its own
+        again = leases.recover(s, NOW, timedelta(hours=3), leases.Lease("other", NOW), everyone=False)
     assert again.pending == [] and again.unknown == []  # taken over once
     with db.session() as s:
         assert deliveries.begin_part(s, dead_pending, (), "me")
@@ -216,6 +217,6 @@ def test_recovery_is_bounded_by_the_room_left(db: Database) -> None:
         add_chat(db, chat_id, None)
     with db.session() as s:
         rows = deliveries.add_deliveries(s, [(1, "p"), (2, "p"), (3, "p")], NOW)
-        found = deliveries.recover(s, NOW, timedelta(hours=3), deliveries.Lease("me", NOW + timedelta(minutes=1)),
+        found = leases.recover(s, NOW, timedelta(hours=3), leases.Lease("me", NOW + timedelta(minutes=1)),
                                    everyone=False, limit=2)
     assert found.pending == rows[:2]

@@ -1,0 +1,41 @@
+"""What a digest row's failure changes besides the row: each one step of app.delivery, in one transaction."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.orm import Session
+
+from storage import chats as chat_store
+from storage import deliveries as outbox
+from storage.models import DeliveryStatus
+
+__all__ = ["chat_gone", "follow_move", "to_main_thread"]
+
+log = logging.getLogger("app.delivery")
+
+
+def to_main_thread(session: Session, item: outbox.OutboxItem, reason: str) -> None:
+    """The chat's forum topic is gone: forget it, and send the row again to the main thread."""
+    outbox.release(session, item.id, reason)
+    chat_store.set_thread(session, item.chat_id, None)
+
+
+def chat_gone(session: Session, item: outbox.OutboxItem, reason: str) -> None:
+    """The bot was blocked or removed: the chat stops, this row fails."""
+    chat_store.deactivate(session, item.chat_id, reason)
+    outbox.finish(session, item.id, DeliveryStatus.FAILED, reason)
+
+
+def follow_move(session: Session, item: outbox.OutboxItem, new_chat_id: int) -> bool:
+    """The group became a supergroup: move the chat (and this row) to the new id, then send there."""
+    outbox.release(session, item.id, f"chat moved to {new_chat_id}")
+    chat_store.migrate(session, item.chat_id, new_chat_id)
+    moved = outbox.load(session, item.id)
+    if moved is not None and moved.chat_id == new_chat_id:
+        log.info("chat %d moved to %d: its digest follows", item.chat_id, new_chat_id)
+        return True
+    # The new id had a chat of its own already: it keeps its own schedule; the old one stops.
+    chat_store.deactivate(session, item.chat_id, f"migrated to {new_chat_id}")
+    outbox.finish(session, item.id, DeliveryStatus.FAILED, f"chat moved to {new_chat_id}, which has its own")
+    return False
