@@ -50,6 +50,7 @@ class ChatRef:
     title: str = ""
     thread_id: int | None = None  # in a forum: the topic the message was sent in (None: General, or no forum)
     is_forum: bool = False
+    language: str | None = None  # the language of whoever wrote (a shipped code), None when unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,8 @@ class Chats:
         go to the topic this was said in."""
         first = next_digest_at(self.defaults.times, self.defaults.zone, self.clock())
         chat_store.ensure_chat(session, chat.id, type=chat.type, title=chat.title, timezone=self.defaults.zone.key,
-                               digest_times=format_times(self.defaults.times), next_digest_at=first)
+                               digest_times=format_times(self.defaults.times), next_digest_at=first,
+                               language=chat.language)
         if record_thread and chat.is_forum:
             chat_store.set_thread(session, chat.id, chat.thread_id)
 
@@ -164,6 +166,14 @@ class Chats:
             return removed
 
         return await self._with_chat(chat, run)
+
+    async def language(self, chat_id: int) -> str | None:
+        """The chat's language code; None when the chat or its language is not known yet."""
+        return await self.tx(chat_store.language, chat_id)
+
+    async def set_language(self, chat: ChatRef, code: str) -> None:
+        """The language the bot speaks in this chat from now on, its digests included (`code`: a shipped one)."""
+        await self._with_chat(chat, lambda s: chat_store.set_language(s, chat.id, code))
 
     async def schedule(self, chat: ChatRef) -> Schedule:
         return await self.tx(self._schedule, chat, None, None)

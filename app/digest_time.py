@@ -30,13 +30,18 @@ MAX_TIMES = 4
 
 
 class InvalidSchedule(ValueError):
-    """The message is meant for the user."""
+    """The message is meant for the user: `template` (English, extracted for translation: babel.cfg) with its
+    `fields` filled in; the Telegram edge shows it in the chat's language."""
+
+    def __init__(self, template: str, **fields: object) -> None:
+        super().__init__(template.format(**fields))
+        self.template, self.fields = template, fields
 
 
 def parse_time(text: str) -> time:
     match = TIME.match(text.strip())
     if not match:
-        raise InvalidSchedule(f"“{text.strip()[:20]}” is not a time: use 24-hour HH:MM, e.g. 07:30 or 18:00.")
+        raise InvalidSchedule("“{text}” is not a time: use 24-hour HH:MM, e.g. 07:30 or 18:00.", text=text.strip()[:20])
     return time(int(match.group(1)), int(match.group(2)))
 
 
@@ -46,7 +51,7 @@ def parse_times(text: str) -> tuple[time, ...]:
     if not parts:
         raise InvalidSchedule("Give a time as HH:MM, e.g. /time 07:30 (or two: /time 07:30 18:00).")
     if len(parts) > MAX_TIMES:
-        raise InvalidSchedule(f"At most {MAX_TIMES} digests a day.")
+        raise InvalidSchedule("At most {limit} digests a day.", limit=MAX_TIMES)
     return tuple(sorted({parse_time(p) for p in parts}))
 
 
@@ -69,12 +74,13 @@ def parse_zone(name: str) -> ZoneInfo:
     known = zone_names().get(name.casefold())
     if known is None:
         raise InvalidSchedule(
-            f"I don't know the timezone “{name[:64]}”. Use an IANA name such as Europe/Berlin or Asia/Kolkata."
-        )
+            "I don't know the timezone “{zone}”. Use an IANA name such as Europe/Berlin or Asia/Kolkata.",
+            zone=name[:64])
     try:
         return ZoneInfo(known)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # listed, but its file is unreadable
-        raise InvalidSchedule(f"The timezone “{known}” can't be used on this server. Try another one.") from None
+        raise InvalidSchedule("The timezone “{zone}” can't be used on this server. Try another one.",
+                              zone=known) from None
 
 
 def zone_or_utc(name: str) -> ZoneInfo:

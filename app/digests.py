@@ -176,6 +176,7 @@ class Digest:
     send_empty: bool  # with nothing new: one short line (True) or no message at all
     zone: str = "UTC"  # the chat's timezone: datelines are days there
     blindspots: tuple[StoryView, ...] = ()  # the weekly Blindspot section, when it is due
+    language: str | None = None  # the chat's language code; None: not known (the renderer's default)
 
     @property
     def story_ids(self) -> list[int]:
@@ -211,7 +212,7 @@ def digest_for(corpus: Corpus, chat: outbox.DigestChat, now: datetime, per_topic
         return hide_outlets(view, corpus.articles[view.story_id], chat.muted_outlets)
 
     return Digest(chat.id, day, tuple((topic, hide(view)) for topic, view in picked), chat.topics,
-                  chat.send_empty, zone.key, tuple(hide(view) for view in blind))
+                  chat.send_empty, zone.key, tuple(hide(view) for view in blind), chat.language)
 
 
 class Digests:

@@ -16,10 +16,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from app.digest_time import InvalidSchedule, parse_zone
 from news.cluster import ClusterParams
 
-__all__ = ["TOKEN_HELP", "TOKEN_PATTERN", "TUNED", "Settings"]
+__all__ = ["LANGUAGES", "TOKEN_HELP", "TOKEN_PATTERN", "TUNED", "Settings"]
 
 TUNED = ClusterParams()  # the clustering defaults chosen on the dev sets
 
+# The languages the bot ships catalogs for (bot/locales; a test checks the two agree), English first.
+LANGUAGES = ("en", "es")
 TOKEN_PATTERN = re.compile(r"^\d{5,20}:[A-Za-z0-9_-]{30,60}$")
 WEBHOOK_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -73,6 +75,7 @@ class Settings(BaseSettings):
     admin_user_ids: list[int] = Field(default_factory=list)
     command_burst: int = Field(default=8, ge=1, le=1000)  # commands/buttons a user may send at once
     command_window_seconds: float = Field(default=20.0, gt=0, le=3600)  # ...refilled over this many seconds
+    default_language: str = "en"  # for a chat whose language is not known, and the command menu of other languages
     retention_days: int = Field(default=30, ge=1, le=36500)  # articles older than this are pruned daily
     log_level: str = "INFO"
 
@@ -124,6 +127,14 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @field_validator("default_language")
+    @classmethod
+    def _shipped_language(cls, value: str) -> str:
+        code = value.strip().lower().replace("_", "-").split("-")[0]
+        if code not in LANGUAGES:
+            raise ValueError(f"{value[:35]!r} is not a shipped language; use one of {', '.join(LANGUAGES)}")
+        return code
 
     @field_validator("log_level")
     @classmethod

@@ -12,9 +12,11 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
+from bot.i18n import N_, _, ngettext, number
 from news.types import Coverage
 
 __all__ = ["BACKGROUND", "HISTOGRAM", "INK", "MAX_BARS", "MUTED", "SIDE_COLOURS", "WIDTH", "coverage_chart",
@@ -28,7 +30,11 @@ BACKGROUND = (255, 255, 255)
 INK = (33, 37, 41)
 MUTED = (108, 117, 125)
 SIDE_COLOURS = {"Left": (41, 98, 255), "Center": (134, 46, 156), "Right": (224, 49, 49)}
+SIDE_NAMES = {"Left": N_("Left"), "Center": N_("Center"), "Right": N_("Right")}
+BLINDSPOT = {"left": N_("Blindspot: little left coverage"), "right": N_("Blindspot: little right coverage")}
 HISTOGRAM = (73, 80, 87)
+LEGEND_ROW = 36
+FONT_FILE = "DejaVuSans.ttf"  # found in the system's font folders by Pillow
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
@@ -76,19 +82,30 @@ def _clip_word(draw: ImageDraw.ImageDraw, text: str, font: Font, width: float) -
     return text
 
 
+@cache
+def font_of(size: int) -> Font:
+    """DejaVu Sans where the system has it (every Latin, Greek and Cyrillic letter: "Quién", "Müller", headlines
+    in any of them); else Pillow's own font, which lacks accented letters."""
+    try:
+        return ImageFont.truetype(FONT_FILE, size)
+    except OSError:
+        return ImageFont.load_default(size)
+
+
 def coverage_chart(headline: str, coverage: Coverage, published: Sequence[datetime], now: datetime) -> bytes:
     """A PNG: the wrapped title, the split bar with its legend, then the articles-per-hour histogram."""
-    title_font, font, small = ImageFont.load_default(38), ImageFont.load_default(30), ImageFont.load_default(26)
+    title_font, font, small = font_of(38), font_of(30), font_of(26)
     probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     title = wrap(probe, headline, title_font, WIDTH - 2 * MARGIN)
     top = MARGIN + len(title) * 48 + 16
-    height = top + 180 + 330
+    split = 180 + LEGEND_ROW * (len(_legend(probe, coverage, small)) - 1)  # a longer language takes two rows
+    height = top + split + 330
     image = Image.new("RGB", (WIDTH, height), BACKGROUND)
     draw = ImageDraw.Draw(image)
     for n, line in enumerate(title):
         draw.text((MARGIN, MARGIN + n * 48), line, fill=INK, font=title_font)
     _bias_bar(draw, coverage, top, font, small)
-    _histogram(draw, published, now, top + 180, height, small)
+    _histogram(draw, published, now, top + split, height, small)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -96,12 +113,15 @@ def coverage_chart(headline: str, coverage: Coverage, published: Sequence[dateti
 
 def _bias_bar(draw: ImageDraw.ImageDraw, coverage: Coverage, top: int, font: Font, small: Font) -> None:
     rated, sources = coverage.rated, coverage.rated + coverage.unrated
-    draw.text((MARGIN, top), f"Who covers it: {rated} of {sources} sources rated", fill=MUTED, font=small)
+    heading = ngettext("Who covers it: {rated} of {count} source rated",
+                       "Who covers it: {rated} of {count} sources rated", sources).format(
+                           rated=number(rated), count=number(sources))
+    draw.text((MARGIN, top), heading, fill=MUTED, font=small)
     top += 40
     left, bar_width, bar_height = MARGIN, WIDTH - 2 * MARGIN, 44
     if rated == 0:
         draw.rectangle((left, top, left + bar_width, top + bar_height), outline=MUTED, width=2)
-        draw.text((left + 14, top + 6), "No rated outlets yet", fill=MUTED, font=font)
+        draw.text((left + 14, top + 6), _("No rated outlets yet"), fill=MUTED, font=font)
         return
     x = float(left)
     counts = (coverage.left, coverage.center, coverage.right)
@@ -110,30 +130,48 @@ def _bias_bar(draw: ImageDraw.ImageDraw, coverage: Coverage, top: int, font: Fon
         if span >= 1:
             draw.rectangle((round(x), top, round(x + span), top + bar_height), fill=colour)
         x += span
+    rows = _legend(draw, coverage, small)
+    for row, entries in enumerate(rows):
+        legend_y = top + 62 + row * LEGEND_ROW
+        for legend_x, colour, label in entries:
+            draw.rectangle((round(legend_x), legend_y + 4, round(legend_x) + 24, legend_y + 28), fill=colour)
+            draw.text((round(legend_x) + 32, legend_y), label, fill=INK, font=small)
+    if (blindspot := BLINDSPOT.get(coverage.blindspot or "")) is not None:
+        draw.text((MARGIN, top + 100 + (len(rows) - 1) * LEGEND_ROW), _(blindspot), fill=INK, font=small)
+
+
+def _legend(draw: ImageDraw.ImageDraw, coverage: Coverage,
+            small: Font) -> list[list[tuple[float, tuple[int, int, int], str]]]:
+    """The legend's entries (x, colour, "Left 12% (2)") in rows: a second row when the language's words don't fit."""
+    counts = (coverage.left, coverage.center, coverage.right)
+    rows: list[list[tuple[float, tuple[int, int, int], str]]] = [[]]
     legend_x = float(MARGIN)
     for (name, colour), count, percent in zip(SIDE_COLOURS.items(), counts, coverage.percentages(), strict=True):
-        draw.rectangle((round(legend_x), top + 66, round(legend_x) + 24, top + 90), fill=colour)
-        label = f"{name} {percent}% ({count})"
-        draw.text((round(legend_x) + 32, top + 62), label, fill=INK, font=small)
-        legend_x += 32 + draw.textlength(label, font=small) + 28
-    if coverage.blindspot:
-        draw.text((MARGIN, top + 100), f"Blindspot: little {coverage.blindspot} coverage", fill=INK, font=small)
+        side = _(SIDE_NAMES[name])
+        label = f"{side} {number(percent)}% ({number(count)})"
+        width = 32 + draw.textlength(label, font=small)
+        if legend_x > MARGIN and legend_x + width > WIDTH - MARGIN:
+            rows.append([])
+            legend_x = float(MARGIN)
+        rows[-1].append((legend_x, colour, label))
+        legend_x += width + 28
+    return rows
 
 
 def _histogram(draw: ImageDraw.ImageDraw, published: Sequence[datetime], now: datetime, top: int, height: int,
                small: Font) -> None:
     counts, width = hourly_counts(published, now)
-    unit = "hour" if width == 1 else f"{width} hours"
-    draw.text((MARGIN, top), f"Articles per {unit}", fill=MUTED, font=small)
+    per = ngettext("Articles per hour", "Articles per {count} hours", width).format(count=number(width))
+    draw.text((MARGIN, top), per, fill=MUTED, font=small)
     base = height - MARGIN - 36
     chart_height = base - (top + 48)
     draw.line((MARGIN, base, WIDTH - MARGIN, base), fill=MUTED, width=2)
     if not counts:
-        draw.text((MARGIN, base - 40), "No dated articles", fill=MUTED, font=small)
+        draw.text((MARGIN, base - 40), _("No dated articles"), fill=MUTED, font=small)
         return
     peak = max(counts)
-    draw.text((WIDTH - MARGIN - draw.textlength(f"peak {peak}", font=small), top), f"peak {peak}", fill=MUTED,
-              font=small)
+    label = _("peak {count}").format(count=number(peak))
+    draw.text((WIDTH - MARGIN - draw.textlength(label, font=small), top), label, fill=MUTED, font=small)
     slot = (WIDTH - 2 * MARGIN) / len(counts)
     for i, count in enumerate(counts):
         if count:
@@ -152,6 +190,7 @@ def _ticks(draw: ImageDraw.ImageDraw, bars: int, width: int, slot: float, base: 
         if x < MARGIN - 1:
             break
         draw.line((round(x), base, round(x), base + 8), fill=MUTED, width=2)
-        label = "now" if back == 0 else f"-{back}h"
-        position = min(max(x - draw.textlength(label, font=small) / 2, MARGIN), WIDTH - MARGIN - 60)
+        label = _("now") if back == 0 else _("-{hours}h").format(hours=number(back))
+        label_width = draw.textlength(label, font=small)
+        position = min(max(x - label_width / 2, MARGIN), WIDTH - MARGIN - label_width)
         draw.text((position, base + 8), label, fill=MUTED, font=small)

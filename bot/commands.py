@@ -16,6 +16,7 @@ from telegram.error import TelegramError
 
 from app.runtime import Core, StartupError
 from app.settings import Settings
+from bot.i18n import use
 from bot.logs import configure_logging
 from bot.progress import fetch_with_progress, print_feed_health
 from bot.render import to_plain
@@ -168,7 +169,8 @@ async def preview(settings: Settings, topics: Sequence[str] | None, chat_id: int
                 raise CommandError(f"no chat {chat_id} in the database (it appears once it writes to the bot)")
         else:
             digest = await core.digests.for_topics(list(topics or sorted(SECTIONS)))
-    messages = digest_messages(digest, await _bot_username(settings))
+    with use(settings.default_language):  # a chat's own language, when it has one, wins in digest_messages
+        messages = digest_messages(digest, await _bot_username(settings))
     if not messages:
         print(f"Nothing new for chat {chat_id}, and it prefers no message on such days.")
     for message in messages:

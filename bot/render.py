@@ -7,12 +7,14 @@ from collections.abc import Iterable, Sequence
 from html import escape, unescape
 from zoneinfo import ZoneInfo
 
+from bot.i18n import N_, _, day, ngettext, number
 from news.sources import FACTUALITY_LEVELS
-from news.summary import dateline_in
+from news.summary import report_day
 from news.types import Coverage, SourceLine, StoryView
 
 __all__ = [
     "BAR_CELLS",
+    "FACTUALITY_NAMES",
     "MAX_BULLET",
     "MAX_CAPTION",
     "MAX_HEADLINE",
@@ -25,6 +27,7 @@ __all__ = [
     "bias_bar",
     "caption_fits",
     "counts_line",
+    "dateline",
     "link",
     "pack",
     "sources_page",
@@ -44,6 +47,10 @@ SOURCES_PER_PAGE = 8
 # Squares every theme shows: white and grey ones vanish on Telegram's light or dark bubbles.
 SIDE_MARK = {"left": "🟦", "center": "🟪", "right": "🟥"}
 UNRATED_MARK = "❔"
+# The outlet table's factuality levels and the sides a blindspot can be on, as the reader's language says them.
+FACTUALITY_NAMES = {"very high": N_("very high"), "high": N_("high"), "mostly factual": N_("mostly factual"),
+                    "mixed": N_("mixed"), "low": N_("low")}
+BLINDSPOT = {"left": N_("⚠️ Blindspot: little left coverage"), "right": N_("⚠️ Blindspot: little right coverage")}
 
 
 def _e(text: str) -> str:
@@ -80,20 +87,25 @@ def bias_bar(coverage: Coverage) -> str:
     return SIDE_MARK["left"] * cells[0] + SIDE_MARK["center"] * cells[1] + SIDE_MARK["right"] * cells[2]
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def counts_line(view: StoryView) -> str:
-    return f"{_plural(view.article_count, 'article')} · {_plural(view.source_count, 'source')}"
+    articles = ngettext("{count} article", "{count} articles", view.article_count)
+    sources = ngettext("{count} source", "{count} sources", view.source_count)
+    return f"{articles.format(count=number(view.article_count))} · {sources.format(count=number(view.source_count))}"
+
+
+def dateline(view: StoryView, zone: ZoneInfo) -> str:
+    """ "HOUSTON, JUL 31" ("HOUSTON, 31 JUL" in Spanish): the wire's place, and the first report's day in `zone`."""
+    when = day(report_day(view, zone), N_("MMM d")).upper()
+    return f"{view.place}, {when}" if view.place else when
 
 
 def bias_line(coverage: Coverage) -> str:
     """"Left 67% · Center 27% · Right 6% of 15 rated": the shares say whose outlets they count. "" unrated."""
     if coverage.rated == 0:
         return ""
-    left, center, right = coverage.percentages()
-    return f"Left {left}% · Center {center}% · Right {right}% of {coverage.rated} rated"
+    left, center, right = (number(share) for share in coverage.percentages())
+    return _("Left {left}% · Center {center}% · Right {right}% of {rated} rated").format(
+        left=left, center=center, right=right, rated=number(coverage.rated))
 
 
 def factuality_line(coverage: Coverage) -> str:
@@ -102,22 +114,25 @@ def factuality_line(coverage: Coverage) -> str:
     if not mix:
         return ""
     order = [level for level in FACTUALITY_LEVELS if mix.get(level)] + sorted(set(mix) - set(FACTUALITY_LEVELS))
-    return "Factuality: " + " · ".join(f"{mix[level]} {level}" for level in order) + f" of {sum(mix.values())} rated"
+    levels = " · ".join(f"{number(mix[level])} {_e(_(FACTUALITY_NAMES[level]) if level in FACTUALITY_NAMES else level)}"
+                        for level in order)
+    return _("Factuality: {levels} of {rated} rated").format(levels=levels, rated=number(sum(mix.values())))
 
 
 def story_card(view: StoryView, *, zone: ZoneInfo = UTC_ZONE, compact: bool = False) -> str:
     """One story as Telegram HTML, its dateline in the reader's `zone`. `compact` is the digest form: no
     bullets (the first one only when the story has no lede)."""
     lines = [f"<b>{link(view.headline, view.headline_url, MAX_HEADLINE)}</b>"]
-    dateline = dateline_in(view, zone)
-    lines.append(f"{_e(dateline)} – {_e(_clip(view.lede, MAX_BULLET))}" if view.lede else _e(dateline))
+    place_day = _e(dateline(view, zone))
+    lines.append(f"{place_day} – {_e(_clip(view.lede, MAX_BULLET))}" if view.lede else place_day)
     bullets = view.bullets[: (0 if view.lede else 1) if compact else MAX_BULLETS]
     lines.extend(f"• {_e(_clip(bullet, MAX_BULLET))}" for bullet in bullets)
-    lines.append(counts_line(view) + (f" · +{view.new_sources} since your last digest" if view.new_sources else ""))
+    grown = _("+{count} since your last digest").format(count=number(view.new_sources))
+    lines.append(counts_line(view) + (f" · {grown}" if view.new_sources else ""))
     if bar := bias_bar(view.coverage):
         lines.append(f"{bar} {bias_line(view.coverage)}")
-    if view.coverage.blindspot:
-        lines.append(f"⚠️ Blindspot: little {view.coverage.blindspot} coverage")
+    if (blindspot := BLINDSPOT.get(view.coverage.blindspot or "")) is not None:
+        lines.append(_(blindspot))
     if not compact and (factuality := factuality_line(view.coverage)):
         lines.append(factuality)
     links = view.links[:3] if compact else view.links
@@ -131,8 +146,9 @@ def sources_page(headline: str, sources: Sequence[SourceLine], page: int) -> tup
     pages = max(1, -(-len(sources) // SOURCES_PER_PAGE))
     page = min(max(page, 0), pages - 1)
     shown = sources[page * SOURCES_PER_PAGE : (page + 1) * SOURCES_PER_PAGE]
-    lines = [f"<b>{_e(_clip(headline, MAX_HEADLINE))}</b>",
-             f"All {len(sources)} source{'s' if len(sources) != 1 else ''} · page {page + 1}/{pages}", ""]
+    heading = ngettext("All {count} source · page {page}/{pages}", "All {count} sources · page {page}/{pages}",
+                       len(sources)).format(count=number(len(sources)), page=number(page + 1), pages=number(pages))
+    lines = [f"<b>{_e(_clip(headline, MAX_HEADLINE))}</b>", heading, ""]
     for item in shown:
         mark = SIDE_MARK.get(item.side or "", UNRATED_MARK)
         lines.append(f"{mark} <b>{_e(_clip(item.outlet, MAX_NAME))}</b>: {link(item.title, item.url, MAX_HEADLINE)}")

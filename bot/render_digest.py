@@ -11,6 +11,8 @@ from html import escape
 
 from app.digest_time import zone_or_utc
 from app.digests import TOP_STORIES, Digest
+from bot.i18n import N_, _, day, use
+from bot.i18n import current as current_language
 from bot.render import MAX_MESSAGE, pack, story_card
 from news.types import StoryView
 
@@ -19,39 +21,47 @@ __all__ = [
     "digest_title", "open_link",
 ]
 
-NOTHING_NEW = "📭 Nothing new in your topics since the last digest."
-NOTHING_NEW_TOP = "📭 No new top stories since the last digest. Follow a topic with /subscribe to get more."
-TOP_SECTION = "⭐ Top stories"  # the section of a chat that follows nothing
-BLINDSPOT_SECTION = "🔍 Blindspot of the week"
-BLINDSPOT_EXPLAINED = "A blindspot is a story that the left or the right barely covers."
+NOTHING_NEW = N_("📭 Nothing new in your topics since the last digest.")
+NOTHING_NEW_TOP = N_("📭 No new top stories since the last digest. Follow a topic with /subscribe to get more.")
+TOP_SECTION = N_("⭐ Top stories")  # the section of a chat that follows nothing
+BLINDSPOT_SECTION = N_("🔍 Blindspot of the week")
+BLINDSPOT_EXPLAINED = N_("A blindspot is a story that the left or the right barely covers.")
 
 
-def digest_title(day: date) -> str:
-    return f"🗞 Your digest · {day.strftime('%a %d %b')}"
+def digest_title(when: date) -> str:
+    return _("🗞 Your digest · {day}").format(day=day(when, N_("EEE dd MMM")))
 
 
 def open_link(story_id: int, bot_username: str | None) -> str:
     """A deep link that opens the story's full card in a private chat with the bot ("" without a username)."""
     if not bot_username:
         return ""
-    return f'\n<a href="https://t.me/{escape(bot_username)}?start=s{story_id}">Full card ›</a>'
+    label = _("Full card ›")
+    return f'\n<a href="https://t.me/{escape(bot_username)}?start=s{story_id}">{label}</a>'
 
 
 def _header(topic: str | None, continued: bool) -> str:
     """A section's header: a topic, the top stories, or (None) the Blindspot section."""
+    more = " " + _("(continued)") if continued else ""
     if topic is None:
-        explained = "\n<i>" + BLINDSPOT_EXPLAINED + "</i>"
-        return f"<b>{BLINDSPOT_SECTION}</b>{' (continued)' if continued else explained}\n"
+        explained = more or "\n<i>" + _(BLINDSPOT_EXPLAINED) + "</i>"
+        return f"<b>{_(BLINDSPOT_SECTION)}</b>{explained}\n"
     if topic == TOP_STORIES:
-        return f"<b>{TOP_SECTION}</b>{' (continued)' if continued else ''}\n"
-    return f"🔹 <b>{escape(topic, quote=False)}</b>{' (continued)' if continued else ''}\n"
+        return f"<b>{_(TOP_SECTION)}</b>{more}\n"
+    return f"🔹 <b>{escape(topic, quote=False)}</b>{more}\n"
 
 
 def digest_messages(digest: Digest, bot_username: str | None = None) -> list[str]:
     """Messages of at most 4096 characters, split only between stories; [] when there is nothing new and the chat
-    prefers silence. A message that goes on with a topic repeats its header."""
+    prefers silence. A message that goes on with a topic repeats its header. In the chat's language (the current
+    one when the chat has none yet)."""
+    with use(digest.language or current_language()):
+        return _messages(digest, bot_username)
+
+
+def _messages(digest: Digest, bot_username: str | None) -> list[str]:
     if not digest.picked and not digest.blindspots:
-        return [NOTHING_NEW if digest.topics else NOTHING_NEW_TOP] if digest.send_empty else []
+        return [_(NOTHING_NEW if digest.topics else NOTHING_NEW_TOP)] if digest.send_empty else []
     zone = zone_or_utc(digest.zone)
     messages: list[str] = []
     current = f"<b>{escape(digest_title(digest.day), quote=False)}</b>"

@@ -38,7 +38,8 @@ from app.runtime import Core, StartupError, utc_now
 from app.settings import Settings
 from app.tx import Transactions
 from bot import handlers
-from bot.handlers.start import ADMIN_COMMANDS, COMMANDS
+from bot.handlers.start import command_menu
+from bot.i18n import languages, use
 from bot.jobs import Jobs
 from bot.logs import PollingErrors
 from bot.pace import SharedPace
@@ -112,6 +113,7 @@ class Runtime:
         sender = TelegramSender(self.application.bot, self.limits, 0.05 if alone else SHARED_LEAD)
         self.delivery = DigestDelivery(self.core.background, self.core.digests, sender, self._render_digest,
                                        delivery_policy(settings), clock, metrics=self.metrics, alone=alone)
+        self.language = settings.default_language
         handlers.register(self.application, self.core)
         self.jobs = Jobs(self.core, self.delivery, self.health, self.metrics)
         answers = self.role != "worker"
@@ -212,16 +214,26 @@ class Runtime:
         self.metrics.updates.labels(update_kind(update)).observe(seconds)
 
     def _render_digest(self, digest: Digest) -> list[str]:
-        """The digest renderer, with links back to this bot (its username is known once started)."""
-        return digest_messages(digest, self.application.bot.username)
+        """The digest renderer, with links back to this bot (its username is known once started), in the chat's
+        language (the default one for a chat whose language is not known)."""
+        with use(self.language):
+            return digest_messages(digest, self.application.bot.username)
 
     async def _command_menus(self) -> None:
-        """Everyone sees the user commands; each operator's own chat also lists the operator commands."""
+        """Everyone sees the user commands; each operator's own chat also lists the operator commands. The menu
+        without a language is in DEFAULT_LANGUAGE; each shipped language has its own (Telegram picks by the
+        user's language)."""
         bot = self.application.bot
-        await bot.set_my_commands(COMMANDS)
+        menus = [(None, self.language), *((code, code) for code in languages())]
+        for language_code, language in menus:
+            with use(language):
+                await bot.set_my_commands(command_menu(), language_code=language_code)
         for admin_id in self.settings.admin_user_ids:
             try:
-                await bot.set_my_commands(COMMANDS + ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id))
+                for language_code, language in menus:
+                    with use(language):
+                        await bot.set_my_commands(command_menu(operator=True), scope=BotCommandScopeChat(admin_id),
+                                                  language_code=language_code)
             except TelegramError as exc:  # the operator has not opened a chat with the bot yet
                 log.warning("no operator command menu for %s: %s", admin_id, exc)
 

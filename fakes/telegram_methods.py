@@ -18,6 +18,7 @@ CHAT_ACTIONS = frozenset(
      "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note"}
 )
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
+_LANGUAGE = re.compile(r"[a-z]{2}")  # the command methods take a two-letter ISO 639-1 code, or none
 _WEBHOOK_URL = re.compile(r"https?://[^/\s]+(/\S*)?")
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _INVALID_QUERY = "query is too old and response timeout expired or query ID is invalid"
@@ -73,6 +74,8 @@ async def get_webhook_info(world: World, params: Params) -> JSON:
 
 def scope_key(scope: JSON | None, language_code: str | None) -> str:
     """"default", "all_private_chats", "chat:<id>", "chat_member:<chat>:<user>", plus "|<lang>"."""
+    if language_code and not _LANGUAGE.fullmatch(language_code):
+        raise bad_request("invalid language code specified")
     scope = scope or {"type": "default"}
     key = ":".join(str(scope[part]) for part in ("type", "chat_id", "user_id") if part in scope)
     return f"{key}|{language_code}" if language_code else key

@@ -35,8 +35,17 @@ from news.sections.labels import SECTION_NAMES, labelled_sections
 from news.words import tokens, word_forms
 
 __all__ = [
-    "ARTICLE_SHARE", "MAX_TOPIC_LENGTH", "SECTIONS", "SECTION_ALIASES", "StoryText", "TopicMatcher", "article_text",
-    "compile_topic", "normalize_topic", "story_matches",
+    "ARTICLE_SHARE",
+    "MAX_TOPIC_LENGTH",
+    "SECTIONS",
+    "SECTION_ALIASES",
+    "InvalidTopic",
+    "StoryText",
+    "TopicMatcher",
+    "article_text",
+    "compile_topic",
+    "normalize_topic",
+    "story_matches",
 ]
 
 MAX_TOPIC_LENGTH = 64
@@ -57,15 +66,24 @@ _SPACES = re.compile(r"\s+")
 _ALPHA = re.compile(r"[a-z]+")
 
 
+class InvalidTopic(ValueError):
+    """The message is meant for the user: `template` (English, extracted for translation: babel.cfg) with its
+    `fields` filled in; the Telegram edge shows it in the chat's language."""
+
+    def __init__(self, template: str, **fields: object) -> None:
+        super().__init__(template.format(**fields))
+        self.template, self.fields = template, fields
+
+
 def normalize_topic(raw: str) -> str:
-    """Lowercase, trim and collapse spaces; `ValueError` with a message fit to show the user."""
+    """Lowercase, trim and collapse spaces; `InvalidTopic` (a ValueError) with a message fit to show the user."""
     topic = _SPACES.sub(" ", raw).strip().lower()
     if not topic:
-        raise ValueError("Please give a topic, for example: /subscribe climate change")
+        raise InvalidTopic("Please give a topic, for example: /subscribe climate change")
     if len(topic) > MAX_TOPIC_LENGTH:
-        raise ValueError(f"That topic is too long: keep it under {MAX_TOPIC_LENGTH} characters.")
+        raise InvalidTopic("That topic is too long: keep it under {limit} characters.", limit=MAX_TOPIC_LENGTH)
     if not any(ch.isalnum() for ch in topic):
-        raise ValueError("A topic needs at least one letter or digit.")
+        raise InvalidTopic("A topic needs at least one letter or digit.")
     return topic
 
 

@@ -14,9 +14,11 @@ __all__ = [
     "blindspot_weekly",
     "deactivate",
     "ensure_chat",
+    "language",
     "migrate",
     "schedule",
     "set_blindspot_weekly",
+    "set_language",
     "set_schedule",
     "set_thread",
     "subscribe",
@@ -36,9 +38,10 @@ class TooManyTopics(Exception):
 
 def ensure_chat(
     session: Session, chat_id: int, *, type: str = "private", title: str = "", timezone: str = "UTC",
-    digest_times: str = "08:00", next_digest_at: datetime | None = None,
+    digest_times: str = "08:00", next_digest_at: datetime | None = None, language: str | None = None,
 ) -> Chat:
-    """The chat, made on first contact; a chat that had stopped is active again.
+    """The chat, made on first contact; a chat that had stopped is active again. `language` (the language of
+    whoever wrote) is kept only while the chat has none: a chat's language changes with `set_language` alone.
 
     `next_digest_at` is the first digest instant, computed by the caller (app.digest_time) from the times and
     zone. Left None, the digest tick schedules the chat on its next run.
@@ -46,10 +49,13 @@ def ensure_chat(
     chat = session.get(Chat, chat_id)
     if chat is None:
         chat = Chat(id=chat_id, type=type, title=title[:255], timezone=timezone, digest_times=digest_times,
-                    next_digest_at=next_digest_at)
+                    next_digest_at=next_digest_at, language=language)
         session.add(chat)
         session.flush()
-    elif not chat.active:
+        return chat
+    if chat.language is None and language is not None:
+        chat.language = language
+    if not chat.active:
         chat.active = True
         chat.inactive_reason = None
         chat.next_digest_at = next_digest_at
@@ -63,6 +69,15 @@ def set_schedule(session: Session, chat_id: int, digest_times: str, timezone: st
             digest_times=digest_times, timezone=timezone, next_digest_at=next_digest_at
         )
     )
+
+
+def language(session: Session, chat_id: int) -> str | None:
+    """The chat's language code, None for a chat unknown or whose language is not known yet."""
+    return session.scalar(select(Chat.language).where(Chat.id == chat_id))
+
+
+def set_language(session: Session, chat_id: int, code: str) -> None:
+    session.execute(update(Chat).where(Chat.id == chat_id).values(language=code))
 
 
 def subscribe(session: Session, chat_id: int, topic: str, max_topics: int = 30) -> bool:
@@ -153,6 +168,7 @@ def migrate(session: Session, old_id: int, new_id: int) -> None:
     new.inactive_reason, new.timezone, new.digest_times = old.inactive_reason, old.timezone, old.digest_times
     new.send_empty_digest, new.next_digest_at, new.last_digest_at = (
         old.send_empty_digest, old.next_digest_at, old.last_digest_at)
+    new.language = old.language or new.language
     new.blindspot_weekly = old.blindspot_weekly
     session.flush()
     have_mutes = select(Mute.kind + ":" + Mute.value).where(Mute.chat_id == new_id)

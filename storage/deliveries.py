@@ -86,6 +86,7 @@ class DigestChat:
     muted_words: tuple[str, ...] = ()  # stories about these are left out
     muted_outlets: frozenset[str] = frozenset()  # case-folded outlet names whose links are hidden
     blindspot_weekly: bool = False  # a Blindspot section once a week
+    language: str | None = None  # the chat's language code; None: not known (the bot's default)
 
 # --- claiming due chats ----------------------------------------------------------------------------
 
@@ -188,7 +189,8 @@ def digest_chat(session: Session, chat_id: int, sent_since: datetime | None = No
     return DigestChat(chat.id, chat.active, chat.timezone, chat.thread_id, chat.send_empty_digest,
                       chat.last_digest_at, topics, frozenset(sent),
                       tuple(value for kind, value in mutes if kind == "word"),
-                      frozenset(value for kind, value in mutes if kind == "source"), chat.blindspot_weekly)
+                      frozenset(value for kind, value in mutes if kind == "source"), chat.blindspot_weekly,
+                      chat.language)
 
 
 def save_content(

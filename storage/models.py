@@ -194,6 +194,8 @@ class Chat(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     digest_times: Mapped[str] = mapped_column(String(128), default="08:00")  # "HH:MM[,HH:MM...]"
     send_empty_digest: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The language the bot speaks here ("en", "es"): the first known user's Telegram language, or /language's choice.
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     next_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     blindspot_weekly: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

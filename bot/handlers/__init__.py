@@ -1,6 +1,7 @@
 """The Telegram edge's handlers: each parses an update, calls one use case of the application (app/), and
 renders the result. Group-admin checks and flood control happen here, before the use case.
 
+    language.py  the language of each update (after flood control), and /language
     start.py     /start (popular topics, toggled in place) and /help
     topics.py    /subscribe, /unsubscribe, /topics
     settings.py  /time, /timezone, /settings, /stop
@@ -18,7 +19,7 @@ renders the result. Group-admin checks and flood control happen here, before the
 from __future__ import annotations
 
 from app.runtime import Core
-from bot.handlers import admin, cards, fallback, groups, inline, mute, outlets, start, story, today, topics
+from bot.handlers import admin, cards, fallback, groups, inline, language, mute, outlets, start, story, today, topics
 from bot.handlers import settings as chat_settings
 from bot.handlers.common import Access, TelegramApplication
 from bot.throttle import Throttle
@@ -30,10 +31,13 @@ def register(application: TelegramApplication, core: Core) -> None:
     """Every handler, in the order python-telegram-bot tries them."""
     settings = core.settings
     access = Access()
-    guard = fallback.Fallback(Throttle(settings.command_burst, settings.command_window_seconds))
-    application.add_handler(fallback.gate(guard), group=-1)  # flood control runs before any handler
+    guard = fallback.Fallback(Throttle(settings.command_burst, settings.command_window_seconds),
+                              settings.default_language)
+    application.add_handler(fallback.gate(guard), group=-2)  # flood control runs before any handler
+    application.add_handler(language.gate(core, access), group=-1)  # then the language of the answers
     application.add_handlers(admin.handlers(core))  # before the fallback: non-admins get its hint
     application.add_handlers(start.handlers(core, access))
+    application.add_handlers(language.handlers(core, access))
     application.add_handlers(topics.handlers(core, access))
     application.add_handlers(chat_settings.handlers(core, access))
     application.add_handlers(story.handlers(core))

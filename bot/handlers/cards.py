@@ -25,6 +25,8 @@ from app.runtime import Core
 from app.stories import StoryDetail
 from bot.chart import coverage_chart
 from bot.handlers.common import NO_PREVIEW, bounded_id, edit, reply
+from bot.i18n import N_, _, ngettext, number
+from bot.i18n import current as current_language
 from bot.render import SOURCES_PER_PAGE, caption_fits, sources_page, story_card
 from news.types import StoryView
 
@@ -35,7 +37,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 SOURCES, CARD, COVERAGE, OUTLET = "src:", "card:", "cov:", "out:"
-GONE = "That story is no longer available."
+GONE = N_("That story is no longer available.")
 REPOST_AFTER = 600.0  # seconds before a group gets the same story's chart again
 CHART_CACHE = 256
 
@@ -43,8 +45,9 @@ CHART_CACHE = 256
 def card_keyboard(view: StoryView) -> InlineKeyboardMarkup:
     n = view.source_count
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton(f"All {n} source{'s' if n != 1 else ''}", callback_data=f"{SOURCES}{view.story_id}:0"),
-        InlineKeyboardButton("📊 Coverage", callback_data=f"{COVERAGE}{view.story_id}"),
+        InlineKeyboardButton(ngettext("All {count} source", "All {count} sources", n).format(count=number(n)),
+                             callback_data=f"{SOURCES}{view.story_id}:0"),
+        InlineKeyboardButton(_("📊 Coverage"), callback_data=f"{COVERAGE}{view.story_id}"),
     ]])
 
 
@@ -77,10 +80,10 @@ def pager_keyboard(story_id: int, page: int, pages: int,
                 for index, name in outlets]
     row = []
     if page > 0:
-        row.append(InlineKeyboardButton("◀ Previous", callback_data=f"{SOURCES}{story_id}:{page - 1}"))
-    row.append(InlineKeyboardButton("Back to story", callback_data=f"{CARD}{story_id}"))
+        row.append(InlineKeyboardButton(_("◀ Previous"), callback_data=f"{SOURCES}{story_id}:{page - 1}"))
+    row.append(InlineKeyboardButton(_("Back to story"), callback_data=f"{CARD}{story_id}"))
     if page + 1 < pages:
-        row.append(InlineKeyboardButton("Next ▶", callback_data=f"{SOURCES}{story_id}:{page + 1}"))
+        row.append(InlineKeyboardButton(_("Next ▶"), callback_data=f"{SOURCES}{story_id}:{page + 1}"))
     return InlineKeyboardMarkup([*(profiles[i : i + 2] for i in range(0, len(profiles), 2)), row])
 
 
@@ -98,7 +101,7 @@ class CardHandlers:
         chat = update.effective_chat  # none under a card shared inline: no chat's mutes apply
         found = await self.core.stories.detail(story_id, chat.id if chat else None) if story_id else None
         if found is None:
-            await query.answer(GONE, show_alert=True)
+            await query.answer(_(GONE), show_alert=True)
             return
         text, page, pages = sources_page(found.view.headline, found.sources, page)
         first = page * SOURCES_PER_PAGE
@@ -113,7 +116,7 @@ class CardHandlers:
         chat = update.effective_chat
         found = await self.core.stories.detail(story_id, chat.id if chat else None) if story_id else None
         if found is None:
-            await query.answer(GONE, show_alert=True)
+            await query.answer(_(GONE), show_alert=True)
             return
         await query.answer()
         await edit(update, story_card(found.view, zone=found.zone), card_keyboard(found.view),
@@ -128,33 +131,36 @@ class CardHandlers:
         story_id = bounded_id(query.data.removeprefix(COVERAGE))
         found = await self.core.stories.detail(story_id) if story_id else None
         if found is None:
-            await query.answer(GONE, show_alert=True)
+            await query.answer(_(GONE), show_alert=True)
             return
         message = query.message if isinstance(query.message, Message) else None
         chat_id = message.chat.id if message is not None else query.from_user.id
         if message is not None and message.chat.type != ChatType.PRIVATE:
             posted = self._posted.get((chat_id, found.view.story_id))
             if posted is not None and monotonic() - posted < REPOST_AFTER:
-                await query.answer(f"The chart was posted here {round((monotonic() - posted) / 60)} min ago ↑")
+                minutes = round((monotonic() - posted) / 60)
+                await query.answer(_("The chart was posted here {minutes} min ago ↑").format(minutes=number(minutes)))
                 return
             self._posted[(chat_id, found.view.story_id)] = monotonic()
         png = await self._chart(found)
         thread = message.message_thread_id if message is not None and message.is_topic_message else None
         replying = ReplyParameters(message.message_id, allow_sending_without_reply=True) if message else None
         try:
-            await context.bot.send_photo(chat_id, png, caption="Coverage: who reports it, and when",
+            await context.bot.send_photo(chat_id, png, caption=_("Coverage: who reports it, and when"),
                                          message_thread_id=thread, reply_parameters=replying)
         except TelegramError:
             log.info("could not send the coverage chart to %s", chat_id, exc_info=True)
-            await query.answer("Start a private chat with me to get the chart.", show_alert=True)
+            await query.answer(_("Start a private chat with me to get the chart."), show_alert=True)
             return
         await query.answer()
 
     async def _chart(self, found: StoryDetail) -> bytes:
-        """Drawn once per version of the story and hour (the histogram runs to now), off the event loop."""
+        """Drawn once per version of the story, hour (the histogram runs to now) and language, off the event loop
+        (`to_thread` carries the language along)."""
         now = self.core.clock()
         view = found.view
-        key = (view.story_id, view.article_count, view.last_updated, now.replace(minute=0, second=0, microsecond=0))
+        key = (view.story_id, view.article_count, view.last_updated, now.replace(minute=0, second=0, microsecond=0),
+               current_language())
         if (png := self._charts.get(key)) is None:
             png = await asyncio.to_thread(coverage_chart, view.headline, view.coverage, found.published, now)
             self._charts[key] = png

@@ -15,7 +15,10 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes, filters
 
 from app.chats import ChatRef, Permission, who_may_change
+from app.digest_time import InvalidSchedule
+from bot.i18n import N_, _, normalize
 from bot.render import caption_fits
+from news.topics import InvalidTopic
 
 __all__ = [
     "ADMIN_STATUSES",
@@ -28,6 +31,7 @@ __all__ = [
     "chat_ref",
     "e",
     "edit",
+    "problem",
     "reply",
 ]
 
@@ -37,13 +41,18 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # Commands arrive as messages (private chats, groups) or channel posts; edits are not commands again.
 COMMAND_UPDATES = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
 ADMIN_STATUSES = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
-NO_CHAT = "This button works in the chat where the message was sent, not in a shared copy."
+NO_CHAT = N_("This button works in the chat where the message was sent, not in a shared copy.")
 MAX_ID = 2**31 - 1  # the largest story or subscription id the database holds; callback data may claim anything
-REFUSAL = "Only this group's admins can change its topics and settings. Ask one of them, or message me privately."
+REFUSAL = N_("Only this group's admins can change its topics and settings. Ask one of them, or message me privately.")
 
 
 def e(text: str) -> str:
     return escape(text, quote=False)
+
+
+def problem(exc: InvalidSchedule | InvalidTopic) -> str:
+    """A refusal of the schedule or topic rules, in the current language, its values escaped."""
+    return e(_(exc.template).format(**{name: str(value) for name, value in exc.fields.items()}))
 
 
 def argument_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -65,7 +74,9 @@ def chat_ref(update: Update) -> ChatRef:
     thread = None
     if chat.is_forum and isinstance(message, Message) and message.is_topic_message:
         thread = message.message_thread_id
-    return ChatRef(chat.id, chat.type, chat.title or chat.full_name or "", thread, bool(chat.is_forum))
+    user = update.effective_user
+    language = normalize(user.language_code) if user is not None else None
+    return ChatRef(chat.id, chat.type, chat.title or chat.full_name or "", thread, bool(chat.is_forum), language)
 
 
 async def reply(update: Update, text: str, **kwargs: object) -> None:
@@ -135,12 +146,12 @@ class Access:
         inline mode has no chat to change)."""
         if update.effective_chat is None:
             if update.callback_query is not None:
-                await update.callback_query.answer(NO_CHAT)
+                await update.callback_query.answer(_(NO_CHAT))
             return False
         if await self.may_change(update, context):
             return True
         if update.callback_query is not None:
-            await update.callback_query.answer(REFUSAL, show_alert=True)
+            await update.callback_query.answer(_(REFUSAL), show_alert=True)
         else:
-            await reply(update, REFUSAL)
+            await reply(update, _(REFUSAL))
         return False

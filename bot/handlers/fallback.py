@@ -17,14 +17,15 @@ from telegram.ext import (
 )
 
 from bot.handlers.common import COMMAND_UPDATES, reply
+from bot.i18n import N_, SOURCE_LANGUAGE, _, activate, pick
 from bot.throttle import Throttle
 
 __all__ = ["NOT_A_COMMAND", "STALE_BUTTON", "UNKNOWN", "Fallback", "gate", "handlers", "on_error"]
 
 log = logging.getLogger(__name__)
-UNKNOWN = "I don't know that command. /help lists what I can do."
-NOT_A_COMMAND = "I answer commands: try /story <i>words</i> to find a story, or /help."
-STALE_BUTTON = "That button no longer works here. Send the command again for a fresh one."
+UNKNOWN = N_("I don't know that command. /help lists what I can do.")
+NOT_A_COMMAND = N_("I answer commands: try /story <i>words</i> to find a story, or /help.")
+STALE_BUTTON = N_("That button no longer works here. Send the command again for a fresh one.")
 
 
 def flood_key(update: Update) -> int | None:
@@ -41,8 +42,9 @@ def flood_key(update: Update) -> int | None:
 
 
 class Fallback:
-    def __init__(self, throttle: Throttle | None = None) -> None:
+    def __init__(self, throttle: Throttle | None = None, default_language: str = SOURCE_LANGUAGE) -> None:
         self.throttle = throttle or Throttle()
+        self.default_language = default_language
 
     async def flood_gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Runs before every handler (group -1): a sender over their budget is told once, then ignored."""
@@ -53,7 +55,10 @@ class Fallback:
         if allowed:
             return
         wait = self.throttle.retry_after(sender)
-        note = f"Easy there: too many requests at once. Try again in {wait} s."
+        # A flood is not worth a database read: the sender's own Telegram language (the chat's comes later).
+        user = update.effective_user
+        activate(pick(None, user.language_code if user is not None else None, self.default_language))
+        note = _("Easy there: too many requests at once. Try again in {seconds} s.").format(seconds=wait)
         if update.callback_query is not None:
             await update.callback_query.answer(note)
         elif update.inline_query is not None:
@@ -70,17 +75,17 @@ class Fallback:
         addressed = "@" in command and command.split("@", 1)[1].lower() == (context.bot.username or "").lower()
         # In groups a bare unknown command may be meant for another bot: answer only when addressed to us.
         if chat.type == ChatType.PRIVATE or addressed:
-            await reply(update, UNKNOWN)
+            await reply(update, _(UNKNOWN))
 
     async def not_a_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await reply(update, NOT_A_COMMAND)
+        await reply(update, _(NOT_A_COMMAND))
 
     async def unknown_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Callback data no handler's strict pattern accepted: an old keyboard, or forged. Answered, never an error."""
         query = update.callback_query
         assert query is not None
         log.info("unknown button data %r from user %s", (query.data or "")[:64], query.from_user.id)
-        await query.answer(STALE_BUTTON)
+        await query.answer(_(STALE_BUTTON))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -98,9 +103,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer("Sorry, something went wrong.")
+            await update.callback_query.answer(_("Sorry, something went wrong."))
         elif update.effective_message is not None:
-            await reply(update, "Sorry, something went wrong. Please try again in a moment.")
+            await reply(update, _("Sorry, something went wrong. Please try again in a moment."))
     except Exception:  # the chat may be gone or the query expired; the error is already logged
         log.warning("could not tell the user about the error", exc_info=True)
 

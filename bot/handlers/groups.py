@@ -10,15 +10,16 @@ from telegram.ext import BaseHandler, ChatMemberHandler, ContextTypes, MessageHa
 
 from app.runtime import Core
 from bot.handlers.common import chat_ref
+from bot.i18n import N_, _
 
 __all__ = ["GONE", "GROUP_HELLO", "GroupHandlers", "handlers"]
 
 log = logging.getLogger(__name__)
 GONE = frozenset({ChatMemberStatus.LEFT, ChatMemberStatus.BANNED})
-GROUP_HELLO = (
+GROUP_HELLO = N_(
     "👋 Hi! I turn news into stories. A group admin can follow topics here with "
     "<code>/subscribe climate</code> (or /start for popular ones); anyone can look one up with /story. "
-    "In a forum, the daily digest goes to the topic where you set it up."
+    "In a forum, the daily digest goes to the topic where you set it up. /language changes the language I speak here."
 )
 
 
@@ -38,7 +39,7 @@ class GroupHandlers:
         if old in GONE and chat.type != ChatType.PRIVATE:
             await self.core.chats.joined(chat_ref(update))
             if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
-                await context.bot.send_message(chat.id, GROUP_HELLO)
+                await context.bot.send_message(chat.id, _(GROUP_HELLO))
 
     async def migrated(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message

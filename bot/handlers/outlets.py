@@ -10,13 +10,14 @@ from app.outlets import MAX_OUTLET_QUERY
 from app.runtime import Core
 from bot.handlers.cards import GONE, OUTLET, SOURCES
 from bot.handlers.common import COMMAND_UPDATES, argument_text, bounded_id, edit, reply
+from bot.i18n import N_, _, number
 from bot.render import SOURCES_PER_PAGE
 from bot.render_outlet import SOURCE_HOW, outlet_card, unknown_outlet
 
 __all__ = ["BACK_TO_SOURCES", "OutletHandlers", "handlers"]
 
-BACK_TO_SOURCES = "◀ All sources"
-SOURCE_TOO_LONG = f"That's a long name; outlet names here are at most {MAX_OUTLET_QUERY} characters."
+BACK_TO_SOURCES = N_("◀ All sources")
+SOURCE_TOO_LONG = N_("That's a long name; outlet names here are at most {limit} characters.")
 
 
 class OutletHandlers:
@@ -26,10 +27,10 @@ class OutletHandlers:
     async def source(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         name = argument_text(update, context)
         if not name:
-            await reply(update, SOURCE_HOW)
+            await reply(update, _(SOURCE_HOW))
             return
         if len(name) > MAX_OUTLET_QUERY:
-            await reply(update, SOURCE_TOO_LONG)
+            await reply(update, _(SOURCE_TOO_LONG).format(limit=number(MAX_OUTLET_QUERY)))
             return
         found = await self.core.profiles.find(name)
         await reply(update, outlet_card(found.profile) if found.profile else unknown_outlet(name, found))
@@ -41,12 +42,12 @@ class OutletHandlers:
         story_id = bounded_id(story)
         profile = await self.core.profiles.in_story(story_id, int(index)) if story_id else None
         if profile is None or profile.story_id is None:
-            await query.answer(GONE, show_alert=True)
+            await query.answer(_(GONE), show_alert=True)
             return
         back = f"{SOURCES}{profile.story_id}:{int(index) // SOURCES_PER_PAGE}"
         await query.answer()
         await edit(update, outlet_card(profile),
-                   InlineKeyboardMarkup([[InlineKeyboardButton(BACK_TO_SOURCES, callback_data=back)]]))
+                   InlineKeyboardMarkup([[InlineKeyboardButton(_(BACK_TO_SOURCES), callback_data=back)]]))
 
 
 def handlers(core: Core) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:

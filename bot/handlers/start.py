@@ -10,61 +10,94 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from app.chats import MAX_TOPICS
 from app.runtime import Core
 from bot.handlers.cards import reply_card
-from bot.handlers.common import COMMAND_UPDATES, Access, bounded_id, chat_ref, edit, reply
+from bot.handlers.common import COMMAND_UPDATES, Access, bounded_id, chat_ref, e, edit, reply
+from bot.i18n import N_, _, number
 from news.topics import SECTIONS
 
 __all__ = [
-    "ADMIN_COMMANDS", "COMMANDS", "HELP", "POPULAR", "TOGGLE", "TOGGLES", "StartHandlers", "handlers",
-    "popular_keyboard",
+    "ADMIN_COMMANDS", "COMMANDS", "HELP", "POPULAR", "TOGGLE", "TOGGLES", "StartHandlers", "command_menu", "handlers",
+    "help_text", "popular_keyboard", "welcome_text",
 ]
 
+# (command, description in the command menu): the names stay English, as Telegram bots' do; the descriptions are
+# translated (command_menu), one menu per shipped language.
 COMMANDS = [
-    BotCommand("start", "Welcome and popular topics"),
-    BotCommand("help", "All commands"),
-    BotCommand("subscribe", "Follow a topic: /subscribe climate"),
-    BotCommand("unsubscribe", "Stop following a topic"),
-    BotCommand("topics", "Topics this chat follows"),
-    BotCommand("digest", "My digest now"),
-    BotCommand("story", "Find a story: /story mars rover"),
-    BotCommand("top", "Today's top stories"),
-    BotCommand("blindspot", "Stories the left or the right barely covers"),
-    BotCommand("source", "An outlet's ratings and owner: /source Reuters"),
-    BotCommand("mute", "Hide a word's stories or an outlet's links"),
-    BotCommand("unmute", "Undo a mute"),
-    BotCommand("time", "Daily digest time: /time 07:30"),
-    BotCommand("timezone", "Your timezone: /timezone Europe/Berlin"),
-    BotCommand("settings", "Digest time and timezone"),
-    BotCommand("stop", "Unsubscribe from everything"),
+    ("start", N_("Welcome and popular topics")),
+    ("help", N_("All commands")),
+    ("subscribe", N_("Follow a topic: /subscribe climate")),
+    ("unsubscribe", N_("Stop following a topic")),
+    ("topics", N_("Topics this chat follows")),
+    ("digest", N_("My digest now")),
+    ("story", N_("Find a story: /story mars rover")),
+    ("top", N_("Today's top stories")),
+    ("blindspot", N_("Stories the left or the right barely covers")),
+    ("source", N_("An outlet's ratings and owner: /source Reuters")),
+    ("mute", N_("Hide a word's stories or an outlet's links")),
+    ("unmute", N_("Undo a mute")),
+    ("time", N_("Daily digest time: /time 07:30")),
+    ("timezone", N_("Your timezone: /timezone Europe/Berlin")),
+    ("settings", N_("Digest time and timezone")),
+    ("language", N_("The language I speak in this chat")),
+    ("stop", N_("Unsubscribe from everything")),
 ]
 ADMIN_COMMANDS = [
-    BotCommand("stats", "Operator: feeds, articles, stories, chats"),
-    BotCommand("feeds", "Operator: failing feeds and why"),
+    ("stats", N_("Operator: feeds, articles, stories, chats")),
+    ("feeds", N_("Operator: failing feeds and why")),
+]
+# /help: (command, its argument, what it does); the argument and the text are translated.
+HELP = [
+    ("subscribe", N_("topic"), N_("follow a keyword, a phrase or a section")),
+    ("unsubscribe", N_("topic"), N_("stop following it")),
+    ("topics", "", N_("what this chat follows")),
+    ("digest", "", N_("the top stories for your topics, now (the day's top stories if you follow none)")),
+    ("story", N_("words"), N_("the best matching recent story")),
+    ("top", "", N_("today's top stories, whatever this chat follows")),
+    ("blindspot", "", N_("today's stories that the left or the right barely covers")),
+    ("source", N_("outlet"), N_("an outlet's bias, factuality, country and owner")),
+    ("mute", N_("word"), N_("leave out stories about it; /mute source <i>outlet</i> – hide its links")),
+    ("unmute", "", N_("undo a mute (lists them without a word)")),
+    ("time", N_("HH:MM"), N_("when the daily digest comes")),
+    ("timezone", N_("Area/City"), N_("your timezone, e.g. Europe/Berlin")),
+    ("settings", "", N_("digest time, timezone and the weekly Blindspot section, by buttons")),
+    ("language", "", N_("the language I speak in this chat")),
+    ("stop", "", N_("unsubscribe from everything")),
+    ("help", "", N_("this list")),
 ]
 POPULAR = ("world", "business", "technology", "science", "health", "sports", "entertainment", "climate", "ai")
 TOGGLE = "tog:"
 TOGGLES = "^" + TOGGLE + "(?:" + "|".join(POPULAR) + ")$"
 STORY_LINK = re.compile(r"s(\d{1,10})")
 
-HELP = (
-    "<b>Commands</b>\n"
-    "/subscribe <i>topic</i> – follow a keyword, a phrase or a section\n"
-    "/unsubscribe <i>topic</i> – stop following it\n"
-    "/topics – what this chat follows\n"
-    "/digest – the top stories for your topics, now (the day's top stories if you follow none)\n"
-    "/story <i>words</i> – the best matching recent story\n"
-    "/top – today's top stories, whatever this chat follows\n"
-    "/blindspot – today's stories that the left or the right barely covers\n"
-    "/source <i>outlet</i> – an outlet's bias, factuality, country and owner\n"
-    "/mute <i>word</i> – leave out stories about it; /mute source <i>outlet</i> – hide its links\n"
-    "/unmute – undo a mute (lists them without a word)\n"
-    "/time <i>HH:MM</i> – when the daily digest comes\n"
-    "/timezone <i>Area/City</i> – your timezone, e.g. Europe/Berlin\n"
-    "/settings – digest time, timezone and the weekly Blindspot section, by buttons\n"
-    "/stop – unsubscribe from everything\n"
-    "/help – this list\n\n"
-    "Sections: {sections}.\n"
-    "In any chat, type <code>@{username} words</code> to share a story card."
-)
+
+
+def command_menu(*, operator: bool = False) -> list[BotCommand]:
+    """The command menu in the current language (an operator's also lists the operator commands)."""
+    return [BotCommand(name, _(text)) for name, text in COMMANDS + (ADMIN_COMMANDS if operator else [])]
+
+
+def help_text(username: str) -> str:
+    """/help in the current language. Topics and sections stay the English words the news is matched on."""
+    lines = [_("<b>Commands</b>")]
+    for name, argument, text in HELP:
+        shown = f" <i>{_(argument)}</i>" if argument else ""
+        lines.append(f"/{name}{shown} – {_(text)}")
+    sections = _("Sections: {sections}.").format(sections=", ".join(sorted(SECTIONS)))
+    inline = _("In any chat, type <code>@{username} words</code> to share a story card.").format(username=e(username))
+    return "\n".join(lines) + f"\n\n{sections}\n{inline}"
+
+
+def welcome_text(time: str, zone: str) -> str:
+    """/start's text in the current language, with the default digest time and zone new chats get."""
+    return _(
+        "👋 <b>Welcome to storybot.</b>\n"
+        "I read hundreds of news outlets and group their articles into <i>stories</i>: one card per event, "
+        "with how many outlets cover it, from which side, and links to each.\n\n"
+        "Tap topics below to follow them, or type your own: <code>/subscribe climate</code>. "
+        "Until you follow something, your digest brings the day's top stories (/top shows them now). "
+        "You'll get a digest every day at {time} ({zone}); "
+        "change that in /settings, ask for one any time with /digest, or look up a story with /story.\n\n"
+        "/help lists every command. /language changes the language I speak."
+    ).format(time=e(time), zone=e(zone))
 
 
 def popular_keyboard(followed: set[str]) -> InlineKeyboardMarkup:
@@ -79,17 +112,7 @@ class StartHandlers:
         self.access = access
 
     def _welcome(self) -> str:
-        settings = self.core.settings
-        return (
-            "👋 <b>Welcome to storybot.</b>\n"
-            "I read hundreds of news outlets and group their articles into <i>stories</i>: one card per event, "
-            "with how many outlets cover it, from which side, and links to each.\n\n"
-            "Tap topics below to follow them, or type your own: <code>/subscribe climate</code>. "
-            "Until you follow something, your digest brings the day's top stories (/top shows them now). "
-            f"You'll get a digest every day at {settings.digest_time.strftime('%H:%M')} ({settings.digest_timezone}); "
-            "change that in /settings, ask for one any time with /digest, or look up a story with /story.\n\n"
-            "/help lists every command."
-        )
+        return welcome_text(self.core.settings.digest_time.strftime("%H:%M"), self.core.settings.digest_timezone)
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/start, or a digest's "Full card" link (/start s<story id>): the story's card."""
@@ -111,14 +134,16 @@ class StartHandlers:
             return
         toggled = await self.core.chats.toggle(chat_ref(update), topic)
         if toggled.following is None:
-            await query.answer(f"This chat already follows {MAX_TOPICS} topics.", show_alert=True)
+            await query.answer(_("This chat already follows {count} topics.").format(count=number(MAX_TOPICS)),
+                               show_alert=True)
             return
-        await query.answer(f"Following {topic}" if toggled.following else f"Stopped following {topic}")
+        done = _("Following {topic}") if toggled.following else _("Stopped following {topic}")
+        await query.answer(done.format(topic=topic))
         await edit(update, self._welcome(), popular_keyboard(set(toggled.topics)))
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         username = context.bot.username or "storybot"
-        await reply(update, HELP.format(sections=", ".join(sorted(SECTIONS)), username=username))
+        await reply(update, help_text(username))
 
 
 def handlers(core: Core, access: Access) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:

@@ -11,6 +11,7 @@ from app.runtime import Core
 from app.stories import MAX_QUERY
 from bot.handlers.cards import reply_card
 from bot.handlers.common import COMMAND_UPDATES, argument_text, chat_ref, e, reply
+from bot.i18n import _, number
 from bot.render import link
 from bot.render_digest import digest_messages
 
@@ -31,18 +32,19 @@ class StoryHandlers:
     async def story(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = argument_text(update, context)
         if not query:
-            await reply(update, "What are you looking for? e.g. <code>/story mars rover</code>.")
+            await reply(update, _("What are you looking for? e.g. <code>/story mars rover</code>."))
             return
         if len(query) > MAX_QUERY:
-            await reply(update, f"That's a long search; please use at most {MAX_QUERY} characters.")
+            await reply(update, _("That's a long search; please use at most {count} characters.").format(
+                count=number(MAX_QUERY)))
             return
         found = await self.core.stories.search(query, chat_id=chat_ref(update).id)
         if found.stories:
             await reply_card(update, found.stories[0], found.zone)
             return
-        text = f"No story found for <i>{e(query)}</i>. Try fewer or other words."
+        text = _("No story found for <i>{query}</i>. Try fewer or other words.").format(query=e(query))
         if found.suggestions:
-            text += "\n\n<b>Maybe one of these:</b>\n" + "\n".join(
+            text += "\n\n" + _("<b>Maybe one of these:</b>") + "\n" + "\n".join(
                 f"• {link(v.headline, v.headline_url, 120)}" for v in found.suggestions
             )
         await reply(update, text)

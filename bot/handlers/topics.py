@@ -8,17 +8,20 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from app.chats import MAX_TOPICS, Follow
 from app.mutes import Mute
 from app.runtime import Core
-from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, bounded_id, chat_ref, e, edit, reply
+from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, bounded_id, chat_ref, e, edit, problem, reply
 from bot.handlers.mute import mute_lines, unmute_buttons
-from news.topics import normalize_topic
+from bot.i18n import N_, _, number
+from bot.render import MAX_MESSAGE
+from news.topics import InvalidTopic, normalize_topic
 
 __all__ = ["REMOVE", "SUBSCRIBED", "TopicHandlers", "handlers", "topics_message"]
 
 REMOVE = "rm:"
+LISTED = 40  # a topic's length in /topics when the whole list would not fit one message
 SUBSCRIBED = {
-    Follow.ADDED: "✅ Subscribed to <b>{topic}</b>. Try /digest to see its top stories now.",
-    Follow.ALREADY: "You already follow <b>{topic}</b>. /topics lists them all.",
-    Follow.FULL: f"This chat already follows {MAX_TOPICS} topics, the most I keep. Remove one with /unsubscribe first.",
+    Follow.ADDED: N_("✅ Subscribed to <b>{topic}</b>. Try /digest to see its top stories now."),
+    Follow.ALREADY: N_("You already follow <b>{topic}</b>. /topics lists them all."),
+    Follow.FULL: N_("This chat already follows {limit} topics, the most I keep. Remove one with /unsubscribe first."),
 }
 
 
@@ -29,12 +32,22 @@ def topics_message(subscriptions: list[tuple[int, str]],
     mutes = mutes or []
     muted = f"\n\n{mute_lines(mutes)}" if mutes else ""
     if not subscriptions:
-        text = "No topics yet. Follow one with <code>/subscribe climate</code>."
+        text = _("No topics yet. Follow one with <code>/subscribe climate</code>.")
         return text + muted, _keyboard([], mutes)
-    text = f"<b>Your topics</b> ({len(subscriptions)}/{MAX_TOPICS})\n" + "\n".join(
-        f"• {e(topic)}" for _, topic in subscriptions
-    ) + muted + "\n\nTap a topic to stop following it" + (", a mute to unmute it." if mutes else ".")
+    heading = _("<b>Your topics</b> ({count}/{limit})").format(count=number(len(subscriptions)),
+                                                                limit=number(MAX_TOPICS))
+    tap = _("Tap a topic to stop following it, a mute to unmute it.") if mutes else _(
+        "Tap a topic to stop following it.")
+    for limit in (None, LISTED):  # 30 long topics and 30 long mutes don't fit one message: shorten the topics
+        listed = "\n".join(f"• {e(_short(topic, limit))}" for _id, topic in subscriptions)
+        text = f"{heading}\n{listed}{muted}\n\n{tap}"
+        if len(text) <= MAX_MESSAGE:
+            break
     return text, _keyboard(subscriptions, mutes)
+
+
+def _short(topic: str, limit: int | None) -> str:
+    return topic if limit is None or len(topic) <= limit else topic[: limit - 1] + "…"
 
 
 def _keyboard(subscriptions: list[tuple[int, str]], mutes: list[Mute]) -> InlineKeyboardMarkup | None:
@@ -55,27 +68,28 @@ class TopicHandlers:
             return None
         try:
             return normalize_topic(raw)
-        except ValueError as exc:
-            await reply(update, e(str(exc)))
+        except InvalidTopic as exc:
+            await reply(update, problem(exc))
             return None
 
     async def subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        topic = await self._topic(update, context, "Tell me what to follow, e.g. <code>/subscribe climate</code> "
-                                                   "or <code>/subscribe technology</code>.")
+        topic = await self._topic(update, context, _("Tell me what to follow, e.g. <code>/subscribe climate</code> "
+                                                     "or <code>/subscribe technology</code>."))
         if topic is None or not await self.access.check(update, context):
             return
         outcome = await self.core.chats.follow(chat_ref(update), topic)
-        await reply(update, SUBSCRIBED[outcome].format(topic=e(topic)))
+        await reply(update, _(SUBSCRIBED[outcome]).format(topic=e(topic), limit=number(MAX_TOPICS)))
 
     async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        topic = await self._topic(update, context, "Which topic? e.g. <code>/unsubscribe climate</code>. "
-                                                   "/topics lists yours.")
+        topic = await self._topic(update, context, _("Which topic? e.g. <code>/unsubscribe climate</code>. "
+                                                     "/topics lists yours."))
         if topic is None or not await self.access.check(update, context):
             return
         if await self.core.chats.unfollow(chat_ref(update), topic):
-            await reply(update, f"Unsubscribed from <b>{e(topic)}</b>.")
+            await reply(update, _("Unsubscribed from <b>{topic}</b>.").format(topic=e(topic)))
         else:
-            await reply(update, f"This chat doesn't follow <b>{e(topic)}</b>. /topics lists what it follows.")
+            await reply(update, _("This chat doesn't follow <b>{topic}</b>. /topics lists what it follows.").format(
+                topic=e(topic)))
 
     async def topics(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = chat_ref(update)
@@ -89,7 +103,7 @@ class TopicHandlers:
             return
         subscription = bounded_id(query.data.removeprefix(REMOVE))
         removed, left = await self.core.chats.remove(chat_ref(update).id, subscription or 0)
-        await query.answer(f"Removed {removed}" if removed else "Already removed")
+        await query.answer(_("Removed {topic}").format(topic=removed) if removed else _("Already removed"))
         await edit(update, *topics_message(left, await self.core.mutes.list(chat_ref(update))))
 
 

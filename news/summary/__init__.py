@@ -5,7 +5,7 @@ Modules: `titles` (cleaning and tone), `sentences` (leads into sentences), `simi
 outlet votes, the core), `headline`, `lines` (lede and bullets), `dateline`, `view` (the StoryView).
 """
 
-from news.summary.dateline import dateline_in, find_place, format_dateline
+from news.summary.dateline import dateline_in, find_place, format_dateline, report_day
 from news.summary.headline import HeadlineChoice, choose_headline, pick_headline
 from news.summary.lines import CardLines, card_lines
 from news.summary.sentences import lead_sentences, split_sentences
@@ -24,5 +24,6 @@ __all__ = [
     "format_dateline",
     "lead_sentences",
     "pick_headline",
+    "report_day",
     "split_sentences",
 ]

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from news.summary.sentences import clean_lead, split_dateline, split_sentences
 from news.types import StoryArticle, StoryView
 
-__all__ = ["dateline_in", "find_place", "format_dateline"]
+__all__ = ["dateline_in", "find_place", "format_dateline", "report_day"]
 
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _SENTENCES_LOOKED_AT = 3  # some feeds put a one-sentence dek before the dateline
@@ -38,11 +38,21 @@ def format_dateline(place: str, first_report: datetime, zone: ZoneInfo) -> str:
     """ "HOUSTON, JUL 31" (or "JUL 31" without a place), the day being `first_report`'s in `zone`.
 
     A naive `first_report` is taken as UTC, as storage keeps it."""
-    if first_report.tzinfo is None:
-        first_report = first_report.replace(tzinfo=ZoneInfo("UTC"))
-    local = first_report.astimezone(zone)
+    local = _local_day(first_report, zone)
     day = f"{_MONTHS[local.month - 1]} {local.day}"
     return f"{place}, {day}" if place else day
+
+
+def _local_day(first_report: datetime, zone: ZoneInfo) -> date:
+    if first_report.tzinfo is None:
+        first_report = first_report.replace(tzinfo=ZoneInfo("UTC"))
+    return first_report.astimezone(zone).date()
+
+
+def report_day(view: StoryView, zone: ZoneInfo) -> date:
+    """The day of the story's first report in `zone`: the dateline's day, for a renderer that writes it in the
+    reader's language."""
+    return _local_day(view.first_reported or view.first_seen, zone)
 
 
 def dateline_in(view: StoryView, zone: ZoneInfo) -> str:

@@ -154,6 +154,7 @@ def test_an_empty_value_in_the_environment_means_the_default(monkeypatch: pytest
     ("FEEDS_FILE", "missing.opml", "no such file"),
     ("OUTLETS_FILE", "data", "is a directory"),
     ("DIGEST_TIMEZONE", "Europe", "unknown IANA timezone"),
+    ("DEFAULT_LANGUAGE", "klingon", "not a shipped language"),
 ])
 def test_a_bad_path_or_zone_is_one_line_naming_the_key(tmp_path: Path, key: str, value: str, problem: str) -> None:
     (tmp_path / "data").mkdir()

@@ -366,6 +366,12 @@ async def test_photos_commands_members(tg: FakeTelegram, bot: Bot) -> None:
     assert await bot.get_my_commands() == ()
     with pytest.raises(BadRequest, match="Bot_command_invalid"):
         await bot.set_my_commands([BotCommand("Bad-Name", "x")])
+    for language in ("es-MX", "ES", "spa"):  # two lowercase letters (ISO 639-1) or nothing
+        with pytest.raises(BadRequest, match="Invalid language code"):
+            await bot.set_my_commands([BotCommand("start", "Start")], language_code=language)
+    await bot.set_my_commands([BotCommand("start", "Empezar")], language_code="es")
+    assert [c.description for c in await bot.get_my_commands(language_code="es")] == ["Empezar"]
+    assert [c.description for c in await bot.get_my_commands()] == []  # the default menu was deleted above
 
     group = await tg.add_supergroup("Team", admins=(5,), members=(6,), bot_status="administrator")
     admins = await bot.get_chat_administrators(group.id)
