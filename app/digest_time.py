@@ -23,6 +23,7 @@ __all__ = [
     "parse_times",
     "parse_zone",
     "period_key",
+    "zone_or_utc",
 ]
 
 TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")

@@ -13,7 +13,7 @@ from storage import feeds as feed_store
 from storage import stories as story_store
 from storage.models import Article, Feed, Source
 
-__all__ = ["ISS", "Item", "seed_articles", "seed_story"]
+__all__ = ["ISS", "NOW", "Item", "seed_articles", "seed_story"]
 
 NOW = datetime(2026, 7, 31, 18, 0, tzinfo=UTC)
 

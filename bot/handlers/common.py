@@ -23,11 +23,13 @@ from news.topics import InvalidTopic
 __all__ = [
     "ADMIN_STATUSES",
     "COMMAND_UPDATES",
+    "MAX_ID",
     "NO_PREVIEW",
     "REFUSAL",
     "Access",
     "TelegramApplication",
     "argument_text",
+    "bounded_id",
     "chat_ref",
     "e",
     "edit",

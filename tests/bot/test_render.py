@@ -12,11 +12,11 @@ from PIL import Image, ImageDraw, ImageFont
 
 from app.digests import Digest
 from bot.chart import coverage_chart, hourly_counts, wrap
-from bot.render import MAX_MESSAGE, SOURCES_PER_PAGE, SourceLine, pack, sources_page, story_card
+from bot.render import MAX_MESSAGE, SOURCES_PER_PAGE, pack, sources_page, story_card
 from bot.render_digest import digest_messages
 from bot.throttle import Throttle
 from fakes.telegram_html import parse_html, utf16_len
-from news.types import Coverage, StoryView
+from news.types import Coverage, SourceLine, StoryView
 from news.words import search_terms
 
 NOW = datetime(2026, 7, 31, 18, tzinfo=UTC)
