@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from storage.models import Article, Story
 
 __all__ = [
-    "MAX_MATCHED_ARTICLES", "PG_DOCUMENT", "Terms", "article_count_estimate", "group_matches", "matching_story_ids",
+    "MAX_MATCHED_ARTICLES", "PG_DOCUMENT", "Terms", "article_count_estimate", "group_matches",
 ]
 
 # Must stay identical to the expression indexed in migration 0006_search_stems.
@@ -27,23 +27,6 @@ PG_DOCUMENT = "to_tsvector('english'::regconfig, title || ' ' || summary)"
 MAX_MATCHED_ARTICLES = 5000
 FETCH_LOOKBACK = timedelta(days=7)
 Terms = Sequence[Sequence[str]]  # groups of word forms: every group (or any, for suggestions) must match
-
-
-def matching_story_ids(
-    session: Session, terms: Terms, since: datetime, *, limit: int = 40, any_term: bool = False
-) -> list[int]:
-    """Live stories updated since `since` with an article matching the terms, most sources first."""
-    if not terms:
-        return []
-    matched, params = _matching_articles(session, terms, any_term, since)
-    stories = select(Article.story_id).where(Article.id.in_(matched))
-    query = (
-        select(Story.id)
-        .where(Story.id.in_(stories), Story.last_updated >= since, Story.merged_into_id.is_(None))
-        .order_by(Story.source_count.desc(), Story.last_updated.desc(), Story.id.desc())
-        .limit(limit)
-    )
-    return list(session.scalars(query, params))
 
 
 def group_matches(session: Session, group: Sequence[str], since: datetime) -> list[tuple[int, bool, int]]:
