@@ -268,6 +268,11 @@ class FakeTelegram:
         return self.world.flood.limited_count
 
     @property
+    def rate_limited(self) -> list[tuple[int, str, float]]:
+        """Each 429 answered: the chat, the window that was full ("global" or "chat") and how far short it was."""
+        return list(self.world.flood.limited)
+
+    @property
     def pending_updates(self) -> list[JSON]:
         return list(self.world.queue.pending)
 

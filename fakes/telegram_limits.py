@@ -46,6 +46,7 @@ class FloodControl:
     def __init__(self, limits: RateLimits | None = None) -> None:
         self.limits = limits
         self.limited_count = 0
+        self.limited: list[tuple[int, str, float]] = []  # (chat, "global" or "chat", seconds short) per 429
         self._global: _Window | None = None
         self._chats: dict[int, _Window] = {}
         self.configure(limits)
@@ -70,12 +71,15 @@ class FloodControl:
     def check(self, chat_id: int, is_private: bool) -> int | None:
         """Records a send and returns None, or returns the whole seconds to wait (and records nothing)."""
         at = time.monotonic()
-        windows = [w for w in (self._global, self._chat_window(chat_id, is_private)) if w is not None]
-        wait = max((w.wait_needed(at) for w in windows), default=0.0)
+        named = [(n, w) for n, w in (("global", self._global), ("chat", self._chat_window(chat_id, is_private)))
+                 if w is not None]
+        waits = [(w.wait_needed(at), n) for n, w in named]
+        wait, which = max(waits, default=(0.0, ""))
         if wait > 0:
             self.limited_count += 1
+            self.limited.append((chat_id, which, wait))
             return max(1, math.ceil(wait))
-        for window in windows:
+        for _, window in named:
             window.record(at)
         return None
 

@@ -138,7 +138,7 @@ async def test_two_workers_share_feeds_and_digests_under_one_rate(tmp_path: Path
         assert_sent_once(w, rows)
         assert {r.status for r in rows.values()} == {DeliveryStatus.SENT}
         assert len({r.lease_owner for r in rows.values()}) == 2  # both processes sent digests...
-        assert w.telegram.rate_limited_count == 0  # ...and together kept the global rate
+        assert w.telegram.rate_limited == []  # ...and together kept the global rate
         assert [wk.returncode for wk in workers] == [0, 0]
 
 

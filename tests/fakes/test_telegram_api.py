@@ -298,6 +298,7 @@ async def test_rate_limits_answer_429_with_retry_after(tg: FakeTelegram, bot: Bo
         await bot.send_message(group.id, "3")
     assert 55 <= seconds(group_limited.value.retry_after) <= 60
     assert tg.rate_limited_count == 2
+    assert [(chat, window) for chat, window, _ in tg.rate_limited] == [(USER, "chat"), (group.id, "chat")]
     assert [r.status for r in tg.requests("sendMessage")][-4:] == [429, 200, 200, 429]
 
 
@@ -309,6 +310,8 @@ async def test_global_rate_spans_chats(tg: FakeTelegram, bot: Bot) -> None:
     await bot.send_message(2, "b")
     with pytest.raises(RetryAfter):
         await bot.send_message(3, "c")
+    [(chat, window, short)] = tg.rate_limited
+    assert (chat, window) == (3, "global") and 0 < short <= 1
 
 
 async def test_injected_faults_then_recovery(tg: FakeTelegram) -> None:
