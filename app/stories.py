@@ -27,7 +27,7 @@ from storage import chats as chat_store
 from storage import deliveries as outbox
 from storage import retention as retention_store
 from storage import stories as story_store
-from storage.search import article_count_estimate, group_matches
+from storage.search import article_count_estimate, group_matches, search_window
 
 __all__ = ["MAX_QUERY", "Found", "Stories", "StoryDetail"]
 
@@ -103,7 +103,8 @@ class Stories:
         if not terms:
             return Found([], [], zone)
         since = reference_time(session, now) - SEARCH_WINDOW
-        matches = [group_matches(session, group, since) for group in terms]
+        window = search_window(session, since)
+        matches = [group_matches(session, group, window) for group in terms]
         scores = relevance(terms, matches, article_count_estimate(session))
         ranked = sorted(scores, key=lambda sid: scores[sid], reverse=True)[:CANDIDATES]
         articles = story_store.story_articles(session, ranked)

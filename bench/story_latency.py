@@ -47,6 +47,7 @@ from news.topics import SECTIONS
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Article, Feed, Source, Story
+from storage.search import SearchWindow
 
 NOW = datetime(2026, 7, 31, 18, 0, tzinfo=UTC)
 HEADLINES = Path(__file__).resolve().parents[1] / ".." / "shared" / "bench" / "uci-dev.jsonl"
@@ -116,12 +117,12 @@ def queries(rng: random.Random, n: int) -> list[str]:
     return out
 
 
-def ilike_matches(session: Session, group: Sequence[str], since: datetime) -> list[tuple[int, bool, int]]:
+def ilike_matches(session: Session, group: Sequence[str], window: SearchWindow) -> list[tuple[int, bool, int]]:
     """The search before the full-text index, for the baseline: ILIKE over every article's title and summary
     (the same rows as storage.search.group_matches, found by scanning)."""
     in_title = or_(*(Article.title.ilike(f"%{w}%") for w in group))
     query = select(Article.story_id, in_title, Story.article_count).join(Story, Article.story_id == Story.id).where(
-        Story.last_updated >= since, Story.merged_into_id.is_(None),
+        Story.last_updated >= window.since, Story.merged_into_id.is_(None),
         or_(*(or_(Article.title.ilike(f"%{w}%"), Article.summary.ilike(f"%{w}%")) for w in group)))
     return [(sid, bool(titled), size) for sid, titled, size in session.execute(query) if sid is not None]
 
@@ -272,7 +273,7 @@ def prepare_run(n_stories: int, rng: random.Random) -> tuple[Path, int, subproce
     print(f"seeded {n_stories} stories, {n_articles} articles in {seconds:.0f} s ({workdir})")
     (workdir / "feeds.opml").write_text('<?xml version="1.0"?><opml version="2.0"><head/><body/></opml>')
     port = 18000 + rng.randrange(1000)
-    fake = subprocess.Popen([sys.executable, "-m", "fakes.telegram_api", "--port", str(port)],
+    fake = subprocess.Popen([sys.executable, "-m", "fakes.telegram_serve", "--port", str(port)],
                             cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE)
     assert fake.stdout is not None
     fake.stdout.readline()  # "fake Telegram Bot API at ..."

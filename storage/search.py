@@ -9,6 +9,7 @@ of one of its forms. The caller ranks the stories (news.relevance).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,7 +19,8 @@ from sqlalchemy.orm import Session
 from storage.models import Article, Story
 
 __all__ = [
-    "MAX_MATCHED_ARTICLES", "PG_DOCUMENT", "Terms", "article_count_estimate", "group_matches",
+    "MAX_MATCHED_ARTICLES", "PG_DOCUMENT", "SearchWindow", "Terms", "article_count_estimate", "group_matches",
+    "search_window",
 ]
 
 # Must stay identical to the expression indexed in migration 0006_search_stems.
@@ -29,18 +31,33 @@ FETCH_LOOKBACK = timedelta(days=7)
 Terms = Sequence[Sequence[str]]  # groups of word forms: every group (or any, for suggestions) must match
 
 
-def group_matches(session: Session, group: Sequence[str], since: datetime) -> list[tuple[int, bool, int]]:
-    """The newest articles (at most MAX_MATCHED_ARTICLES) holding a form of `group`, of live stories updated since
-    `since`: (story id, whether the article's title holds it, the story's article count) each. The title check is
-    the index's own (by stem), so no title is fetched or tokenized here."""
+@dataclass(frozen=True)
+class SearchWindow:
+    """Which articles one search looks at, worked out once for all its word groups (search_window)."""
+
+    since: datetime  # stories updated since then
+    fetched_since: datetime  # articles fetched since then (_fetched_since)
+    first_id: int  # SQLite: the first article fetched since then (_first_article_since); 0 elsewhere
+
+
+def search_window(session: Session, since: datetime) -> SearchWindow:
+    fetched = _fetched_since(session, since)
+    first = _first_article_since(session, fetched) if session.get_bind().dialect.name == "sqlite" else 0
+    return SearchWindow(since, fetched, first)
+
+
+def group_matches(session: Session, group: Sequence[str], window: SearchWindow) -> list[tuple[int, bool, int]]:
+    """The newest articles (at most MAX_MATCHED_ARTICLES) holding a form of `group`, of live stories updated in
+    the window: (story id, whether the article's title holds it, the story's article count) each. The title check
+    is the index's own (by stem), so no title is fetched or tokenized here."""
     if not group:
         return []
-    matched, params = _matching_articles(session, [group], False, since)
+    matched, params = _matching_articles(session, [group], False, window)
     titled, title_params = _title_match(session.get_bind().dialect.name, group)
     query = (
         select(Article.story_id, titled, Story.article_count)
         .join(Story, Article.story_id == Story.id)
-        .where(Article.id.in_(matched), Story.last_updated >= since, Story.merged_into_id.is_(None))
+        .where(Article.id.in_(matched), Story.last_updated >= window.since, Story.merged_into_id.is_(None))
     )
     rows = session.execute(query, {**params, **title_params})
     return [(sid, bool(in_title), size) for sid, in_title, size in rows if sid is not None]
@@ -83,12 +100,12 @@ def _first_article_since(session: Session, fetched: datetime) -> int:
 
 
 def _matching_articles(
-    session: Session, terms: Terms, any_term: bool, since: datetime
+    session: Session, terms: Terms, any_term: bool, window: SearchWindow
 ) -> tuple[Select[Any], dict[str, Any]]:
     """The ids of the newest matching articles, as a subquery, and its bound parameters.
 
     SQLite looks only at articles from the first one fetched since then on (rowids grow with fetch time);
-    PostgreSQL only at articles fetched since `since` (_fetched_since; an article of a story updated since
+    PostgreSQL only at articles fetched since the window's `fetched_since` (an article of a story updated since
     then was fetched since then, unless the story ran longer than the window), through the GIN index over
     (document, fetched_at) of migration 0011: the cost is that of the window's matches, however big the archive
     (bench/scale.py). Without the fetched_at bound the planner walked the primary key backwards computing
@@ -102,11 +119,11 @@ def _matching_articles(
             .where(text("article_search MATCH :q"), text("rowid >= :first"))
             .order_by(text("rowid DESC")).limit(MAX_MATCHED_ARTICLES)
         )
-        return rowids, {"q": fts_query, "first": _first_article_since(session, _fetched_since(session, since))}
+        return rowids, {"q": fts_query, "first": window.first_id}
     if dialect == "postgresql":
         ts_query = _join(terms, any_term, "'{}'", " | ", " & ")
         condition = text(f"{PG_DOCUMENT} @@ to_tsquery('english'::regconfig, :q)")
-        newest = (select(Article.id).where(condition, Article.fetched_at >= _fetched_since(session, since))
+        newest = (select(Article.id).where(condition, Article.fetched_at >= window.fetched_since)
                   .order_by(Article.id.desc()).limit(MAX_MATCHED_ARTICLES))
         return newest, {"q": ts_query}
     patterns = [or_(*(or_(Article.title.ilike(f"%{t}%"), Article.summary.ilike(f"%{t}%")) for t in group))

@@ -12,7 +12,7 @@ from app.tx import Transactions
 from fakes.newsroom import ISS, NOW, Item, seed_story
 from storage.db import Database
 from storage.models import Article, Feed, Story
-from storage.search import group_matches
+from storage.search import group_matches, search_window
 
 LATER = NOW + timedelta(days=40)
 OLD = [Item("BBC", "bbc.com", f"Volcano erupts on island {n}", "Lava reached the coast.", "center", 1)
@@ -61,14 +61,14 @@ def test_the_search_index_shrinks_with_the_articles(db: Database) -> None:
         kept = seed_story(s, "iss", ISS, LATER)
     since = NOW - timedelta(days=7)
     with db.session() as s:
-        assert {sid for sid, _, _ in group_matches(s, ["volcano"], since)}
+        assert {sid for sid, _, _ in group_matches(s, ["volcano"], search_window(s, since))}
         if s.get_bind().dialect.name == "sqlite":
             indexed_before = s.scalar(text("SELECT count(*) FROM article_search_docsize"))
     _retention(db).prune()
     with db.session() as s:
-        assert group_matches(s, ["volcano"], since) == []
-        assert group_matches(s, ["lava"], since) == []
-        assert {sid for sid, _, _ in group_matches(s, ["roscosmos"], since)} == {kept}
+        assert group_matches(s, ["volcano"], search_window(s, since)) == []
+        assert group_matches(s, ["lava"], search_window(s, since)) == []
+        assert {sid for sid, _, _ in group_matches(s, ["roscosmos"], search_window(s, since))} == {kept}
         if s.get_bind().dialect.name == "sqlite":  # FTS5 keeps one docsize row per indexed article
             assert s.scalar(text("SELECT count(*) FROM article_search_docsize")) == indexed_before - len(OLD) == 5
             s.execute(text("INSERT INTO article_search(article_search) VALUES ('integrity-check')"))  # raises if not

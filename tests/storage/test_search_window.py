@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from fakes.newsroom import ISS, seed_story
 from storage.db import Database
-from storage.search import group_matches
+from storage.search import group_matches, search_window
 
 
 def test_search_finds_recent_stories_whatever_the_wall_clock(db: Database) -> None:
@@ -15,4 +15,5 @@ def test_search_finds_recent_stories_whatever_the_wall_clock(db: Database) -> No
     ahead = datetime.now(UTC) + timedelta(days=60)
     with db.session() as s:
         story = seed_story(s, "ahead", ISS, ahead)
-        assert {sid for sid, _, _ in group_matches(s, ["roscosmos"], ahead - timedelta(days=7))} == {story}
+        window = search_window(s, ahead - timedelta(days=7))
+        assert {sid for sid, _, _ in group_matches(s, ["roscosmos"], window)} == {story}
