@@ -161,7 +161,7 @@ def main() -> None:
 def one_run(args: argparse.Namespace, processes: int) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="fanout-"))
     api = f"http://127.0.0.1:{args.port}"
-    fake = subprocess.Popen([sys.executable, "-m", "fakes.telegram_api", "--port", str(args.port),
+    fake = subprocess.Popen([sys.executable, "-m", "fakes.telegram_serve", "--port", str(args.port),
                              "--global-rate", str(args.rate)], stdout=subprocess.DEVNULL)
     bots: list[subprocess.Popen[bytes]] = []
     try:

@@ -8,12 +8,11 @@
 Bot side: ``POST /bot<token>/<method>`` (see telegram_methods.py); once the bot calls ``setWebhook``, updates
 are POSTed to its URL instead (telegram_webhook.py). Control side for tests: the async
 methods below, or JSON over ``/_control/<action>`` (telegram_control.py) for another process.
-Standalone: ``python -m fakes.telegram_api --port 8081 [--global-rate 30] [--private-rate 1]``.
+Standalone, for another process: ``python -m fakes.telegram_serve`` (telegram_serve.py).
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import logging
@@ -304,34 +303,3 @@ class FakeTelegram:
     def revoke_token(self, token: str) -> None:
         """Requests with this token now get 401 Unauthorized, as after /revoke in BotFather."""
         self.revoked_tokens.add(token)
-
-
-async def _serve(args: argparse.Namespace) -> None:
-    limits = None
-    if args.rate_limits or args.global_rate or args.private_rate or args.group_rate:
-        limits = RateLimits(args.global_rate or 30, args.private_rate or 1, args.group_rate or 20)
-    server = FakeTelegram(bot_username=args.username, rate_limits=limits)
-    await server.start(args.host, args.port)
-    print(f"fake Telegram Bot API at {server.base_url} (token {server.token})", flush=True)
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await server.stop()
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Fake Telegram Bot API server for tests and benchmarks")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8081)
-    parser.add_argument("--username", default="storybot_test_bot")
-    parser.add_argument("--rate-limits", action="store_true", help="Telegram's limits: 30/s, 1/s, 20/min")
-    parser.add_argument("--global-rate", type=float, help="messages per second across chats")
-    parser.add_argument("--private-rate", type=float, help="messages per second to one private chat")
-    parser.add_argument("--group-rate", type=float, help="messages per minute to one group")
-    args = parser.parse_args(argv)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(args))
-
-
-if __name__ == "__main__":
-    main()
