@@ -50,6 +50,26 @@ class StartupError(Exception):
     """A problem the operator must fix before storybot can start, said in one line."""
 
 
+def _ingestor(settings: Settings, db: Database, outlets: OutletDirectory, clock: Callable[[], datetime],
+              client: httpx.AsyncClient | None, guard: AddressGuard | None) -> Ingestor:
+    client = client or Fetcher.make_client(
+        connect_timeout=settings.fetch_connect_timeout_seconds, total_timeout=settings.fetch_timeout_seconds
+    )
+    fetcher = Fetcher(client, max_bytes=settings.fetch_max_bytes, concurrency=settings.fetch_concurrency,
+                      per_host=settings.fetch_per_host, timeout=settings.fetch_timeout_seconds,
+                      guard=guard or AddressGuard())
+    policy = IngestPolicy(
+        interval_minutes=settings.fetch_interval_minutes, min_minutes=settings.fetch_min_interval_minutes,
+        max_minutes=settings.fetch_max_interval_minutes, pause_after_hours=settings.fetch_pause_after_hours,
+        max_entries=settings.fetch_max_entries,
+    )
+    parser = ParserPool(PARSE_WORKERS, timeout=settings.fetch_timeout_seconds)
+    # In flight: the fetches, plus a body per parse worker waiting its turn. Each holds up to FETCH_MAX_BYTES,
+    # so this, not the number of due feeds, bounds the memory bodies take.
+    return Ingestor(db, fetcher, outlets, policy, clock, parser=parser,
+                    in_flight=settings.fetch_concurrency + 2 * PARSE_WORKERS)
+
+
 @dataclass
 class Core:
     settings: Settings
@@ -79,18 +99,6 @@ class Core:
         except OutletFileError as exc:
             raise StartupError(f"invalid setting OUTLETS_FILE: {exc}") from None
         db = Database(settings.database_url)
-        client = client or Fetcher.make_client(
-            connect_timeout=settings.fetch_connect_timeout_seconds, total_timeout=settings.fetch_timeout_seconds
-        )
-        fetcher = Fetcher(client, max_bytes=settings.fetch_max_bytes, concurrency=settings.fetch_concurrency,
-                          per_host=settings.fetch_per_host, timeout=settings.fetch_timeout_seconds,
-                          guard=guard or AddressGuard())
-        policy = IngestPolicy(
-            interval_minutes=settings.fetch_interval_minutes, min_minutes=settings.fetch_min_interval_minutes,
-            max_minutes=settings.fetch_max_interval_minutes, pause_after_hours=settings.fetch_pause_after_hours,
-            max_entries=settings.fetch_max_entries,
-        )
-        parser = ParserPool(PARSE_WORKERS, timeout=settings.fetch_timeout_seconds)
         interactive = Transactions(db, threads=4, name="db-interactive")
         background = Transactions(db, threads=4, name="db-background")
         defaults = ScheduleDefaults.parse(settings.digest_time.strftime("%H:%M"), settings.digest_timezone)
@@ -99,10 +107,7 @@ class Core:
         digests = Digests(interactive, background, clock, settings.digest_stories_per_topic, cards)
         return cls(
             settings=settings, db=db, outlets=outlets,
-            # In flight: the fetches, plus a body per parse worker waiting its turn. Each holds up to
-            # FETCH_MAX_BYTES, so this, not the number of due feeds, bounds the memory bodies take.
-            ingestor=Ingestor(db, fetcher, outlets, policy, clock, parser=parser,
-                              in_flight=settings.fetch_concurrency + 2 * PARSE_WORKERS),
+            ingestor=_ingestor(settings, db, outlets, clock, client, guard),
             engine=StoryEngine(db, cluster_params(settings), clock, cluster_encoder(settings)),
             sections=SectionTagger(background, clock),
             chats=chats,
