@@ -155,26 +155,25 @@ class SendLimits:
         return slot
 
     async def _keep(self, slot: float) -> None:
-        """Wait for the slot. On the shared pace, a slot missed by more than LATE_SEND (the outbox write ran long,
-        the loop was busy) is let go for the next one: sent late, it would crowd another process's slot."""
-        await self._sleep_until(slot)
-        while self.shared is not None and self.clock() - slot > LATE_SEND:
-            slot = await self._global_slot()
-            await self._sleep_until(slot)
+        """Wait for the slot, and an interval after this process's last send: tasks that wake late together (a busy
+        loop, a slow disk) would otherwise leave in a burst that Telegram's sliding window counts against us. On the
+        shared pace, a slot missed by more than LATE_SEND (the outbox write ran long, the loop was busy) is let go for
+        the next one: sent late, it would crowd another process's slot. The send leaves right after the checks."""
+        while True:
+            await self._sleep_until(max(slot, self._last_sent + self.interval))
+            now = self.clock()
+            if now < self._last_sent + self.interval:
+                continue  # another send of this process took that moment
+            if self.shared is not None and now - slot > LATE_SEND:
+                slot = await self._global_slot()
+                continue
+            self._last_sent = now
+            return
 
     async def _sleep_until(self, at: float) -> None:
         delay = at - self.clock()
         if delay > 0:
             await asyncio.sleep(delay)
-
-    async def _space_out(self) -> None:
-        """Keep real sends an interval apart: tasks that wake late together (a busy loop, a slow disk) would
-        otherwise leave in a burst that Telegram's sliding window counts against us."""
-        now = self.clock()
-        at = max(now, self._last_sent + self.interval)
-        self._last_sent = at
-        if at > now:
-            await asyncio.sleep(at - now)
 
     async def acquire(self, chat_id: int | str) -> None:
         """For a reply: wait for the global pace, and in a group for the group's pace too. A private chat's own
@@ -183,7 +182,6 @@ class SendLimits:
         await asyncio.sleep(max(self.chat_ready_in(chat_id, paced=is_group(chat_id)),
                                 await self._shared_group_wait(chat_id)))
         await self._keep(await self._reserve(chat_id))
-        await self._space_out()
 
     async def acquire_bulk(self, chat_id: int | str, before: Callable[[], Awaitable[bool]], lead: float) -> bool:
         """For a digest part: a slot, then `before()` (the outbox write) `lead` seconds ahead of it.
@@ -200,7 +198,6 @@ class SendLimits:
             if not await before():
                 return False
             await self._keep(slot)
-            await self._space_out()
         return True
 
 
