@@ -16,6 +16,7 @@ PostgreSQL any number of processes share the work (README, "Several processes").
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import math
 import signal
@@ -55,7 +56,7 @@ __all__ = ["ROLES", "BotApiUnavailable", "Role", "Runtime"]
 Role = Literal["all", "bot", "worker"]
 ROLES: tuple[Role, ...] = ("all", "bot", "worker")
 PACE_BLOCK_SECONDS = 0.25  # global send slots a process reserves at once from the shared pace (PostgreSQL)
-# Processes can't space their real sends apart the way one process does (bot.sender._space_out): a send that left
+# Processes can't space their real sends apart the way one process does (bot.sender.SendLimits._keep): a send that left
 # this much late next to another's on time must still keep any one-second window within the rate.
 SHARED_JITTER = 0.06
 SHARED_LEAD = 0.15  # seconds between a digest part's outbox write and its slot, on the shared pace
@@ -188,6 +189,11 @@ class Runtime:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stopping.set)
         async with self:
+            # What start-up built (modules, the models, the outlet table) lives as long as the process. Frozen, it is
+            # out of the collector's full passes, which otherwise stall the event loop for tens of milliseconds:
+            # between a send's slot and its request, that is enough to crowd the next slot (bot.sender.LATE_SEND).
+            gc.collect()
+            gc.freeze()
             await stopping.wait()
             log.info("storybot stopping")
         return 0

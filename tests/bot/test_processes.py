@@ -176,7 +176,7 @@ async def test_a_worker_killed_midway_leaves_its_work_to_the_other(tmp_path: Pat
         assert len(unknown) <= 2 * 2  # at most the parts in flight at the kill (BULK_AHEAD per process)
         for row in unknown:  # each logged by the process that found it
             assert f"(row {row.id})" in w.log("survivor")
-        assert w.telegram.rate_limited_count == 0
+        assert w.telegram.rate_limited == []
 
 
 async def test_a_second_process_on_one_sqlite_file_refuses_to_start(tmp_path: Path) -> None:
