@@ -303,3 +303,9 @@ class FakeTelegram:
     def revoke_token(self, token: str) -> None:
         """Requests with this token now get 401 Unauthorized, as after /revoke in BotFather."""
         self.revoked_tokens.add(token)
+
+
+if __name__ == "__main__":  # the standalone server's first name; it lives in telegram_serve.py now
+    from fakes.telegram_serve import main
+
+    main()
