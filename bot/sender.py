@@ -154,11 +154,12 @@ class SendLimits:
         self._next = slot + self.interval
         return slot
 
-    async def _keep(self, slot: float) -> None:
+    async def _keep(self, slot: float) -> float:
         """Wait for the slot, and an interval after this process's last send: tasks that wake late together (a busy
         loop, a slow disk) would otherwise leave in a burst that Telegram's sliding window counts against us. On the
         shared pace, a slot missed by more than LATE_SEND (the outbox write ran long, the loop was busy) is let go for
-        the next one: sent late, it would crowd another process's slot. The send leaves right after the checks."""
+        the next one: sent late, it would crowd another process's slot. The send leaves right after the checks, at
+        the time returned."""
         while True:
             await self._sleep_until(max(slot, self._last_sent + self.interval))
             now = self.clock()
@@ -168,7 +169,13 @@ class SendLimits:
                 slot = await self._global_slot()
                 continue
             self._last_sent = now
-            return
+            return now
+
+    def _left(self, chat_id: int | str, at: float) -> None:
+        """A send to the chat left at `at`: its own pace counts from then, as the slot may have been given up for a
+        later one."""
+        own = self.group_interval if is_group(chat_id) else self.private_interval
+        self._chats[chat_id] = max(self._chats.get(chat_id, 0.0), at + own)
 
     async def _sleep_until(self, at: float) -> None:
         delay = at - self.clock()
@@ -181,7 +188,7 @@ class SendLimits:
         its 1/s is for sustained sending) unless the chat was paused by a 429."""
         await asyncio.sleep(max(self.chat_ready_in(chat_id, paced=is_group(chat_id)),
                                 await self._shared_group_wait(chat_id)))
-        await self._keep(await self._reserve(chat_id))
+        self._left(chat_id, await self._keep(await self._reserve(chat_id)))
 
     async def acquire_bulk(self, chat_id: int | str, before: Callable[[], Awaitable[bool]], lead: float) -> bool:
         """For a digest part: a slot, then `before()` (the outbox write) `lead` seconds ahead of it.
@@ -197,7 +204,7 @@ class SendLimits:
             await self._sleep_until(slot - lead)
             if not await before():
                 return False
-            await self._keep(slot)
+            self._left(chat_id, await self._keep(slot))
         return True
 
 
