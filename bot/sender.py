@@ -138,8 +138,7 @@ class SendLimits:
             await self._sleep_until(self._local(await self.shared.group_slot(chat_id, self.group_interval)))
         now = self.clock()
         slot = await self._global_slot()
-        own = self.group_interval if is_group(chat_id) else self.private_interval
-        self._chats[chat_id] = max(self._chats.get(chat_id, 0.0), slot) + own
+        self._chats[chat_id] = max(self._chats.get(chat_id, 0.0), slot) + self._own_interval(chat_id)
         self._reserved += 1
         if self._reserved % 4096 == 0:
             self._chats = {c: t for c, t in self._chats.items() if t > now}
@@ -174,8 +173,10 @@ class SendLimits:
     def _left(self, chat_id: int | str, at: float) -> None:
         """A send to the chat left at `at`: its own pace counts from then, as the slot may have been given up for a
         later one."""
-        own = self.group_interval if is_group(chat_id) else self.private_interval
-        self._chats[chat_id] = max(self._chats.get(chat_id, 0.0), at + own)
+        self._chats[chat_id] = max(self._chats.get(chat_id, 0.0), at + self._own_interval(chat_id))
+
+    def _own_interval(self, chat_id: int | str) -> float:
+        return self.group_interval if is_group(chat_id) else self.private_interval
 
     async def _sleep_until(self, at: float) -> None:
         delay = at - self.clock()

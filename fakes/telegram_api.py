@@ -264,7 +264,7 @@ class FakeTelegram:
 
     @property
     def rate_limited_count(self) -> int:
-        return self.world.flood.limited_count
+        return len(self.world.flood.limited)
 
     @property
     def rate_limited(self) -> list[tuple[int, str, float]]:

@@ -45,7 +45,6 @@ class FloodControl:
 
     def __init__(self, limits: RateLimits | None = None) -> None:
         self.limits = limits
-        self.limited_count = 0
         self.limited: list[tuple[int, str, float]] = []  # (chat, "global" or "chat", seconds short) per 429
         self._global: _Window | None = None
         self._chats: dict[int, _Window] = {}
@@ -76,7 +75,6 @@ class FloodControl:
         waits = [(w.wait_needed(at), n) for n, w in named]
         wait, which = max(waits, default=(0.0, ""))
         if wait > 0:
-            self.limited_count += 1
             self.limited.append((chat_id, which, wait))
             return max(1, math.ceil(wait))
         for _, window in named:
