@@ -30,12 +30,13 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from app import outbox_repairs as repairs
 from app.claims import ClaimPolicy, claim_due, schedule_unscheduled
+from app.digest_time import period_day, zone_or_utc
 from app.digests import LOOKBACK, Corpus, Digest, Digests, digest_for
 from app.leases import LeaseKeeper
 from app.metrics import Metrics
@@ -195,7 +196,8 @@ class DigestDelivery(WorkPool):
             outbox.finish(session, item.id, DeliveryStatus.SKIPPED, "chat inactive")
             self._count(DeliveryStatus.SKIPPED)
             return None
-        digest = digest_for(corpus, chat, now, self.policy.per_topic, day=date.fromisoformat(item.period[:10]))
+        digest = digest_for(corpus, chat, now, self.policy.per_topic,
+                            day=period_day(item.period, zone_or_utc(chat.timezone)))
         parts = self.render(digest)
         if not parts:
             outbox.finish(session, item.id, DeliveryStatus.SKIPPED, "nothing new")

@@ -39,6 +39,7 @@ __all__ = [
     "digest_chat",
     "due_chats",
     "finish",
+    "insert_deliveries",
     "load",
     "part_sent",
     "release",
@@ -140,7 +141,16 @@ def add_deliveries(
     session: Session, rows: Sequence[tuple[int, str]], now: datetime, status: DeliveryStatus = DeliveryStatus.PENDING,
     error: str | None = None, lease: Lease | None = None,
 ) -> list[int]:
-    """add_delivery for many (chat id, period) pairs in one statement: the ids of the rows made, held by `lease`."""
+    """An outbox row for each (chat id, period) pair, in one statement: the ids of the rows made, held by `lease`.
+    A pair that has a row already is left alone (see `insert_deliveries` for which)."""
+    return sorted(made for made, _chat_id, _period in insert_deliveries(session, rows, now, status, error, lease))
+
+
+def insert_deliveries(
+    session: Session, rows: Sequence[tuple[int, str]], now: datetime, status: DeliveryStatus = DeliveryStatus.PENDING,
+    error: str | None = None, lease: Lease | None = None,
+) -> list[tuple[int, int, str]]:
+    """add_deliveries, returning (id, chat id, period) of each row made: a pair missing had a row already."""
     if not rows:
         return []
     owner, until = (lease.owner, lease.until) if lease else (None, None)
@@ -153,9 +163,9 @@ def add_deliveries(
     statement = (
         insert(Delivery)
         .on_conflict_do_nothing(index_elements=["chat_id", "period"])
-        .returning(Delivery.id)
+        .returning(Delivery.id, Delivery.chat_id, Delivery.period)
     )
-    return sorted(session.scalars(statement, values))
+    return [(made, chat_id, period) for made, chat_id, period in session.execute(statement, values)]
 
 
 # --- the outbox ------------------------------------------------------------------------------------
