@@ -36,6 +36,7 @@ __all__ = [
     "begin_part",
     "claim_chat",
     "claim_chats",
+    "count_attempt",
     "digest_chat",
     "due_chats",
     "finish",
@@ -253,6 +254,16 @@ def release(session: Session, delivery_id: int, error: str) -> None:
         update(Delivery).where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.SENDING)
         .values(status=DeliveryStatus.PENDING, error=error[:500])
     )
+
+
+def count_attempt(session: Session, delivery_id: int, error: str) -> int | None:
+    """A PENDING row's try that failed before anything was sent (its digest could not be built): its attempts
+    after this one, or None when the row is not PENDING any more."""
+    result = session.execute(
+        update(Delivery).where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.PENDING)
+        .values(attempts=Delivery.attempts + 1, error=error[:500]).returning(Delivery.attempts)
+    )
+    return result.scalar_one_or_none()
 
 
 def finish(session: Session, delivery_id: int, status: DeliveryStatus, error: str | None = None) -> None:
