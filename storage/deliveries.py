@@ -9,7 +9,10 @@ has expired (its process died) is taken over, by storage.outbox_leases.recover:
        │                       ├── release (429, 5xx: surely not sent) ──► PENDING
        │                       └── crash (lease expired), or the connection broke mid-request ──► UNKNOWN
        ├── too late, nothing new, no topics ──► SKIPPED
-       └── chat gone, message refused ──► FAILED
+       └── chat gone, message refused, could not be built (3 tries) ──► FAILED
+
+A final row (SENT, FAILED, SKIPPED, UNKNOWN) drops its parts' content (FINAL); the retention job deletes it after
+RETENTION_DAYS (storage.lifecycle).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from storage.outbox_leases import Lease
 from storage.stories import live_story_ids
 
 __all__ = [
+    "FINAL",
     "TERMINAL",
     "DigestChat",
     "DueChat",
@@ -49,6 +53,10 @@ __all__ = [
 ]
 
 TERMINAL = (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED, DeliveryStatus.UNKNOWN)
+# What a row becoming final drops: its parts' HTML (about 5 KB a digest), needed only until the last part is sent.
+# A final row keeps what later digests read (story_ids of SENT rows: "already sent") and the parts' message ids;
+# the retention job deletes the row itself later (app.retention).
+FINAL: dict[str, None] = {"messages": None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +106,7 @@ def due_chats(session: Session, now: datetime, limit: int = 500) -> list[DueChat
     skipped (FOR UPDATE SKIP LOCKED), so two processes claim disjoint batches. SQLite has one process."""
     query = (
         select(Chat.id, Chat.timezone, Chat.digest_times, Chat.next_digest_at)
-        .where(Chat.active.is_(True), Chat.next_digest_at <= now)
+        .where(Chat.active, Chat.next_digest_at <= now)  # `active` as the partial index has it (0015)
         .order_by(Chat.next_digest_at, Chat.id)
         .limit(limit)
         .with_for_update(skip_locked=True, of=Chat)
@@ -110,7 +118,7 @@ def unscheduled_chats(session: Session, limit: int = 1000) -> list[DueChat]:
     """Active chats without a next digest (made before scheduling existed, or by a caller that left it out)."""
     query = (
         select(Chat.id, Chat.timezone, Chat.digest_times, Chat.next_digest_at)
-        .where(Chat.active.is_(True), Chat.next_digest_at.is_(None))
+        .where(Chat.active, Chat.next_digest_at.is_(None))
         .order_by(Chat.id)
         .limit(limit)
     )
@@ -242,10 +250,12 @@ def part_sent(session: Session, delivery_id: int, message_id: int, now: datetime
     row.status = DeliveryStatus.SENT if done else DeliveryStatus.PENDING
     row.sent_at = now
     row.error = None
+    item = _item(row)
     if done:
         session.execute(update(Chat).where(Chat.id == row.chat_id).values(last_digest_at=row.built_at or now))
+        row.messages = None  # sent: the parts are in the chat now; the row keeps their ids and story ids
     session.flush()
-    return _item(row)
+    return item
 
 
 def release(session: Session, delivery_id: int, error: str) -> None:
@@ -267,9 +277,9 @@ def count_attempt(session: Session, delivery_id: int, error: str) -> int | None:
 
 
 def finish(session: Session, delivery_id: int, status: DeliveryStatus, error: str | None = None) -> None:
-    """A final state (FAILED, SKIPPED, UNKNOWN) for a row that is not final yet."""
+    """A final state (FAILED, SKIPPED, UNKNOWN) for a row that is not final yet; its content goes (see FINAL)."""
     assert status in TERMINAL
     session.execute(
         update(Delivery).where(Delivery.id == delivery_id, Delivery.status.not_in(TERMINAL))
-        .values(status=status, error=error[:500] if error else None)
+        .values(status=status, error=error[:500] if error else None, **FINAL)
     )
