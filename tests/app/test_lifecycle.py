@@ -12,9 +12,9 @@ from app.cards import CardCache
 from app.retention import Retention
 from app.tx import Transactions
 from fakes.newsroom import ISS, NOW, Item, seed_story
-from storage import chats, deliveries, pace
+from storage import chats, deliveries, feeds, pace
 from storage.db import Database
-from storage.models import Article, ArticleVector, Delivery, SendPace, Story
+from storage.models import Article, ArticleVector, Delivery, Feed, FeedStatus, SendPace, Story
 from storage.stories import live_story_id, merge_stories
 from storage.vectors import save_vectors
 
@@ -131,3 +131,21 @@ def test_the_scheduling_scan_reads_only_active_chats(db: Database) -> None:
             explain = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
             plans.append(" ".join(str(r[-1]) for r in conn.exec_driver_sql(explain + statement, parameters)))
     assert all("ix_chats_next_digest_at_active" in plan for plan in plans), plans
+
+
+def test_a_paused_feed_stays_paused_when_the_feed_list_is_loaded_again(db: Database) -> None:
+    """A feed failing for FETCH_PAUSE_AFTER_HOURS is paused, not deleted, even when the operator's OPML lists it:
+    loading the list again (every start) leaves it paused; `storybot feeds resume` brings it back."""
+    url = "https://gone.example/feed.xml"
+    with db.session() as s:
+        feeds.upsert_feeds(s, [(url, "Gone", "")])
+        feed_id = s.scalar(select(Feed.id).where(Feed.url == url))
+        assert feed_id is not None
+        feeds.record_failure(s, feed_id, now=NOW, error="HTTP 410 (paused: gone for good)",
+                             next_check_at=NOW + timedelta(days=1), pause=True)
+    with db.session() as s:
+        assert feeds.upsert_feeds(s, [(url, "Gone", "")]) == 0
+        assert s.get_one(Feed, feed_id).status == FeedStatus.PAUSED
+        assert [(h.url, h.status) for h in feeds.feed_health(s, LATER)] == [(url, "paused")]  # `feeds list`
+        assert feeds.resume(s, [feed_id]) == 1
+        assert s.get_one(Feed, feed_id).status == FeedStatus.ACTIVE and feeds.due_feeds(s, LATER)
