@@ -83,7 +83,7 @@ def claim_due(session: Session, now: datetime, policy: ClaimPolicy, lease: lease
     for (_times, _zone, due_at), members in groups.items():
         times, zone = schedule_of(members[0], policy)
         got = outbox.claim_chats(session, [c.id for c in members], due_at, next_digest_at(times, zone, now))
-        period = period_key(due_at, zone)
+        period = period_key(due_at)
         late_by = now - due_at
         rows = [(c.id, period) for c in members if c.id in got]  # the rest: claimed elsewhere
         if late_by > policy.max_lateness:
@@ -92,6 +92,15 @@ def claim_due(session: Session, now: datetime, policy: ClaimPolicy, lease: lease
         else:
             to_send += rows
     error = f"more than {policy.max_lateness} late"
-    outbox.add_deliveries(session, too_late, now, DeliveryStatus.SKIPPED, error)
-    claimed.delivery_ids = outbox.add_deliveries(session, to_send, now, lease=lease)
+    _log_conflicts(too_late, outbox.insert_deliveries(session, too_late, now, DeliveryStatus.SKIPPED, error))
+    made = outbox.insert_deliveries(session, to_send, now, lease=lease)
+    _log_conflicts(to_send, made)
+    claimed.delivery_ids = sorted(delivery_id for delivery_id, _chat_id, _period in made)
     return claimed
+
+
+def _log_conflicts(wanted: list[tuple[int, str]], made: list[tuple[int, int, str]]) -> None:
+    """A claimed (chat, period) whose row exists already: its schedule named an instant it had been sent for.
+    Period keys are instants and a claim moves past `now`, so this should never happen; if it does, say so."""
+    for chat_id, period in sorted(set(wanted) - {(chat_id, period) for _id, chat_id, period in made}):
+        log.warning("digest %s for chat %d has an outbox row already: not written again", period, chat_id)

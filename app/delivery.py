@@ -29,18 +29,18 @@ import functools
 import logging
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from app import outbox_repairs as repairs
-from app.claims import ClaimPolicy, claim_due, schedule_unscheduled
+from app.claims import claim_due, schedule_unscheduled
+from app.delivery_policy import DeliveryPolicy, delivery_policy
+from app.digest_time import period_day, zone_or_utc
 from app.digests import LOOKBACK, Corpus, Digest, Digests, digest_for
 from app.leases import LeaseKeeper
 from app.metrics import Metrics
 from app.sending import ChatGone, ChatMoved, MaybeSent, RateLimited, Refused, Sender, ThreadGone, Transient
-from app.settings import Settings
 from app.tx import Transactions
 from app.workpool import WorkPool
 from storage import deliveries as outbox
@@ -51,28 +51,6 @@ __all__ = ["DeliveryPolicy", "DigestDelivery", "delivery_policy"]
 
 log = logging.getLogger(__name__)
 Render = Callable[[Digest], list[str]]  # a digest -> its messages; [] when there is nothing to send
-
-
-@dataclass(frozen=True)
-class DeliveryPolicy(ClaimPolicy):
-    per_topic: int = 5
-    workers: int = 32
-    max_failures: int = 10
-    backoff_cap: float = 300.0
-    lease: timedelta = timedelta(seconds=60)  # a dead process's rows are taken over after this
-    backlog: int = 128  # rows held by this process at once (queued, in flight, waiting to retry)
-
-
-def delivery_policy(settings: Settings) -> DeliveryPolicy:
-    return DeliveryPolicy(
-        max_lateness=timedelta(hours=settings.digest_max_lateness_hours),
-        default_times=settings.digest_time.strftime("%H:%M"),
-        default_zone=settings.digest_timezone,
-        per_topic=settings.digest_stories_per_topic,
-        workers=settings.digest_workers,
-        lease=timedelta(seconds=settings.digest_lease_seconds),
-        backlog=4 * settings.digest_workers,
-    )
 
 
 class DigestDelivery(WorkPool):
@@ -195,7 +173,8 @@ class DigestDelivery(WorkPool):
             outbox.finish(session, item.id, DeliveryStatus.SKIPPED, "chat inactive")
             self._count(DeliveryStatus.SKIPPED)
             return None
-        digest = digest_for(corpus, chat, now, self.policy.per_topic, day=date.fromisoformat(item.period[:10]))
+        digest = digest_for(corpus, chat, now, self.policy.per_topic,
+                            day=period_day(item.period, zone_or_utc(chat.timezone)))
         parts = self.render(digest)
         if not parts:
             outbox.finish(session, item.id, DeliveryStatus.SKIPPED, "nothing new")
@@ -222,7 +201,11 @@ class DigestDelivery(WorkPool):
         item, thread_id = loaded
         if item.messages is None:
             now = self.clock()
-            built = await self.tx(self._build, item, await self.digests.corpus(now), now)
+            corpus = await self.digests.corpus(now)
+            try:
+                built = await self.tx(self._build, item, corpus, now)
+            except Exception as exc:  # a bug in one chat's selection or rendering: that row only
+                return await self._build_failed(item, exc)
             if built is None:
                 return False
             item = built
@@ -265,6 +248,26 @@ class DigestDelivery(WorkPool):
     def _count(self, status: DeliveryStatus) -> None:
         if status in (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN, DeliveryStatus.SKIPPED):
             self.metrics.digests.labels(status.value).inc()
+
+    async def _build_failed(self, item: outbox.OutboxItem, exc: Exception) -> bool:
+        """Building or rendering raised, most likely the same way every time: `build_attempts` tries with backoff
+        (counted on the row, across restarts), one traceback, then FAILED (app.outbox_repairs.build_failed). The
+        chat's schedule moved on at the claim: its next digest comes as usual."""
+        tries = await self.tx(repairs.build_failed, item, f"{type(exc).__name__}: {exc}", self.policy.build_attempts)
+        if tries == 1:
+            log.error("digest row %d for chat %d could not be built", item.id, item.chat_id, exc_info=exc)
+        if tries is None or tries >= self.policy.build_attempts:  # None: taken over or finished meanwhile
+            if tries is not None:
+                log.error("digest row %d for chat %d could not be built %d times (%s): failed", item.id,
+                          item.chat_id, tries, exc)
+                self.metrics.digest_build_failures.inc()
+                self._count(DeliveryStatus.FAILED)
+            return False
+        delay = min(self.policy.backoff_cap, 2.0 ** tries) * random.uniform(0.8, 1.2)
+        log.warning("digest row %d for chat %d could not be built (%s, try %d of %d); again in %.1f s", item.id,
+                    item.chat_id, exc, tries, self.policy.build_attempts, delay)
+        self._later(item.id, delay)
+        return True
 
     async def _failed(self, item: outbox.OutboxItem, exc: Exception) -> bool:
         if isinstance(exc, RateLimited):

@@ -22,6 +22,7 @@ __all__ = [
     "parse_time",
     "parse_times",
     "parse_zone",
+    "period_day",
     "period_key",
     "zone_or_utc",
 ]
@@ -111,6 +112,18 @@ def next_digest_at(times: tuple[time, ...], zone: ZoneInfo, after: datetime) -> 
     return min(instant for instant in candidates if instant > after)
 
 
-def period_key(instant: datetime, zone: ZoneInfo) -> str:
-    """Names one scheduled digest of a chat, e.g. '2026-03-29T08:00'; the outbox is unique per chat and key."""
-    return instant.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+def period_key(instant: datetime) -> str:
+    """Names one scheduled digest of a chat by its instant in UTC, e.g. '2026-03-29T06:00Z'; the outbox is unique
+    per chat and key. The instant, not the local wall time: after a change of zone or time, the next digest is
+    another instant, hence another key, even when its local time is the one just sent (08:00 UTC, then 08:00 in
+    New York), so it is never lost to the unique key."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def period_day(period: str, zone: ZoneInfo) -> date:
+    """The chat's local day of a period key. Keys written before 0015 name the local wall time ('2026-03-29T08:00',
+    no 'Z'): their first ten characters are that day already."""
+    if not period.endswith("Z"):
+        return date.fromisoformat(period[:10])
+    instant = datetime.strptime(period, "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
+    return instant.astimezone(zone).date()

@@ -200,7 +200,11 @@ class Ingestor:
         except Exception as db_exc:  # the database itself is failing: say so, and leave the feed due
             log.exception("could not record the failure of feed %s", feed.url)
             return FeedOutcome(feed.id, feed.url, error=f"{_message(exc)}; not recorded: {type(db_exc).__name__}")
-        log.info("feed %s failed: %s", feed.url, outcome.error)
+        if outcome.paused:  # the one line an operator needs: it stays paused until `storybot feeds resume`
+            log.warning("feed %s paused: %s; `storybot feeds resume %d` polls it again", feed.url, outcome.error,
+                        feed.id)
+        else:
+            log.info("feed %s failed: %s", feed.url, outcome.error)
         return outcome
 
     def _failed(self, session: Session, feed: FeedRef, exc: Exception) -> FeedOutcome:

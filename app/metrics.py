@@ -28,6 +28,9 @@ class Metrics:
         self.cluster_pass = Histogram("storybot_cluster_pass_seconds", "Duration of one clustering pass",
                                       buckets=PASS_SECONDS, registry=r)
         self.digests = Counter("storybot_digests", "Digest rows finished, by outcome", ["outcome"], registry=r)
+        self.digest_build_failures = Counter(
+            "storybot_digest_build_failures", "Digest rows failed because building or rendering them kept raising",
+            registry=r)
         self.send_queue = Gauge("storybot_send_queue_depth",
                                 "Digest rows this process holds: queued, being sent or waiting to retry", registry=r)
         self.rate_limited = Counter("storybot_telegram_429", "429 Too Many Requests answers from the Bot API",

@@ -10,7 +10,7 @@ from storage import chats as chat_store
 from storage import deliveries as outbox
 from storage.models import DeliveryStatus
 
-__all__ = ["chat_gone", "follow_move", "to_main_thread"]
+__all__ = ["build_failed", "chat_gone", "follow_move", "to_main_thread"]
 
 log = logging.getLogger("app.delivery")
 
@@ -39,3 +39,12 @@ def follow_move(session: Session, item: outbox.OutboxItem, new_chat_id: int) -> 
     chat_store.deactivate(session, item.chat_id, f"migrated to {new_chat_id}")
     outbox.finish(session, item.id, DeliveryStatus.FAILED, f"chat moved to {new_chat_id}, which has its own")
     return False
+
+
+def build_failed(session: Session, item: outbox.OutboxItem, error: str, budget: int) -> int | None:
+    """The row's digest could not be built: one more attempt counted, and FAILED once `budget` are spent. The
+    attempts so far, or None when the row is not pending any more."""
+    tries = outbox.count_attempt(session, item.id, f"could not build the digest: {error}")
+    if tries is not None and tries >= budget:
+        outbox.finish(session, item.id, DeliveryStatus.FAILED, f"could not build the digest ({tries} tries): {error}")
+    return tries

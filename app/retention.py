@@ -1,4 +1,5 @@
-"""Retention: articles older than RETENTION_DAYS go; their stories keep the card they had.
+"""Retention: articles older than RETENTION_DAYS go; their stories keep the card they had. Then the outbox rows,
+story aliases and send paces no longer needed (app.lifecycle).
 
 `Retention.prune` runs daily (bot.jobs) and from `storybot prune`. A story's articles go together once the story's
 newest article is older than the cutoff, and never while the story is still open to new articles (the clustering
@@ -12,13 +13,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
 from app.cards import CardCache
+from app.lifecycle import Kept, prune_kept
 from app.tx import Transactions
 from news.coverage import source_lines
 from news.types import SourceLine, StoryView
@@ -54,10 +56,11 @@ class PruneSummary:
     stories: int = 0  # stories archived
     articles: int = 0  # their articles, deleted
     strays: int = 0  # articles that never joined a story, deleted
+    kept: Kept = field(default_factory=Kept)  # outbox rows, story aliases and send paces deleted (app.lifecycle)
 
     def line(self) -> str:
         return (f"pruned {self.articles} articles of {self.stories} stories and {self.strays} unclustered articles "
-                f"older than {self.cutoff:%Y-%m-%d %H:%M} UTC")
+                f"older than {self.cutoff:%Y-%m-%d %H:%M} UTC; and {self.kept.line()} no longer needed")
 
 
 class Retention:
@@ -65,6 +68,7 @@ class Retention:
                  cluster_window: timedelta) -> None:
         self.tx, self.clock, self.cards = tx, clock, cards
         self.keep = max(timedelta(days=days), cluster_window)
+        self.days, self.cluster_window = days, cluster_window
 
     def prune(self, story_batch: int = STORY_BATCH, stray_batch: int = STRAY_BATCH) -> PruneSummary:
         """Blocking (the CLI, or a worker thread): archive and prune in batches until nothing is older."""
@@ -82,7 +86,8 @@ class Retention:
                 break
         if articles or strays:
             self.tx.sync(store.merge_search_index)
-        summary = PruneSummary(cutoff, stories, articles, strays)
+        kept = prune_kept(self.tx, now, self.days, self.cluster_window)
+        summary = PruneSummary(cutoff, stories, articles, strays, kept)
         log.info(summary.line())
         return summary
 

@@ -222,6 +222,14 @@ def watch(args: argparse.Namespace, processes: int, api: str, db: Database, db_u
     return in_flight_at_kill
 
 
+def _parts(row: Delivery) -> int:
+    """The parts a row's digest had: a final row keeps only the ids of those sent (its content is dropped), and
+    one caught mid-send may have sent one more."""
+    if row.messages is not None:
+        return len(json.loads(row.messages))
+    return len([m for m in row.message_ids.split(",") if m]) + (row.status is DeliveryStatus.UNKNOWN)
+
+
 def report(args: argparse.Namespace, processes: int, api: str, db: Database, started: float,
            in_flight: int | None) -> dict[str, Any]:
     log = control(api, "request_log")
@@ -231,7 +239,7 @@ def report(args: argparse.Namespace, processes: int, api: str, db: Database, sta
     ok = [r for r in sends if r["status"] == 200 and isinstance(r["chat_id"], int) and r["chat_id"] > 0]
     received = Counter(r["chat_id"] for r in ok)
     with db.session() as s:
-        rows = {d.chat_id: (d.status, len(json.loads(d.messages or "[]"))) for d in s.query(Delivery)}
+        rows = {d.chat_id: (d.status, _parts(d)) for d in s.query(Delivery)}
     counts = Counter(status.value for status, _parts in rows.values())
     parts = sum(p for _s, p in rows.values())
     unknown = [c for c, (st, _p) in rows.items() if st is DeliveryStatus.UNKNOWN]

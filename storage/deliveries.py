@@ -9,7 +9,10 @@ has expired (its process died) is taken over, by storage.outbox_leases.recover:
        │                       ├── release (429, 5xx: surely not sent) ──► PENDING
        │                       └── crash (lease expired), or the connection broke mid-request ──► UNKNOWN
        ├── too late, nothing new, no topics ──► SKIPPED
-       └── chat gone, message refused ──► FAILED
+       └── chat gone, message refused, could not be built (3 tries) ──► FAILED
+
+A final row (SENT, FAILED, SKIPPED, UNKNOWN) drops its parts' content (FINAL); the retention job deletes it after
+RETENTION_DAYS (storage.lifecycle).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from storage.outbox_leases import Lease
 from storage.stories import live_story_ids
 
 __all__ = [
+    "FINAL",
     "TERMINAL",
     "DigestChat",
     "DueChat",
@@ -36,9 +40,11 @@ __all__ = [
     "begin_part",
     "claim_chat",
     "claim_chats",
+    "count_attempt",
     "digest_chat",
     "due_chats",
     "finish",
+    "insert_deliveries",
     "load",
     "part_sent",
     "release",
@@ -47,6 +53,10 @@ __all__ = [
 ]
 
 TERMINAL = (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED, DeliveryStatus.UNKNOWN)
+# What a row becoming final drops: its parts' HTML (about 5 KB a digest), needed only until the last part is sent.
+# A final row keeps what later digests read (story_ids of SENT rows: "already sent") and the parts' message ids;
+# the retention job deletes the row itself later (app.retention).
+FINAL: dict[str, None] = {"messages": None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +106,7 @@ def due_chats(session: Session, now: datetime, limit: int = 500) -> list[DueChat
     skipped (FOR UPDATE SKIP LOCKED), so two processes claim disjoint batches. SQLite has one process."""
     query = (
         select(Chat.id, Chat.timezone, Chat.digest_times, Chat.next_digest_at)
-        .where(Chat.active.is_(True), Chat.next_digest_at <= now)
+        .where(Chat.active, Chat.next_digest_at <= now)  # `active` as the partial index has it (0015)
         .order_by(Chat.next_digest_at, Chat.id)
         .limit(limit)
         .with_for_update(skip_locked=True, of=Chat)
@@ -108,7 +118,7 @@ def unscheduled_chats(session: Session, limit: int = 1000) -> list[DueChat]:
     """Active chats without a next digest (made before scheduling existed, or by a caller that left it out)."""
     query = (
         select(Chat.id, Chat.timezone, Chat.digest_times, Chat.next_digest_at)
-        .where(Chat.active.is_(True), Chat.next_digest_at.is_(None))
+        .where(Chat.active, Chat.next_digest_at.is_(None))
         .order_by(Chat.id)
         .limit(limit)
     )
@@ -140,7 +150,16 @@ def add_deliveries(
     session: Session, rows: Sequence[tuple[int, str]], now: datetime, status: DeliveryStatus = DeliveryStatus.PENDING,
     error: str | None = None, lease: Lease | None = None,
 ) -> list[int]:
-    """add_delivery for many (chat id, period) pairs in one statement: the ids of the rows made, held by `lease`."""
+    """An outbox row for each (chat id, period) pair, in one statement: the ids of the rows made, held by `lease`.
+    A pair that has a row already is left alone (see `insert_deliveries` for which)."""
+    return sorted(made for made, _chat_id, _period in insert_deliveries(session, rows, now, status, error, lease))
+
+
+def insert_deliveries(
+    session: Session, rows: Sequence[tuple[int, str]], now: datetime, status: DeliveryStatus = DeliveryStatus.PENDING,
+    error: str | None = None, lease: Lease | None = None,
+) -> list[tuple[int, int, str]]:
+    """add_deliveries, returning (id, chat id, period) of each row made: a pair missing had a row already."""
     if not rows:
         return []
     owner, until = (lease.owner, lease.until) if lease else (None, None)
@@ -153,9 +172,9 @@ def add_deliveries(
     statement = (
         insert(Delivery)
         .on_conflict_do_nothing(index_elements=["chat_id", "period"])
-        .returning(Delivery.id)
+        .returning(Delivery.id, Delivery.chat_id, Delivery.period)
     )
-    return sorted(session.scalars(statement, values))
+    return [(made, chat_id, period) for made, chat_id, period in session.execute(statement, values)]
 
 
 # --- the outbox ------------------------------------------------------------------------------------
@@ -231,10 +250,12 @@ def part_sent(session: Session, delivery_id: int, message_id: int, now: datetime
     row.status = DeliveryStatus.SENT if done else DeliveryStatus.PENDING
     row.sent_at = now
     row.error = None
+    item = _item(row)
     if done:
         session.execute(update(Chat).where(Chat.id == row.chat_id).values(last_digest_at=row.built_at or now))
+        row.messages = None  # sent: the parts are in the chat now; the row keeps their ids and story ids
     session.flush()
-    return _item(row)
+    return item
 
 
 def release(session: Session, delivery_id: int, error: str) -> None:
@@ -245,10 +266,20 @@ def release(session: Session, delivery_id: int, error: str) -> None:
     )
 
 
+def count_attempt(session: Session, delivery_id: int, error: str) -> int | None:
+    """A PENDING row's try that failed before anything was sent (its digest could not be built): its attempts
+    after this one, or None when the row is not PENDING any more."""
+    result = session.execute(
+        update(Delivery).where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.PENDING)
+        .values(attempts=Delivery.attempts + 1, error=error[:500]).returning(Delivery.attempts)
+    )
+    return result.scalar_one_or_none()
+
+
 def finish(session: Session, delivery_id: int, status: DeliveryStatus, error: str | None = None) -> None:
-    """A final state (FAILED, SKIPPED, UNKNOWN) for a row that is not final yet."""
+    """A final state (FAILED, SKIPPED, UNKNOWN) for a row that is not final yet; its content goes (see FINAL)."""
     assert status in TERMINAL
     session.execute(
         update(Delivery).where(Delivery.id == delivery_id, Delivery.status.not_in(TERMINAL))
-        .values(status=status, error=error[:500] if error else None)
+        .values(status=status, error=error[:500] if error else None, **FINAL)
     )

@@ -21,6 +21,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -185,6 +186,10 @@ class ArticleVector(Base):
 
 class Chat(Base):
     __tablename__ = "chats"
+    # The per-minute scheduling scan (storage.deliveries.due_chats, unscheduled_chats) reads active chats only:
+    # stopped and blocked ones, which only grow, stay out of its index (migration 0015).
+    __table_args__ = (Index("ix_chats_next_digest_at_active", "next_digest_at",
+                            sqlite_where=text("active = 1"), postgresql_where=text("active")),)
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # Telegram chat id
     type: Mapped[str] = mapped_column(String(16), default="private")
     title: Mapped[str] = mapped_column(String(255), default="")
@@ -196,7 +201,7 @@ class Chat(Base):
     send_empty_digest: Mapped[bool] = mapped_column(Boolean, default=True)
     # The language the bot speaks here ("en", "es"): the first known user's Telegram language, or /language's choice.
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
-    next_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    next_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     blindspot_weekly: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -237,9 +242,12 @@ class Delivery(Base):
     """The outbox: written before anything is sent, unique per chat and period."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("chat_id", "period"),)
+    # (chat_id, created_at): a chat's recent digests ("already sent", storage.deliveries.digest_chat), read in
+    # the chat's newest rows only; it also serves the chat_id foreign key (migration 0015).
+    __table_args__ = (UniqueConstraint("chat_id", "period"),
+                      Index("ix_deliveries_chat_id_created_at", "chat_id", "created_at"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
     period: Mapped[str] = mapped_column(String(64))
     status: Mapped[DeliveryStatus] = mapped_column(
         Enum(DeliveryStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
@@ -248,7 +256,8 @@ class Delivery(Base):
     )
     story_ids: Mapped[str] = mapped_column(Text, default="")  # comma-joined
     message_ids: Mapped[str] = mapped_column(Text, default="")  # comma-joined Telegram ids, one per part sent
-    messages: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list of the parts; None: not built
+    # JSON list of the parts; None: not built yet, or final (dropped then: storage.deliveries.FINAL)
+    messages: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

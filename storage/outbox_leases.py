@@ -50,7 +50,7 @@ def recover(session: Session, now: datetime, max_lateness: timedelta, lease: Lea
     if caught:
         session.execute(
             update(Delivery).where(Delivery.id.in_([r.id for r in caught]), Delivery.status == DeliveryStatus.SENDING)
-            .values(status=DeliveryStatus.UNKNOWN, error="caught mid-send by a crash; not re-sent")
+            .values(status=DeliveryStatus.UNKNOWN, error="caught mid-send by a crash; not re-sent", messages=None)
         )
     pending = session.execute(
         select(Delivery.id, Delivery.chat_id, Delivery.period, Delivery.created_at)
@@ -61,7 +61,7 @@ def recover(session: Session, now: datetime, max_lateness: timedelta, lease: Lea
     if late:
         session.execute(
             update(Delivery).where(Delivery.id.in_([r[0] for r in late]), Delivery.status == DeliveryStatus.PENDING)
-            .values(status=DeliveryStatus.SKIPPED, error="too late after a restart")
+            .values(status=DeliveryStatus.SKIPPED, error="too late after a restart", messages=None)
         )
     late_ids = {r[0] for r in late}
     taken = [r.id for r in pending if r.id not in late_ids]

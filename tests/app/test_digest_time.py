@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.digest_time import InvalidSchedule, next_digest_at, parse_times, parse_zone, period_key
+from app.digest_time import InvalidSchedule, next_digest_at, parse_times, parse_zone, period_day, period_key
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -88,11 +88,20 @@ def test_strictly_after() -> None:
     assert next_digest_at((time(8, 0),), ZoneInfo("UTC"), at - timedelta(microseconds=1)) == at
 
 
-def test_period_key_is_local_and_unique_per_occurrence() -> None:
-    keys = {period_key(i, BERLIN) for i in schedule("08:00,20:00", BERLIN, utc(2026, 3, 27), 8)}
+def test_period_key_names_the_instant_and_is_unique_per_occurrence() -> None:
+    keys = {period_key(i) for i in schedule("08:00,20:00", BERLIN, utc(2026, 3, 27), 8)}
     assert len(keys) == 8
-    assert period_key(utc(2026, 3, 29, 6), BERLIN) == "2026-03-29T08:00"
-    assert period_key(utc(2026, 3, 29, 2, 30), KOLKATA) == "2026-03-29T08:00"
+    assert period_key(utc(2026, 3, 29, 6)) == "2026-03-29T06:00Z"
+    # 08:00 in Berlin and 08:00 in Kolkata are different digests: different keys (local keys were equal).
+    assert period_key(utc(2026, 3, 29, 2, 30)) == "2026-03-29T02:30Z"
+    # 08:00 UTC, then 08:00 in New York the same day: another instant, another key.
+    assert period_key(utc(2026, 3, 29, 8)) != period_key(utc(2026, 3, 29, 12))
+
+
+def test_period_day_is_the_chats_local_day_for_new_and_old_keys() -> None:
+    assert period_day("2026-03-29T23:30Z", KOLKATA) == date(2026, 3, 30)  # 05:00 the next morning there
+    assert period_day("2026-03-30T03:00Z", NEW_YORK) == date(2026, 3, 29)  # 23:00 the day before
+    assert period_day("2026-03-29T08:00", KOLKATA) == date(2026, 3, 29)  # a key written before 0015: local already
 
 
 @pytest.mark.parametrize("text", ["", "25:00", "8", "07:60", "1:00,2:00,3:00,4:00,5:00"])

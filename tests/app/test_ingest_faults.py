@@ -58,7 +58,9 @@ def serve_faults(server: FeedServer) -> dict[str, str]:
     }
 
 
-async def test_bad_feeds_are_recorded_and_healthy_ones_fully_ingested(db: Database) -> None:
+async def test_bad_feeds_are_recorded_and_healthy_ones_fully_ingested(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
     async with FeedServer() as server:
         healthy = server.add_dir(FIXTURES / "feeds")
         faults = serve_faults(server)
@@ -95,6 +97,9 @@ async def test_bad_feeds_are_recorded_and_healthy_ones_fully_ingested(db: Databa
         assert feed.error_count == 1 and feed.last_success_at is None
     assert summary.failed == len(failed) and summary.paused == 1
     assert record["410"].status == FeedStatus.PAUSED and "paused" in (record["410"].last_error or "")
+    paused = [r.getMessage() for r in caplog.records if r.levelname == "WARNING" and " paused: " in r.getMessage()]
+    assert paused == [f"feed {faults['410']} paused: {record['410'].last_error}; `storybot feeds resume "
+                      f"{record['410'].id}` polls it again"]
     assert all(f.status == FeedStatus.ACTIVE for n, f in record.items() if n != "410")
     assert record["503"].next_check_at is not None and record["503"].next_check_at >= NOW + timedelta(hours=1)
     assert record["429"].next_check_at is not None and record["429"].next_check_at >= NOW + timedelta(hours=2)

@@ -77,7 +77,7 @@ async def test_due_chats_get_one_digest_each(tmp_path: Path, db_url: str) -> Non
             assert message.text and "Your digest" in message.text and "space chiefs" in message.text.lower()
             row = rows(h)[chat_id]
             assert row.status == DeliveryStatus.SENT and row.message_ids == str(message.message_id)
-            assert row.period == DUE.strftime("%Y-%m-%dT%H:%M")
+            assert row.period == DUE.strftime("%Y-%m-%dT%H:%MZ")  # the instant, in UTC
         assert len(rows(h)) == 3
 
 

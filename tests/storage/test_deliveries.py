@@ -48,7 +48,7 @@ def test_claim_advances_schedule_and_writes_one_row(db: Database) -> None:
     with db.session() as s:
         rows = sorted(s.query(Delivery).all(), key=lambda d: d.chat_id)
         assert [(row.chat_id, row.period, row.status) for row in rows] == [
-            (1, "2026-03-29T08:00", DeliveryStatus.PENDING), (3, "2026-03-29T07:55", DeliveryStatus.PENDING)]
+            (1, "2026-03-29T06:00Z", DeliveryStatus.PENDING), (3, "2026-03-29T05:55Z", DeliveryStatus.PENDING)]
         assert s.get_one(Chat, 1).next_digest_at == datetime(2026, 3, 30, 6, 0, tzinfo=UTC)
         assert s.get_one(Chat, 3).next_digest_at == datetime(2026, 3, 30, 6, 0, tzinfo=UTC)
         assert claim_due(s, NOW, POLICY).seen == 0  # a second tick finds nothing
