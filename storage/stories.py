@@ -108,7 +108,8 @@ def refresh_counts(session: Session, story_ids: Iterable[int]) -> None:
     ids = sorted(set(story_ids))
     for start in range(0, len(ids), COUNT_CHUNK):
         chunk = ids[start:start + COUNT_CHUNK]
-        counts = {story_id: rest for story_id, *rest in session.execute(
+        counts: dict[int | None, tuple[int, int, datetime | None, datetime | None]] = {
+            story_id: (n, sources, first, last) for story_id, n, sources, first, last in session.execute(
             select(
                 Article.story_id,
                 func.count(Article.id),
@@ -118,7 +119,7 @@ def refresh_counts(session: Session, story_ids: Iterable[int]) -> None:
             )
             .where(Article.story_id.in_(chunk))
             .group_by(Article.story_id)
-        )}
+        ).tuples()}
         rows = []
         for story_id, first_seen, last_updated in session.execute(
                 select(Story.id, Story.first_seen, Story.last_updated).where(Story.id.in_(chunk))):
