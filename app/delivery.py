@@ -166,13 +166,8 @@ class DigestDelivery(WorkPool):
 
     # --- one delivery ------------------------------------------------------------------------------
 
-    def _build(self, session: Session, item: outbox.OutboxItem, corpus: Corpus,
+    def _build(self, session: Session, item: outbox.OutboxItem, chat: outbox.DigestChat, corpus: Corpus,
                now: datetime) -> outbox.OutboxItem | None:
-        chat = outbox.digest_chat(session, item.chat_id, sent_since=now - 2 * LOOKBACK)
-        if chat is None or not chat.active:  # a chat with no topics gets the top stories (app.digests)
-            outbox.finish(session, item.id, DeliveryStatus.SKIPPED, "chat inactive")
-            self._count(DeliveryStatus.SKIPPED)
-            return None
         digest = digest_for(corpus, chat, now, self.policy.per_topic,
                             day=period_day(item.period, zone_or_utc(chat.timezone)))
         parts = self.render(digest)
@@ -182,28 +177,33 @@ class DigestDelivery(WorkPool):
             return None
         return outbox.save_content(session, item.id, parts, digest.story_ids, now)
 
-    def _load(self, session: Session, delivery_id: int) -> tuple[outbox.OutboxItem, int | None] | None:
+    def _load(self, session: Session, delivery_id: int,
+              now: datetime) -> tuple[outbox.OutboxItem, outbox.DigestChat] | None:
+        """The row and its chat, read once: the thread its parts go to and, while its digest is still to be built,
+        everything the digest needs (the stories its recent digests sent)."""
         item = outbox.load(session, delivery_id)
         if item is None or item.status is not DeliveryStatus.PENDING:
             return None
-        chat = outbox.digest_chat(session, item.chat_id)
+        sent_since = now - 2 * LOOKBACK if item.messages is None else None
+        chat = outbox.digest_chat(session, item.chat_id, sent_since=sent_since)
         if chat is None or not chat.active:  # stopped (/stop, blocked) after its digest was claimed
             outbox.finish(session, item.id, DeliveryStatus.SKIPPED, "chat inactive")
             self._count(DeliveryStatus.SKIPPED)
             return None
-        return item, chat.thread_id
+        return item, chat  # a chat with no topics gets the top stories (app.digests)
 
     async def deliver(self, delivery_id: int) -> bool:
         """Send what is left of one outbox row. True when it was handed back to the queue for later."""
-        loaded = await self.tx(self._load, delivery_id)
+        now = self.clock()
+        loaded = await self.tx(self._load, delivery_id, now)
         if loaded is None:
             return False
-        item, thread_id = loaded
+        item, chat = loaded
+        thread_id = chat.thread_id
         if item.messages is None:
-            now = self.clock()
             corpus = await self.digests.corpus(now)
             try:
-                built = await self.tx(self._build, item, corpus, now)
+                built = await self.tx(self._build, item, chat, corpus, now)
             except Exception as exc:  # a bug in one chat's selection or rendering: that row only
                 return await self._build_failed(item, exc)
             if built is None:

@@ -6,8 +6,11 @@ everywhere: distinct outlets weighted by recency (news.rank). `digest_for` is pu
 
 One `Corpus` of recent stories is shared by every chat: 10,000 chats cost one query of recent stories, one
 tokenization per story, one topic match per distinct topic and one card per story, not 10,000 of each. It is
-rebuilt in the background after each clustering pass (`Digests.refresh`, off the path of any request; cards of
-unchanged stories come from the shared CardCache), and on demand only when it is older than `CORPUS_TTL`.
+rebuilt in the background, off the path of any request (cards of unchanged stories come from the shared
+CardCache): after each clustering pass (`Digests.refresh`), and in processes that don't cluster (the `bot` role, a
+worker that is not the clustering leader) when the stories' fingerprint changed or the corpus is older than
+`CORPUS_TTL` (`Digests.freshen`, a periodic job). A request uses the corpus there is, however old; it loads one
+only when there is none yet (the first request after start).
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ FIRST_DIGEST = timedelta(days=1)  # a chat's first digest: the last day
 GROWTH_MIN_SOURCES = 3  # "grew markedly": at least this many new outlets...
 GROWTH_MIN_SHARE = 0.5  # ...and at least half again as many as it had before
 CORPUS_LIMIT = 2000
-CORPUS_TTL = timedelta(minutes=15)  # the clustering job refreshes it every minute or two; this is a backstop
+CORPUS_TTL = timedelta(minutes=15)  # reloaded in the background at least this often, changed stories or not
 TOP_STORIES = ""  # the digest section of a chat that follows nothing: the top stories (no topic is empty)
 DAY = timedelta(hours=24)  # "today's" stories (/top, /blindspot): updated within a day of the newest news
 BLINDSPOT_WEEKDAY = 0  # the weekly Blindspot section comes with Monday's digest (in the chat's timezone)
@@ -62,6 +65,7 @@ class Corpus:
     articles: dict[int, list[StoryArticle]]
     sections: dict[int, tuple[str, ...]]
     cards: CardCache
+    signature: tuple[object, ...] = ()  # storage.stories.stories_signature when loaded: a change means reload
     _texts: dict[int, StoryText] = field(default_factory=dict)
     _matches: dict[str, list[int]] = field(default_factory=dict)
 
@@ -115,10 +119,12 @@ class Corpus:
 def load_corpus(session: Session, now: datetime, cards: CardCache) -> Corpus:
     latest = story_store.latest_update(session)
     newest = min(now, latest) if latest else now
+    signature = story_store.stories_signature(session, newest - LOOKBACK)  # before the stories: a change after it
     ids = story_store.recent_story_ids(session, newest - LOOKBACK, limit=CORPUS_LIMIT)
     articles = {sid: arts for sid, arts in story_store.story_articles(session, ids).items() if arts}
     ranked = [sid for _score, sid in sorted(((rank_score(a, now), sid) for sid, a in articles.items()), reverse=True)]
-    return Corpus(now, newest, ranked, articles, story_store.story_sections(session, ranked), cards)
+    return Corpus(now, newest, ranked, articles, story_store.story_sections(session, ranked), cards,
+                  signature)
 
 
 def since_for(last_digest_at: datetime | None, newest: datetime) -> datetime:
@@ -241,13 +247,26 @@ class Digests:
         self._generation += 1
         self._corpus = None
 
+    async def freshen(self) -> bool:
+        """The background check of a process that doesn't cluster: reload when the stories changed since the corpus
+        was loaded (their fingerprint, one cheap query) or it is older than CORPUS_TTL. True when it reloaded."""
+        corpus = self._corpus
+        if corpus is not None and timedelta(0) <= self.clock() - corpus.now <= CORPUS_TTL:
+            signature = await self.background(story_store.stories_signature, corpus.newest - LOOKBACK)
+            if signature == corpus.signature:
+                return False
+        await self.refresh()
+        return True
+
     async def corpus(self, now: datetime) -> Corpus:
-        """The current corpus; loaded on demand only when there is none or it is older than CORPUS_TTL."""
+        """The current corpus, however old: requests never wait for a reload (`refresh` and `freshen` keep it
+        current in the background). Loaded here only when there is none yet."""
+        if self._corpus is not None:
+            return self._corpus
         async with self._lock:
-            corpus = self._corpus
-            if corpus is None or not timedelta(0) <= now - corpus.now <= CORPUS_TTL:
-                corpus = self._corpus = await self.background(load_corpus, now, self.cards)
-            return corpus
+            if self._corpus is None:
+                self._corpus = await self.background(load_corpus, now, self.cards)
+            return self._corpus
 
     async def for_chat(self, chat_id: int) -> Digest | None:
         """The chat's digest as it would be sent now; None for a chat the bot doesn't know."""

@@ -3,7 +3,7 @@
 The jobs (bot.jobs) report when each tick starts and finishes. A tick is late when it has neither finished nor
 started within `max(3 × its interval, MIN_STALE)` (a refresh of many feeds may run for minutes; a tick that hangs,
 or a scheduler that stopped, shows). Until a tick's first run the process's start counts as its last run. A
-process that runs no ticks (a bot-only role) has nothing to be late.
+bot-only role runs one tick, the digest corpus check (bot.jobs).
 """
 
 from __future__ import annotations

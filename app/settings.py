@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.digest_time import InvalidSchedule, parse_zone
 from news.cluster import ClusterParams
+from storage.db import url_problem
 
 __all__ = ["LANGUAGES", "TOKEN_HELP", "TOKEN_PATTERN", "TUNED", "Settings"]
 
@@ -87,6 +88,14 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(default=None, ge=0, le=65535)  # /healthz /readyz /metrics; None: off
     metrics_host: str = "127.0.0.1"
     shutdown_grace_seconds: float = Field(default=20.0, ge=0, le=600)  # sends in flight may finish this long
+
+    @field_validator("database_url")
+    @classmethod
+    def _usable_database(cls, value: str) -> str:
+        problem = url_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @field_validator("digest_timezone")
     @classmethod

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from app.runtime import StartupError
 from app.settings import Settings
+from storage.db import DatabaseUnavailable
 
 __all__ = ["main"]
 
@@ -82,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     try:
         return _dispatch(args, settings)
-    except StartupError as exc:
+    except (StartupError, DatabaseUnavailable) as exc:
         print(f"storybot: {exc}", file=sys.stderr)
         return 2
 

@@ -18,13 +18,15 @@ from app.metrics import Metrics
 from app.runtime import Core
 from bot.handlers.common import TelegramApplication
 
-__all__ = ["Jobs"]
+__all__ = ["CORPUS_CHECK_SECONDS", "Jobs"]
 
 log = logging.getLogger(__name__)
 # A run that comes late (a slow start: migrations, a loaded machine) still runs: APScheduler's default would skip a
 # run more than 1 s late, and the first fetch, or the recovery at start, would wait for the next interval or never run.
 LATE_RUNS_RUN: dict[str, object] = {"misfire_grace_time": None}
 ONE_AT_A_TIME = {"max_instances": 1, "coalesce": True, **LATE_RUNS_RUN}
+# How stale a bot-role process's digest corpus may get behind the stories other processes write (bot.jobs.corpus).
+CORPUS_CHECK_SECONDS = 60
 
 
 class Jobs:
@@ -53,9 +55,11 @@ class Jobs:
             result = await asyncio.to_thread(self.core.cluster)
         if result.articles:
             log.info(result.line())
-        if result.articles or not self._corpus_ready or not result.leader:  # not leader: the leader's stories
+        if result.articles or not self._corpus_ready:
             await self.core.digests.refresh()  # digests and /digest read stories from this corpus
             self._corpus_ready = True
+        else:  # another process (the clustering leader) may have changed the stories: a cheap check
+            await self.core.digests.freshen()
 
     async def refine(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Regroup the open stories (merges, splits, strays moved); the digest corpus follows what changed."""
@@ -63,6 +67,12 @@ class Jobs:
         if result.moved:
             log.info(result.line())
             await self.core.digests.refresh()
+
+    async def corpus(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A process that answers but doesn't cluster (the bot role): reload the digest corpus when another process
+        changed the stories, or it is older than CORPUS_TTL, so no request waits for a reload."""
+        with self.health.tick("corpus"):
+            await self.core.digests.freshen()
 
     async def digests(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Claim the chats whose digest is due and hand them to the delivery workers (the first run also
@@ -75,6 +85,15 @@ class Jobs:
     async def prune(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Remove the articles older than RETENTION_DAYS, in short batches off the event loop (app.retention)."""
         await asyncio.to_thread(self.core.retention.prune)
+
+    def schedule_corpus(self, application: TelegramApplication) -> None:
+        """The bot role's one job: the corpus check, the first right after start (the corpus is loaded before the
+        first request, as a rule), then every CORPUS_CHECK_SECONDS."""
+        queue = application.job_queue
+        assert queue is not None, "python-telegram-bot[job-queue] is required"
+        self.health.expect("corpus", CORPUS_CHECK_SECONDS)
+        queue.run_repeating(self.corpus, interval=CORPUS_CHECK_SECONDS, first=0, name="corpus",
+                            job_kwargs=ONE_AT_A_TIME)
 
     def schedule(self, application: TelegramApplication) -> None:
         queue = application.job_queue

@@ -142,6 +142,8 @@ class Runtime:
         # Scheduled now, not when built: the first runs ("in 1 s") count from here, however long migrating took.
         if self.role != "bot":
             self.jobs.schedule(self.application)
+        else:  # no clustering here: the digest corpus follows what the workers write, in the background
+            self.jobs.schedule_corpus(self.application)
         await self.application.start()
         log.info("storybot started (role %s): Bot API at %s, database %s", self.role, self.settings.telegram_api_url,
                  self.core.db.engine.url.render_as_string(hide_password=True))

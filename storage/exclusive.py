@@ -14,6 +14,8 @@ from typing import IO
 
 from sqlalchemy.engine import make_url
 
+from storage.db import DatabaseUnavailable
+
 __all__ = ["AlreadyRunning", "SqliteLock"]
 
 
@@ -30,11 +32,15 @@ class SqliteLock:
         self._handle: IO[str] | None = None
 
     def acquire(self) -> None:
-        """Take the lock (a no-op for PostgreSQL and in-memory databases); raises AlreadyRunning."""
+        """Take the lock (a no-op for PostgreSQL and in-memory databases); raises AlreadyRunning, or
+        DatabaseUnavailable when the lock file can't be made."""
         if self.path is None or self._handle is not None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+", encoding="utf-8")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = self.path.open("a+", encoding="utf-8")
+        except OSError as exc:
+            raise DatabaseUnavailable(f"cannot lock the SQLite database: {self.path}: {exc.strerror or exc}") from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

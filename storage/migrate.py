@@ -28,6 +28,7 @@ def upgrade(db: Database, revision: str = "heads") -> None:
     (`autocommit_block`) for work PostgreSQL can't do in one, such as CREATE INDEX CONCURRENTLY. On PostgreSQL a
     session-level advisory lock makes processes started together migrate one after the other (the later ones find
     nothing left to do)."""
+    db.ping()  # a database that can't be opened says so in one line (DatabaseUnavailable), not in Alembic's words
     config = alembic_config(db.url)
     postgres = db.engine.dialect.name == "postgresql"
     with db.engine.connect() as connection:

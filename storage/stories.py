@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import BigInteger, ColumnElement, cast, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from news.types import Bias, ClusterItem, Outlet, StoryArticle
 from storage.models import Article, Feed, Source, Story
 
 __all__ = ["active_assignments", "apply_revision", "latest_update", "live_story_id", "live_story_ids", "merge_stories",
-    "recent_story_ids", "refresh_counts", "save_assignments", "story_articles", "unclustered"]
+    "recent_story_ids", "refresh_counts", "save_assignments", "stories_signature", "story_articles", "unclustered"]
 
 
 def _item(article: Article) -> ClusterItem:
@@ -43,22 +42,23 @@ def active_assignments(session: Session, since: datetime) -> list[tuple[ClusterI
 
 
 def save_assignments(session: Session, assignments: Sequence[tuple[str, str]], now: datetime) -> set[int]:
-    """Persist (article id, story key) pairs; creates stories for new keys. Returns touched story ids."""
+    """Persist (article id, story key) pairs; creates stories for new keys. Returns touched story ids.
+
+    A few statements whatever the batch holds: the new stories in one flush (multi-row INSERTs), the articles'
+    stories in one executemany, then their counts (refresh_counts)."""
     keys = {key for _, key in assignments}
     known = session.execute(select(Story.key, Story.id).where(Story.key.in_(keys)))
     story_ids: dict[str, int] = {key: story_id for key, story_id in known}
-    for key in keys - story_ids.keys():
-        story = Story(key=key, first_seen=now, last_updated=now)
-        session.add(story)
-        session.flush()
-        story_ids[key] = story.id
-    by_story: defaultdict[int, list[int]] = defaultdict(list)
-    for article_id, key in assignments:
-        by_story[story_ids[key]].append(int(article_id))
-    for story_id, article_ids in by_story.items():
-        session.execute(update(Article).where(Article.id.in_(article_ids)).values(story_id=story_id))
-    refresh_counts(session, by_story.keys())
-    return set(by_story)
+    new = [{"key": key, "first_seen": now, "last_updated": now} for key in sorted(keys - story_ids.keys())]
+    if new:  # an ORM bulk INSERT, RETURNING the ids (multi-row VALUES; the unit of work inserts one at a time)
+        inserted = session.execute(insert(Story).returning(Story.key, Story.id), new)
+        story_ids.update({key: story_id for key, story_id in inserted})
+    if assignments:  # an ORM bulk UPDATE by primary key: one executemany
+        session.execute(update(Article), [{"id": int(article_id), "story_id": story_ids[key]}
+                                          for article_id, key in assignments])
+    touched = {story_ids[key] for key in keys}
+    refresh_counts(session, touched)
+    return touched
 
 
 def apply_revision(
@@ -81,10 +81,14 @@ def apply_revision(
 
 
 def merge_stories(session: Session, merges: Iterable[tuple[str, str]]) -> set[int]:
+    pairs = list(merges)
+    if not pairs:
+        return set()
+    keys = {key for pair in pairs for key in pair}
+    stories = {story.key: story for story in session.scalars(select(Story).where(Story.key.in_(keys)))}
     touched: set[int] = set()
-    for absorbed_key, survivor_key in merges:
-        absorbed = session.scalar(select(Story).where(Story.key == absorbed_key))
-        survivor = session.scalar(select(Story).where(Story.key == survivor_key))
+    for absorbed_key, survivor_key in pairs:
+        absorbed, survivor = stories.get(absorbed_key), stories.get(survivor_key)
         if absorbed is None or survivor is None or absorbed.id == survivor.id:
             continue
         session.execute(update(Article).where(Article.story_id == absorbed.id).values(story_id=survivor.id))
@@ -95,30 +99,49 @@ def merge_stories(session: Session, merges: Iterable[tuple[str, str]]) -> set[in
     return touched
 
 
+COUNT_CHUNK = 500  # stories per IN list when counting
+
+
 def refresh_counts(session: Session, story_ids: Iterable[int]) -> None:
-    ids = list(story_ids)
-    if not ids:
-        return
-    rows = session.execute(
-        select(
-            Article.story_id,
-            func.count(Article.id),
-            func.count(func.distinct(func.coalesce(Article.source_id, -Article.feed_id))),
-            func.min(Article.published_at),
-            func.max(Article.published_at),
-        )
-        .where(Article.story_id.in_(ids))
-        .group_by(Article.story_id)
-    )
-    for story_id, n_articles, n_sources, first, last in rows:
-        story = session.get_one(Story, story_id)
-        story.article_count = n_articles
-        story.source_count = n_sources
-        story.first_seen = min(story.first_seen, first) if first else story.first_seen
-        story.last_updated = max(story.last_updated, last) if last else story.last_updated
-    for story_id in set(ids) - {r for r in session.scalars(select(Article.story_id).where(Article.story_id.in_(ids)))}:
-        story = session.get_one(Story, story_id)
-        story.article_count = story.source_count = 0
+    """Each story's article and outlet counts and its time span, from its articles: per COUNT_CHUNK stories, two
+    reads (their articles' aggregates, their times) and one executemany."""
+    ids = sorted(set(story_ids))
+    for start in range(0, len(ids), COUNT_CHUNK):
+        chunk = ids[start:start + COUNT_CHUNK]
+        counts: dict[int | None, tuple[int, int, datetime | None, datetime | None]] = {
+            story_id: (n, sources, first, last) for story_id, n, sources, first, last in session.execute(
+            select(
+                Article.story_id,
+                func.count(Article.id),
+                func.count(func.distinct(func.coalesce(Article.source_id, -Article.feed_id))),
+                func.min(Article.published_at),
+                func.max(Article.published_at),
+            )
+            .where(Article.story_id.in_(chunk))
+            .group_by(Article.story_id)
+        ).tuples()}
+        rows = []
+        for story_id, first_seen, last_updated in session.execute(
+                select(Story.id, Story.first_seen, Story.last_updated).where(Story.id.in_(chunk))):
+            n_articles, n_sources, first, last = counts.get(story_id, (0, 0, None, None))
+            rows.append({"id": story_id, "article_count": n_articles, "source_count": n_sources,
+                         "first_seen": min(first_seen, first) if first else first_seen,
+                         "last_updated": max(last_updated, last) if last else last_updated})
+        if rows:  # an ORM bulk UPDATE by primary key: one executemany
+            session.execute(update(Story), rows)
+
+
+def stories_signature(session: Session, since: datetime) -> tuple[object, ...]:
+    """A cheap fingerprint of the stories updated since `since` (one indexed range read, no articles): it changes
+    when a story is created, grows, loses articles, merges or is listed under other sections. Processes that don't
+    cluster compare it to learn that another one changed the stories."""
+    row = session.execute(
+        select(func.count(Story.id), func.max(Story.id), func.max(Story.last_updated), func.sum(Story.article_count),
+               func.sum(Story.source_count), func.sum(cast(Story.article_count, BigInteger) * Story.id),
+               func.count(Story.merged_into_id), func.sum(func.length(Story.sections)))
+        .where(Story.last_updated >= since)
+    ).one()
+    return tuple(row)
 
 
 def latest_update(session: Session) -> datetime | None:
