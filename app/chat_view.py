@@ -2,16 +2,18 @@
 
 Commands read a chat far more often than they change it, and every update that is answered needs at least its
 language. `ChatViews` keeps each chat's `ChatView` in memory, keyed by the chat's `version` (storage.chats: every
-write of settings, topics, mutes or state bumps it, in the writer's own transaction). A read asks the database
-for that one column by primary key, and loads the rest (chat row, topics, mutes) only when it changed.
+write of settings, topics, mutes or state bumps it, in the writer's own transaction). A read looks the chat's row
+up by primary key (a handful of columns, its version among them) and loads its topics and mutes only when the
+version is not the one held: one query per read when nothing changed, three when something did.
 
 Why a version check on every read rather than a time to live: several processes may share one PostgreSQL
 database (`--role bot` twice, or a worker deactivating a blocked chat), and a user who changed a setting through
 one process must see it on their very next command, whichever process answers. A TTL would have to be zero to
-promise that; LISTEN/NOTIFY would need a connection held open per process and still race with the reply. The
-version probe is one indexed lookup of a single integer: the cost of a cache miss (three queries) is paid only
-after a change. Entries are also dropped after `MAX_AGE` and when more than `MAX_CHATS` are held, which bounds
-the memory and makes an id that was deleted and made again (app.retention) reload however its version counts.
+promise that; LISTEN/NOTIFY would need a connection held open per process and still race with the reply. The row
+lookup is one indexed read, which the language alone would need anyway; the topics and mutes (two more queries)
+are read only after a change. Entries are also dropped after `MAX_AGE` and when more than `MAX_CHATS` are held,
+which bounds the memory and makes an id that was deleted and made again (app.retention) reload whatever its
+version.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ class ChatViews:
         self._held: OrderedDict[int, tuple[float, ChatView]] = OrderedDict()
 
     async def get(self, chat_id: int) -> ChatView:
-        """The chat now: one query when nothing changed since it was last read, four when it did."""
+        """The chat now: one query when nothing changed since it was last read, three when it did."""
         held = self._held.get(chat_id)
         if held is not None and self.clock() - held[0] > MAX_AGE:
             held = None
@@ -91,19 +93,14 @@ class ChatViews:
             self._held.pop(chat_id, None)
         return view
 
-    def read(self, session: Session, chat_id: int) -> ChatView:
-        """The chat now, inside a caller's transaction (a use case that read it anyway); not cached."""
-        return self._load(session, chat_id)
-
     def _read(self, session: Session, chat_id: int, held: ChatView | None) -> ChatView:
-        if held is not None and chat_store.version(session, chat_id) == held.version:
-            return held
-        return self._load(session, chat_id)
-
-    def _load(self, session: Session, chat_id: int) -> ChatView:
+        """The chat's row is read every time (one primary-key lookup); its topics and mutes only when its version
+        is not the one held."""
         row = chat_store.chat_row(session, chat_id)
         if row is None:
             return ChatView(chat_id, None, ChatState.ACTIVE, None, self.default_zone, self.default_times)
         version, state, language, zone, times, blindspot = row
+        if held is not None and held.version == version:
+            return held
         return ChatView(chat_id, version, ChatState(state), language, zone, times, blindspot,
                         tuple(chat_store.subscriptions(session, chat_id)), tuple(mute_store.mutes(session, chat_id)))
