@@ -22,7 +22,7 @@ down_revision: str | Sequence[str] | None = "0013_chat_language"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-chats = sa.table("chats", sa.column("active", sa.Boolean), sa.column("state", sa.String),
+chats = sa.table("chats", sa.column("type", sa.String), sa.column("active", sa.Boolean), sa.column("state", sa.String),
                  sa.column("inactive_reason", sa.String),
                  sa.column("inactive_since", storage.models.UTCDateTime(timezone=True)))
 
@@ -38,7 +38,8 @@ def upgrade() -> None:
         (reason.like("%blocked%"), "blocked"),
         (reason.like("bot %"), "kicked"),
         (reason.like("%kicked%"), "kicked"),
-        (reason.like("%not found%"), "blocked"),
+        (reason.like("%not found%") & (chats.c.type == "private"), "blocked"),
+        (reason.like("%not found%"), "kicked"),
         else_="stopped",
     )
     op.execute(chats.update().where(chats.c.active.is_(False))
