@@ -116,6 +116,27 @@ async def test_a_stopped_chat_comes_back_on_its_own_schedule(tmp_path: Path, db_
         assert digest and "space" in (digest[0].text or "").lower()
 
 
+async def test_what_asks_for_digests_resumes_and_nothing_else_does(tmp_path: Path, db_url: str) -> None:
+    async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST, command_burst=100) as h:
+        askers = ("/start", "/subscribe space", "/time 07:00", "/timezone Europe/Berlin", "button set:b:1",
+                  "button tog:science")
+        for asker in askers:
+            chat = h.telegram.add_private_chat(h.telegram.add_user("Lea")).id
+            keyboard = await say(h, chat, "/settings" if "set:" in asker else "/start")
+            await say(h, chat, "/subscribe world")
+            await say(h, chat, "/stop")
+            for change in ("/language es", "/mute football", "/unmute football", "/unsubscribe world",
+                           "/language en"):
+                await say(h, chat, change)
+            assert row(h, chat).state is ChatState.STOPPED, asker  # type: ignore[union-attr]
+            if asker.startswith("button "):
+                await press(h, keyboard, asker.removeprefix("button "))
+            else:
+                await say(h, chat, asker)
+            back = row(h, chat)
+            assert back is not None and back.active and back.state is ChatState.ACTIVE, asker
+
+
 async def test_group_members_who_are_not_admins_change_nothing(tmp_path: Path, db_url: str) -> None:
     async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST, command_burst=100) as h:
         owner, member = h.telegram.add_user("Olga"), h.telegram.add_user("Max")
