@@ -37,6 +37,7 @@ __all__ = [
     "chat_view",
     "e",
     "edit",
+    "new_update",
     "problem",
     "reply",
 ]
@@ -86,6 +87,11 @@ def chat_ref(update: Update) -> ChatRef:
     user = update.effective_user
     language = normalize(user.language_code) if user is not None else None
     return ChatRef(chat.id, chat.type, chat.title or chat.full_name or "", thread, bool(chat.is_forum), language)
+
+
+def new_update() -> None:
+    """Forget the chat read for the previous update (the first handler of each update calls this)."""
+    _viewed.set(None)
 
 
 async def chat_view(chats: Chats, update: Update) -> ChatView | None:

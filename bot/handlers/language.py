@@ -14,7 +14,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, TypeHandler, filters
 
 from app.runtime import Core
-from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, chat_ref, chat_view, e, edit, reply
+from bot.handlers.common import (
+    COMMAND_UPDATES,
+    Access,
+    argument_text,
+    chat_ref,
+    chat_view,
+    e,
+    edit,
+    new_update,
+    reply,
+)
 from bot.i18n import _, activate, current, languages, normalize, pick
 
 __all__ = ["CHOOSE", "NAMES", "LanguageHandlers", "answered", "gate", "handlers", "language_keyboard",
@@ -60,6 +70,7 @@ class LanguageHandlers:
 
     async def choose(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Before every other handler: the language this update is answered in."""
+        new_update()
         user = update.effective_user
         chat = await chat_view(self.core.chats, update) if answered(update) else None
         activate(pick(chat.language if chat is not None else None, user.language_code if user is not None else None,
