@@ -11,7 +11,8 @@ No Telegram here. Each use case is one transaction and returns plain values:
     digests.py      a chat's digest: the one selection for /digest, preview and the scheduled digest
     claims.py       which chats are due, claimed once; digest_time.py: local times across DST
     delivery.py     the digest outbox and its workers; sending.py: what a messenger must do, how it fails
-    chats.py        follow and unfollow, stop, digest times and zone, who may change a chat
+    chats.py        follow and unfollow, stop and resume, digest times and zone, who may change a chat;
+                    chat_view.py: what readers need of a chat, cached and checked by its version
     operators.py    counts, feed health, OPML in and out
 """
 

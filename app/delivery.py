@@ -281,7 +281,7 @@ class DigestDelivery(WorkPool):
             self._later(item.id, delay)
             return True
         if isinstance(exc, ChatMoved):
-            moved = await self.tx(repairs.follow_move, item, exc.new_chat_id)
+            moved = await self.tx(repairs.follow_move, item, exc.new_chat_id, self.clock())
             if moved:
                 self._later(item.id, 0)
             else:
@@ -295,7 +295,7 @@ class DigestDelivery(WorkPool):
             return True
         if isinstance(exc, ChatGone):
             log.info("chat %d is gone (%s): deactivated, its digests stop", item.chat_id, exc)
-            await self.tx(repairs.chat_gone, item, str(exc))
+            await self.tx(repairs.chat_gone, item, str(exc), self.clock())
             self._count(DeliveryStatus.FAILED)
             return False
         status = DeliveryStatus.UNKNOWN if isinstance(exc, MaybeSent) else DeliveryStatus.FAILED

@@ -33,9 +33,11 @@ class Kept:
     deliveries: int = 0  # outbox rows deleted
     aliases: int = 0  # merged-away stories deleted
     paces: int = 0  # send paces forgotten
+    chats: int = 0  # chats inactive for longer than app.retention.INACTIVE_CHAT_DAYS, deleted
 
     def line(self) -> str:
-        return f"{self.deliveries} digest records, {self.aliases} merged story aliases and {self.paces} send paces"
+        return (f"{self.deliveries} digest records, {self.aliases} merged story aliases, {self.paces} send paces "
+                f"and {self.chats} long-inactive chats")
 
 
 def prune_kept(tx: Transactions, now: datetime, days: int, cluster_window: timedelta, batch: int = BATCH) -> Kept:

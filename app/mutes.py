@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from app.chat_view import ChatView
 from app.chats import ChatRef, Chats
 from news.coverage import outlet_key, outlet_label
 from news.topics import StoryText, article_text, compile_topic, normalize_topic, story_matches
@@ -22,7 +23,7 @@ from storage import mutes as mute_store
 
 __all__ = [
     "MAX_MUTES", "MAX_OUTLET_NAME", "Mute", "MuteKind", "Muted", "Mutes", "hidden_urls", "hide_outlets",
-    "hide_source_links", "is_muted", "parse_mute",
+    "hide_source_links", "is_muted", "mutes_of", "parse_mute",
 ]
 
 MAX_MUTES = 30
@@ -105,7 +106,8 @@ class Mutes:
         return await self.chats.within(chat, run)
 
     async def unmute(self, chat: ChatRef, kind: MuteKind, value: str) -> bool:
-        return await self.chats.within(chat, lambda s: mute_store.remove(s, chat.id, kind.value, value))
+        """False when it wasn't muted (an unknown chat is not registered for that)."""
+        return await self.chats.tx(mute_store.remove, chat.id, kind.value, value)
 
     async def remove(self, chat_id: int, mute_id: int) -> tuple[Mute | None, list[Mute]]:
         """Drop one mute by id: what it was (None when gone already) and the chat's mutes now."""
@@ -117,8 +119,11 @@ class Mutes:
 
         return await self.chats.tx(run)
 
-    async def list(self, chat: ChatRef) -> list[Mute]:
-        return await self.chats.within(chat, lambda s: _mutes(s, chat.id))
+
+
+def mutes_of(chat: ChatView) -> list[Mute]:
+    """The chat's mutes, oldest first."""
+    return [Mute(mute_id, MuteKind(kind), value) for mute_id, kind, value in chat.mutes]
 
 
 def _mutes(session: Session, chat_id: int) -> list[Mute]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from storage import chats as chat_store
 from storage import deliveries as outbox
-from storage.models import DeliveryStatus
+from storage.models import ChatState, DeliveryStatus
 
 __all__ = ["build_failed", "chat_gone", "follow_move", "to_main_thread"]
 
@@ -21,13 +22,13 @@ def to_main_thread(session: Session, item: outbox.OutboxItem, reason: str) -> No
     chat_store.set_thread(session, item.chat_id, None)
 
 
-def chat_gone(session: Session, item: outbox.OutboxItem, reason: str) -> None:
-    """The bot was blocked or removed: the chat stops, this row fails."""
-    chat_store.deactivate(session, item.chat_id, reason)
+def chat_gone(session: Session, item: outbox.OutboxItem, reason: str, now: datetime) -> None:
+    """The bot was blocked (a private chat) or removed: the chat stops, this row fails."""
+    chat_store.gone(session, item.chat_id, reason, now)
     outbox.finish(session, item.id, DeliveryStatus.FAILED, reason)
 
 
-def follow_move(session: Session, item: outbox.OutboxItem, new_chat_id: int) -> bool:
+def follow_move(session: Session, item: outbox.OutboxItem, new_chat_id: int, now: datetime) -> bool:
     """The group became a supergroup: move the chat (and this row) to the new id, then send there."""
     outbox.release(session, item.id, f"chat moved to {new_chat_id}")
     chat_store.migrate(session, item.chat_id, new_chat_id)
@@ -36,7 +37,7 @@ def follow_move(session: Session, item: outbox.OutboxItem, new_chat_id: int) -> 
         log.info("chat %d moved to %d: its digest follows", item.chat_id, new_chat_id)
         return True
     # The new id had a chat of its own already: it keeps its own schedule; the old one stops.
-    chat_store.deactivate(session, item.chat_id, f"migrated to {new_chat_id}")
+    chat_store.deactivate(session, item.chat_id, ChatState.MIGRATED, f"migrated to {new_chat_id}", now)
     outbox.finish(session, item.id, DeliveryStatus.FAILED, f"chat moved to {new_chat_id}, which has its own")
     return False
 

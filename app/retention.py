@@ -7,13 +7,16 @@ window), so a story never loses part of its articles and its counts stay true. B
 its source lines and its articles' times are written on the story row (`StoryArchive`, as JSON): `/start s<id>`,
 a card's buttons and the coverage chart still work, with the same counts, bias line and links. Search no longer
 finds the pruned text. Each batch is its own short transaction; a second run finds nothing to do.
+
+The same daily run deletes the chats that have got no digests for INACTIVE_CHAT_DAYS (stopped, blocked, kicked,
+migrated: storage.models.ChatState), with their topics, mutes and outbox rows.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from pydantic import TypeAdapter
@@ -24,14 +27,17 @@ from app.lifecycle import Kept, prune_kept
 from app.tx import Transactions
 from news.coverage import source_lines
 from news.types import SourceLine, StoryView
+from storage import chats as chat_store
 from storage import retention as store
 from storage import stories as story_store
 
-__all__ = ["PruneSummary", "Retention", "StoryArchive", "decode_archive"]
+__all__ = ["INACTIVE_CHAT_DAYS", "PruneSummary", "Retention", "StoryArchive", "decode_archive"]
 
 log = logging.getLogger(__name__)
 STORY_BATCH = 200  # stories archived per transaction
 STRAY_BATCH = 5000  # unclustered articles deleted per transaction
+INACTIVE_CHAT_DAYS = 180  # a chat without digests this long is deleted (a returning user starts afresh)
+CHAT_BATCH = 500  # chats deleted per transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +93,21 @@ class Retention:
         if articles or strays:
             self.tx.sync(store.merge_search_index)
         kept = prune_kept(self.tx, now, self.days, self.cluster_window)
+        kept = replace(kept, chats=self.forget_chats(now - timedelta(days=INACTIVE_CHAT_DAYS)))
         summary = PruneSummary(cutoff, stories, articles, strays, kept)
         log.info(summary.line())
         return summary
+
+    def forget_chats(self, before: datetime, batch: int = CHAT_BATCH) -> int:
+        """Delete the chats inactive since before `before`, in batches; how many."""
+        deleted = 0
+        while (done := self.tx.sync(chat_store.delete_inactive, before, batch)) > 0:
+            deleted += done
+            if done < batch:
+                break
+        if deleted:
+            log.info("deleted %d chats inactive since before %s", deleted, f"{before:%Y-%m-%d}")
+        return deleted
 
     def _story_batch(self, session: Session, cutoff: datetime, now: datetime, limit: int) -> tuple[int, int]:
         ids = store.stale_stories(session, cutoff, limit)

@@ -117,7 +117,7 @@ class Core:
             retention=Retention(background, clock, cards, days=settings.retention_days,
                                 cluster_window=timedelta(hours=settings.cluster_window_hours)),
             interactive=interactive, background=background, clock=clock, mutes=Mutes(chats),
-            headlines=Headlines(interactive, digests, clock, settings.digest_timezone),
+            headlines=Headlines(digests, clock, settings.digest_timezone),
             profiles=Outlets(interactive, digests, outlets, clock),
         )
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from app.cards import CardCache
+from app.chat_view import ChatView
 from app.digest_time import zone_or_utc
 from app.mutes import hide_outlets, hide_source_links, is_muted
 from app.retention import decode_archive
@@ -23,8 +24,6 @@ from news.rank import rank_score
 from news.relevance import relevance
 from news.types import SourceLine, StoryArticle, StoryView
 from news.words import search_terms
-from storage import chats as chat_store
-from storage import deliveries as outbox
 from storage import retention as retention_store
 from storage import stories as story_store
 from storage.search import article_count_estimate, group_matches, search_window
@@ -78,27 +77,26 @@ class Stories:
         self.tx, self.clock, self.zone = tx, clock, zone_or_utc(zone)
         self._cards = cards
 
-    def _zone_of(self, session: Session, chat_id: int | None) -> ZoneInfo:
-        schedule = chat_store.schedule(session, chat_id) if chat_id is not None else None
-        return zone_or_utc(schedule[1]) if schedule else self.zone
+    def _zone_of(self, chat: ChatView | None) -> ZoneInfo:
+        return zone_or_utc(chat.timezone) if chat is not None else self.zone
 
-    async def search(self, query: str, limit: int = 1, suggest: int = 3, chat_id: int | None = None) -> Found:
+    async def search(self, query: str, limit: int = 1, suggest: int = 3, chat: ChatView | None = None) -> Found:
         """The recent stories holding most of `query` (FOUND_SHARE, rare words weighing more), the most relevant
         first (news.relevance, with a recency prior). With none, up to `suggest` stories holding some of its words
-        (or the top recent ones)."""
-        return await self.tx(self._search, query, self.clock(), limit, suggest, chat_id)
+        (or the top recent ones). `chat`: the asking chat (app.chat_view), whose mutes and zone apply."""
+        return await self.tx(self._search, query, self.clock(), limit, suggest, chat)
 
     async def trending(self, limit: int = 5) -> list[StoryView]:
         """The most covered recent stories (an inline query with no words yet)."""
         return await self.tx(self._trending, self.clock(), limit)
 
-    async def detail(self, story_id: int, chat_id: int | None = None) -> StoryDetail | None:
-        """A card's story now (following merges); None when it is gone."""
-        return await self.tx(self._detail, story_id, self.clock(), chat_id)
+    async def detail(self, story_id: int, chat: ChatView | None = None) -> StoryDetail | None:
+        """A card's story now (following merges), with `chat`'s mutes and zone; None when it is gone."""
+        return await self.tx(self._detail, story_id, self.clock(), chat)
 
     def _search(self, session: Session, query: str, now: datetime, limit: int, suggest: int,
-                chat_id: int | None) -> Found:
-        zone = self._zone_of(session, chat_id)
+                chat: ChatView | None) -> Found:
+        zone = self._zone_of(chat)
         terms = search_terms(query)
         if not terms:
             return Found([], [], zone)
@@ -109,7 +107,6 @@ class Stories:
         ranked = sorted(scores, key=lambda sid: scores[sid], reverse=True)[:CANDIDATES]
         articles = story_store.story_articles(session, ranked)
         final = {sid: scores[sid][1] * (1 + RECENCY * _freshness(arts, now)) for sid, arts in articles.items() if arts}
-        chat = outbox.digest_chat(session, chat_id) if chat_id is not None else None
         if chat is not None and chat.muted_words:
             final = self._unmuted(session, final, articles, now, chat.muted_words)
         found = [sid for sid in final if scores[sid][0] >= FOUND_SHARE]
@@ -136,24 +133,23 @@ class Stories:
         ranked = sorted(((rank_score(arts, now), sid) for sid, arts in articles.items() if arts), reverse=True)
         return [self._cards.view(sid, articles[sid], now) for _score, sid in ranked[:limit]]
 
-    def _detail(self, session: Session, story_id: int, now: datetime, chat_id: int | None) -> StoryDetail | None:
+    def _detail(self, session: Session, story_id: int, now: datetime, chat: ChatView | None) -> StoryDetail | None:
         live = story_store.live_story_id(session, story_id)
         if live is None:
             return None
         articles = story_store.story_articles(session, [live])[live]
         if not articles:
-            return self._archived(session, live, chat_id)
+            return self._archived(session, live, chat)
         published = [a.published for a in articles if a.published is not None]
         view = self._cards.view(live, articles, now)
-        chat = outbox.digest_chat(session, chat_id) if chat_id is not None else None
         outlets = chat.muted_outlets if chat is not None else frozenset()
         lines = hide_source_links(source_lines(articles), articles, outlets)
-        return StoryDetail(hide_outlets(view, articles, outlets), lines, published, self._zone_of(session, chat_id))
+        return StoryDetail(hide_outlets(view, articles, outlets), lines, published, self._zone_of(chat))
 
-    def _archived(self, session: Session, story_id: int, chat_id: int | None) -> StoryDetail | None:
+    def _archived(self, session: Session, story_id: int, chat: ChatView | None) -> StoryDetail | None:
         """The card a story kept when its articles were pruned (app.retention); None when it has none."""
         data = retention_store.story_archive(session, story_id)
         if data is None:
             return None
         kept = decode_archive(data)
-        return StoryDetail(kept.view, list(kept.sources), list(kept.published), self._zone_of(session, chat_id))
+        return StoryDetail(kept.view, list(kept.sources), list(kept.published), self._zone_of(chat))

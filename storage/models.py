@@ -32,6 +32,7 @@ __all__ = [
     "ArticleVector",
     "Base",
     "Chat",
+    "ChatState",
     "Delivery",
     "DeliveryStatus",
     "Feed",
@@ -85,6 +86,16 @@ class Base(DeclarativeBase):
 class FeedStatus(enum.StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
+
+
+class ChatState(enum.StrEnum):
+    """Why a chat gets digests or not; `Chat.active` stays the one flag the digest tick reads (state == ACTIVE)."""
+
+    ACTIVE = "active"  # gets digests
+    STOPPED = "stopped"  # /stop: /start, /subscribe, a follow button, /time, /timezone or /settings bring it back
+    BLOCKED = "blocked"  # a private chat blocked the bot (403, or my_chat_member): the user's /start brings it back
+    KICKED = "kicked"  # the bot was removed from a group or channel: adding the bot again brings it back
+    MIGRATED = "migrated"  # the group became a supergroup that has a chat row of its own: nothing brings it back
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -194,8 +205,15 @@ class Chat(Base):
     type: Mapped[str] = mapped_column(String(16), default="private")
     title: Mapped[str] = mapped_column(String(255), default="")
     thread_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # forum topic for digests
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # gets digests; set together with `state`
+    state: Mapped[ChatState] = mapped_column(
+        Enum(ChatState, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        default=ChatState.ACTIVE, server_default=ChatState.ACTIVE.value,
+    )
     inactive_reason: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    inactive_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # None while active
+    # Bumped by every write of what a chat reads back (settings, topics, mutes, state): app.chat_view's cache key.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     digest_times: Mapped[str] = mapped_column(String(128), default="08:00")  # "HH:MM[,HH:MM...]"
     send_empty_digest: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from storage.chats import bump
 from storage.models import Mute
 
 __all__ = ["SOURCE", "WORD", "TooManyMutes", "add", "mutes", "remove", "remove_id"]
@@ -28,12 +29,16 @@ def add(session: Session, chat_id: int, kind: str, value: str, max_mutes: int) -
         raise TooManyMutes(max_mutes)
     session.add(Mute(chat_id=chat_id, kind=kind, value=value))
     session.flush()
+    bump(session, chat_id)
     return True
 
 
 def remove(session: Session, chat_id: int, kind: str, value: str) -> bool:
     result = session.execute(delete(Mute).where(Mute.chat_id == chat_id, Mute.kind == kind, Mute.value == value))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return False
+    bump(session, chat_id)
+    return True
 
 
 def remove_id(session: Session, chat_id: int, mute_id: int) -> tuple[str, str] | None:
@@ -42,6 +47,7 @@ def remove_id(session: Session, chat_id: int, mute_id: int) -> tuple[str, str] |
     if mute is None:
         return None
     session.delete(mute)
+    bump(session, chat_id)
     return mute.kind, mute.value
 
 

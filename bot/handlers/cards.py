@@ -24,7 +24,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 from app.runtime import Core
 from app.stories import StoryDetail
 from bot.chart import coverage_chart
-from bot.handlers.common import NO_PREVIEW, bounded_id, edit, reply
+from bot.handlers.common import NO_PREVIEW, bounded_id, chat_view, edit, reply
 from bot.i18n import N_, _, ngettext, number
 from bot.i18n import current as current_language
 from bot.render import SOURCES_PER_PAGE, caption_fits, sources_page, story_card
@@ -98,8 +98,8 @@ class CardHandlers:
         assert query is not None and query.data is not None
         story, page_text = query.data.removeprefix(SOURCES).split(":")
         story_id, page = bounded_id(story), int(page_text)
-        chat = update.effective_chat  # none under a card shared inline: no chat's mutes apply
-        found = await self.core.stories.detail(story_id, chat.id if chat else None) if story_id else None
+        chat = await chat_view(self.core.chats, update)  # none under a card shared inline: no chat's mutes apply
+        found = await self.core.stories.detail(story_id, chat) if story_id else None
         if found is None:
             await query.answer(_(GONE), show_alert=True)
             return
@@ -113,8 +113,8 @@ class CardHandlers:
         query = update.callback_query
         assert query is not None and query.data is not None
         story_id = bounded_id(query.data.removeprefix(CARD))
-        chat = update.effective_chat
-        found = await self.core.stories.detail(story_id, chat.id if chat else None) if story_id else None
+        chat = await chat_view(self.core.chats, update)
+        found = await self.core.stories.detail(story_id, chat) if story_id else None
         if found is None:
             await query.answer(_(GONE), show_alert=True)
             return

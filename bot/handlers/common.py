@@ -1,10 +1,12 @@
-"""What every handler module shares: the chat an update came from, argument text, replies, edits, and the
-group-admin check (the rule is app.chats.who_may_change; asking Telegram who is an admin happens here)."""
+"""What every handler module shares: the chat an update came from (and how it reads, once per update), argument
+text, replies, edits, and the group-admin check (the rule is app.chats.who_may_change; asking Telegram who is an
+admin happens here)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from html import escape
 from time import monotonic
 from typing import Any
@@ -14,7 +16,8 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes, filters
 
-from app.chats import ChatRef, Permission, who_may_change
+from app.chat_view import ChatView
+from app.chats import ChatRef, Chats, Permission, who_may_change
 from app.digest_time import InvalidSchedule
 from bot.i18n import N_, _, normalize
 from bot.render import caption_fits
@@ -31,8 +34,10 @@ __all__ = [
     "argument_text",
     "bounded_id",
     "chat_ref",
+    "chat_view",
     "e",
     "edit",
+    "new_update",
     "problem",
     "reply",
 ]
@@ -45,6 +50,9 @@ COMMAND_UPDATES = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
 ADMIN_STATUSES = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
 NO_CHAT = N_("This button works in the chat where the message was sent, not in a shared copy.")
 MAX_ID = 2**31 - 1  # the largest story or subscription id the database holds; callback data may claim anything
+# The chat of the update being handled, as read by the first handler that needed it (python-telegram-bot handles
+# each update in a task of its own, and its handlers in turn within it).
+_viewed: ContextVar[ChatView | None] = ContextVar("storybot_chat_view", default=None)
 REFUSAL = N_("Only this group's admins can change its topics and settings. Ask one of them, or message me privately.")
 
 
@@ -79,6 +87,26 @@ def chat_ref(update: Update) -> ChatRef:
     user = update.effective_user
     language = normalize(user.language_code) if user is not None else None
     return ChatRef(chat.id, chat.type, chat.title or chat.full_name or "", thread, bool(chat.is_forum), language)
+
+
+def new_update() -> None:
+    """Forget the chat read for the previous update (the first handler of each update calls this)."""
+    _viewed.set(None)
+
+
+async def chat_view(chats: Chats, update: Update) -> ChatView | None:
+    """The update's chat as its readers see it (app.chat_view), read at most once per update: the language gate
+    reads it, and the handler answering gets the same. None for an update without a chat (a button under a card
+    shared inline)."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    seen = _viewed.get()
+    if seen is not None and seen.id == chat.id:
+        return seen
+    view = await chats.view(chat.id)
+    _viewed.set(view)
+    return view
 
 
 async def reply(update: Update, text: str, **kwargs: object) -> None:

@@ -8,9 +8,10 @@ from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import BaseHandler, ChatMemberHandler, ContextTypes, MessageHandler, filters
 
+from app.chat_view import ChatState
 from app.runtime import Core
 from bot.handlers.common import chat_ref
-from bot.i18n import N_, _
+from bot.i18n import N_, _, activate, pick
 
 __all__ = ["GONE", "GROUP_HELLO", "GroupHandlers", "handlers"]
 
@@ -32,12 +33,15 @@ class GroupHandlers:
         assert change is not None
         chat, old, new = change.chat, change.old_chat_member.status, change.new_chat_member.status
         if new in GONE:
-            reason = "blocked the bot" if chat.type == ChatType.PRIVATE else f"bot {new}"
-            await self.core.chats.left(chat.id, reason)
+            private = chat.type == ChatType.PRIVATE
+            reason = "blocked the bot" if private else f"bot {new}"
+            await self.core.chats.left(chat.id, ChatState.BLOCKED if private else ChatState.KICKED, reason)
             log.info("chat %s: %s", chat.id, reason)
             return
         if old in GONE and chat.type != ChatType.PRIVATE:
-            await self.core.chats.joined(chat_ref(update))
+            stored = await self.core.chats.joined(chat_ref(update))  # added again: the chat comes back
+            told = change.from_user.language_code
+            activate(pick(stored, told, self.core.settings.default_language))
             if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
                 await context.bot.send_message(chat.id, _(GROUP_HELLO))
 

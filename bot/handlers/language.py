@@ -3,22 +3,48 @@
 An update is answered in its chat's language; a chat whose language is not known yet (it never wrote, or its
 first user's Telegram language is not shipped) is answered in the language of whoever wrote, else in
 DEFAULT_LANGUAGE. In a group only an admin changes it, as with topics and settings.
+
+Only updates that get an answer read the chat (`answered`): group chatter, channel posts and service messages
+cost no database read. The chat read here is the one the answering handler uses (bot.handlers.common.chat_view).
 """
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, TypeHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, TypeHandler, filters
 
 from app.runtime import Core
-from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, chat_ref, e, edit, reply
+from bot.handlers.common import (
+    COMMAND_UPDATES,
+    Access,
+    argument_text,
+    chat_ref,
+    chat_view,
+    e,
+    edit,
+    new_update,
+    reply,
+)
 from bot.i18n import _, activate, current, languages, normalize, pick
 
-__all__ = ["CHOOSE", "NAMES", "LanguageHandlers", "gate", "handlers", "language_keyboard", "language_text"]
+__all__ = ["CHOOSE", "NAMES", "LanguageHandlers", "answered", "gate", "handlers", "language_keyboard",
+           "language_text"]
 
 CHOOSE = "lang:"
+PRIVATE_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL
 # Each language by its own name, so a reader finds theirs whatever the chat speaks now.
 NAMES = {"en": "English", "es": "Español"}
+
+
+def answered(update: Update) -> bool:
+    """Whether a handler may answer the update in its chat: a command, a button, or a private message (the
+    fallback answers those). Not chatter in groups, channel posts that are not commands, service messages."""
+    if update.callback_query is not None:
+        return True
+    message = update.message or update.channel_post
+    if message is None:
+        return False
+    return (message.text or "").startswith("/") or bool(PRIVATE_MESSAGE.check_update(update))
 
 
 def _name(code: str) -> str:
@@ -44,9 +70,10 @@ class LanguageHandlers:
 
     async def choose(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Before every other handler: the language this update is answered in."""
-        chat, user = update.effective_chat, update.effective_user
-        stored = await self.core.chats.language(chat.id) if chat is not None else None
-        activate(pick(stored, user.language_code if user is not None else None,
+        new_update()
+        user = update.effective_user
+        chat = await chat_view(self.core.chats, update) if answered(update) else None
+        activate(pick(chat.language if chat is not None else None, user.language_code if user is not None else None,
                       self.core.settings.default_language))
 
     async def language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

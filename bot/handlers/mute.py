@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from app.mutes import MAX_MUTES, MAX_OUTLET_NAME, Mute, Muted, MuteKind, parse_mute
+from app.mutes import MAX_MUTES, MAX_OUTLET_NAME, Mute, Muted, MuteKind, mutes_of, parse_mute
 from app.runtime import Core
-from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, bounded_id, chat_ref, e, edit, reply
+from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, bounded_id, chat_ref, chat_view, e, edit, reply
 from bot.i18n import N_, _, number
 from news.topics import MAX_TOPIC_LENGTH
 
@@ -92,7 +92,8 @@ class MuteHandlers:
     async def unmute(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         raw = argument_text(update, context)
         if not raw:
-            text, markup = mutes_message(await self.core.mutes.list(chat_ref(update)))
+            chat = await chat_view(self.core.chats, update)
+            text, markup = mutes_message(mutes_of(chat) if chat is not None else [])
             await reply(update, text, reply_markup=markup)
             return
         parsed = await self._parsed(update, raw)

@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from app.chats import Schedule
 from app.digest_time import InvalidSchedule
 from app.runtime import Core
-from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, chat_ref, e, edit, problem, reply
+from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, chat_ref, chat_view, e, edit, problem, reply
 from bot.i18n import N_, _, moment, ngettext, number
 
 __all__ = [
@@ -32,12 +32,14 @@ BUTTONS = (rf"^(?:{SET_TIME}(?:{'|'.join(t.replace(':', '') for t in PRESET_TIME
 BLINDSPOT_ON = N_("🔍 Weekly Blindspot section: on")
 BLINDSPOT_OFF = N_("🔍 Add a weekly Blindspot section")
 BLINDSPOT_NOTE = N_("🔍 Monday's digest ends with the stories the left or the right barely covers.")
+STOPPED_NOTE = N_("⏸ Digests are stopped in this chat: /start or a change here brings them back.")
 
 
 def describe(schedule: Schedule) -> str:
     local = schedule.next_at.astimezone(ZoneInfo(schedule.zone))
     shown = ", ".join(schedule.times.split(","))
     note = "\n" + _(BLINDSPOT_NOTE) if schedule.blindspot_weekly else ""
+    note += "" if schedule.active else "\n" + _(STOPPED_NOTE)
     return _("🕗 Daily digest at <b>{times}</b> ({zone}).\nNext one: <b>{next}</b> {zone} time.").format(
         times=e(shown), zone=e(schedule.zone), next=e(moment(local, N_("EEE dd MMM, HH:mm")))) + note
 
@@ -87,7 +89,9 @@ class SettingsHandlers:
         await self._command(update, context, is_time=False)
 
     async def settings(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        schedule = await self.core.chats.schedule(chat_ref(update))
+        chat = await chat_view(self.core.chats, update)
+        assert chat is not None
+        schedule = self.core.chats.schedule(chat)
         await reply(update, with_pick(schedule), reply_markup=settings_keyboard(schedule))
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from app.chats import MAX_TOPICS
 from app.runtime import Core
 from bot.handlers.cards import reply_card
-from bot.handlers.common import COMMAND_UPDATES, Access, bounded_id, chat_ref, e, edit, reply
+from bot.handlers.common import COMMAND_UPDATES, Access, bounded_id, chat_ref, chat_view, e, edit, reply
 from bot.i18n import N_, _, number
 from news.topics import SECTIONS
 
@@ -115,15 +115,20 @@ class StartHandlers:
         return welcome_text(self.core.settings.digest_time.strftime("%H:%M"), self.core.settings.digest_timezone)
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/start, or a digest's "Full card" link (/start s<story id>): the story's card."""
+        """/start, or a digest's "Full card" link (/start s<story id>): the story's card. In a group, a member
+        who is not an admin gets the welcome without bringing a stopped group back."""
         payload = STORY_LINK.fullmatch(context.args[0]) if context.args else None
         story_id = bounded_id(payload.group(1)) if payload else None
         if story_id is not None:
-            found = await self.core.stories.detail(story_id, chat_ref(update).id)
+            found = await self.core.stories.detail(story_id, await chat_view(self.core.chats, update))
             if found is not None:
                 await reply_card(update, found.view, found.zone)
                 return
-        followed = await self.core.chats.start(chat_ref(update))
+        if await self.access.may_change(update, context):
+            followed = await self.core.chats.start(chat_ref(update))
+        else:
+            read = await chat_view(self.core.chats, update)
+            followed = frozenset(read.topics if read is not None else ())
         await reply(update, self._welcome(), reply_markup=popular_keyboard(set(followed)))
 
     async def toggle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 from app.runtime import Core
 from app.stories import MAX_QUERY
 from bot.handlers.cards import reply_card
-from bot.handlers.common import COMMAND_UPDATES, argument_text, chat_ref, e, reply
+from bot.handlers.common import COMMAND_UPDATES, argument_text, chat_ref, chat_view, e, reply
 from bot.i18n import _, number
 from bot.render import link
 from bot.render_digest import digest_messages
@@ -38,7 +38,7 @@ class StoryHandlers:
             await reply(update, _("That's a long search; please use at most {count} characters.").format(
                 count=number(MAX_QUERY)))
             return
-        found = await self.core.stories.search(query, chat_id=chat_ref(update).id)
+        found = await self.core.stories.search(query, chat=await chat_view(self.core.chats, update))
         if found.stories:
             await reply_card(update, found.stories[0], found.zone)
             return

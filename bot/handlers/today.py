@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
 from app.runtime import Core
-from bot.handlers.common import COMMAND_UPDATES, chat_ref, reply
+from bot.handlers.common import COMMAND_UPDATES, chat_view, reply
 from bot.render_today import blindspot_messages, top_messages
 
 __all__ = ["TodayHandlers", "handlers"]
@@ -17,12 +17,12 @@ class TodayHandlers:
         self.core = core
 
     async def top(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        today = await self.core.headlines.top(chat_ref(update).id)
+        today = await self.core.headlines.top(await chat_view(self.core.chats, update))
         for text in top_messages(today.stories, today.zone, context.bot.username):
             await reply(update, text)
 
     async def blindspot(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        today = await self.core.headlines.blindspots(chat_ref(update).id)
+        today = await self.core.headlines.blindspots(await chat_view(self.core.chats, update))
         for text in blindspot_messages(today.stories, today.zone, context.bot.username):
             await reply(update, text)
 

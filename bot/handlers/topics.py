@@ -6,9 +6,20 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from app.chats import MAX_TOPICS, Follow
-from app.mutes import Mute
+from app.mutes import Mute, mutes_of
 from app.runtime import Core
-from bot.handlers.common import COMMAND_UPDATES, Access, argument_text, bounded_id, chat_ref, e, edit, problem, reply
+from bot.handlers.common import (
+    COMMAND_UPDATES,
+    Access,
+    argument_text,
+    bounded_id,
+    chat_ref,
+    chat_view,
+    e,
+    edit,
+    problem,
+    reply,
+)
 from bot.handlers.mute import mute_lines, unmute_buttons
 from bot.i18n import N_, _, number
 from bot.render import MAX_MESSAGE
@@ -92,8 +103,9 @@ class TopicHandlers:
                 topic=e(topic)))
 
     async def topics(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        chat = chat_ref(update)
-        text, markup = topics_message(await self.core.chats.subscriptions(chat), await self.core.mutes.list(chat))
+        chat = await chat_view(self.core.chats, update)
+        assert chat is not None
+        text, markup = topics_message(list(chat.subscriptions), mutes_of(chat))
         await reply(update, text, reply_markup=markup)
 
     async def remove_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -104,7 +116,8 @@ class TopicHandlers:
         subscription = bounded_id(query.data.removeprefix(REMOVE))
         removed, left = await self.core.chats.remove(chat_ref(update).id, subscription or 0)
         await query.answer(_("Removed {topic}").format(topic=removed) if removed else _("Already removed"))
-        await edit(update, *topics_message(left, await self.core.mutes.list(chat_ref(update))))
+        chat = await chat_view(self.core.chats, update)  # as read before the removal: its mutes are the same
+        await edit(update, *topics_message(left, mutes_of(chat) if chat is not None else []))
 
 
 def handlers(core: Core, access: Access) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:

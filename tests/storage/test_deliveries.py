@@ -11,7 +11,7 @@ from app.claims import ClaimPolicy, claim_due, schedule_unscheduled
 from storage import chats, deliveries
 from storage import outbox_leases as leases
 from storage.db import Database
-from storage.models import Chat, Delivery, DeliveryStatus
+from storage.models import Chat, ChatState, Delivery, DeliveryStatus
 
 NOW = datetime(2026, 3, 29, 6, 0, 30, tzinfo=UTC)  # 08:00:30 in Berlin, the day the clocks go forward
 POLICY = ClaimPolicy(max_lateness=timedelta(hours=3), claim_batch=50)
@@ -155,7 +155,7 @@ def test_deactivate_stops_the_schedule_and_migrate_moves_rows(db: Database) -> N
         assert row is not None
         item = deliveries.load(s, row)
         assert item is not None and item.chat_id == -1005
-        chats.deactivate(s, -1005, "blocked")
+        chats.deactivate(s, -1005, ChatState.BLOCKED, "blocked", NOW)
         assert deliveries.due_chats(s, NOW + timedelta(days=2)) == []
 
 

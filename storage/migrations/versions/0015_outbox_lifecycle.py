@@ -7,7 +7,7 @@ invalid leftover of an interrupted build is dropped first), and an index is drop
 valid. Dropping the content of the final rows already there is a batched UPDATE, one short transaction each.
 
 Revision ID: 0015_outbox_lifecycle
-Revises: 0013_chat_language
+Revises: 0014_chat_lifecycle
 Create Date: 2026-12-07 02:30:00
 """
 from collections.abc import Sequence
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015_outbox_lifecycle"
-down_revision: str | Sequence[str] | None = "0013_chat_language"
+down_revision: str | Sequence[str] | None = "0014_chat_lifecycle"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
