@@ -3,7 +3,8 @@
 `tick(now)` (the JobQueue calls it every minute) only picks work: it schedules chats that have no next digest,
 claims the due ones in batches and enqueues their outbox rows (app.claims). A bounded pool of workers
 sends them: each worker builds a row's parts once (stored before the first is sent), then sends part after part
-through `Sender`, which paces and writes SENDING ahead of each request (storage.deliveries has the states).
+through `Sender`, which paces, has the row written SENDING right before each request and the part recorded right
+after its answer (storage.deliveries has the states).
 
 Several processes may share one PostgreSQL outbox. Each row is leased to the process that claimed it
 (app.leases); a process holds at most `backlog` rows, claiming more as it works them off, so the others get
@@ -232,8 +233,11 @@ class DigestDelivery(WorkPool):
             if self._closing:
                 return self._left(item)
             before = functools.partial(self._begin_part, delivery_id, sent)
+            recorded: list[outbox.OutboxItem | None] = []
+            record = functools.partial(self._record_part, delivery_id, recorded)
             try:
-                message_id = await self.sender.send(item.chat_id, item.messages[len(sent)], before, thread_id)
+                message_id = await self.sender.send(item.chat_id, item.messages[len(sent)], before, record,
+                                                    thread_id)
             except (RateLimited, Transient, ChatMoved, ChatGone, ThreadGone, Refused, MaybeSent) as exc:
                 return await self._failed(item, exc)
             if message_id is None:
@@ -241,7 +245,7 @@ class DigestDelivery(WorkPool):
                     return self._left(item)
                 log.info("digest row %d was taken by another sender", delivery_id)
                 return False
-            updated = await self.tx(outbox.part_sent, delivery_id, message_id, self.clock())
+            [updated] = recorded
             if updated is None:
                 log.warning("digest row %d left SENDING while its part was sent (message %d)", delivery_id, message_id)
                 return False
@@ -261,6 +265,10 @@ class DigestDelivery(WorkPool):
         if self._closing:
             return False
         return await self.tx(outbox.begin_part, delivery_id, sent, self.leases.owner)
+
+    async def _record_part(self, delivery_id: int, recorded: list[outbox.OutboxItem | None], message_id: int) -> None:
+        """The outbox write right after a part's answer (the row as it is now, into `recorded`)."""
+        recorded.append(await self.tx(outbox.part_sent, delivery_id, message_id, self.clock()))
 
     def _count(self, status: DeliveryStatus) -> None:
         if status in (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN, DeliveryStatus.SKIPPED):

@@ -1,4 +1,4 @@
-"""The send pace on PostgreSQL's shared slots (bot.sender.SendLimits over bot.pace.SharedPace), on its own clock.
+"""The send pace on PostgreSQL's shared slots (bot.pace: SendLimits over SharedPace), on its own clock.
 
 Timing-level checks the end-to-end tests can't force: a slot missed and given up for a later one.
 """
@@ -12,8 +12,7 @@ from itertools import pairwise
 import pytest
 
 from app.tx import Transactions
-from bot.pace import SharedPace
-from bot.sender import LATE_SEND, SendLimits
+from bot.pace import LATE, SendLimits, SharedPace
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -43,12 +42,13 @@ async def test_a_slot_given_up_moves_the_chats_own_pace_to_the_real_send(limits:
 
     async def slow_outbox_write() -> bool:
         wrote_at.append(limits.clock())
-        time.sleep(LATE_SEND * 8)  # noqa: ASYNC251 - a slow write that holds the loop: the slot passes
+        time.sleep(LATE * 8)  # noqa: ASYNC251 - a slow write that holds the loop: the slot passes
         return True
 
-    assert await limits.acquire_bulk(CHAT, slow_outbox_write, lead=0.0)
-    left = limits.clock()
-    assert left - wrote_at[0] > LATE_SEND * 8  # it did not leave on the slot it had
+    async with limits.bulk(CHAT, slow_outbox_write) as going:
+        assert going
+        left = limits.clock()
+    assert left - wrote_at[0] > LATE * 8  # it did not leave on the slot it had
     assert limits.chat_ready_in(CHAT) > limits.private_interval - (limits.clock() - left) - 0.01
 
 
@@ -59,7 +59,8 @@ async def test_sends_of_one_process_keep_an_interval_apart(limits: SendLimits) -
     chats = range(100, 106)
     stamps = []
     for chat in chats:
-        assert await limits.acquire_bulk(chat, write, lead=0.0)
-        stamps.append(limits.clock())
+        async with limits.bulk(chat, write) as going:
+            assert going
+            stamps.append(limits.clock())
     gaps = [b - a for a, b in pairwise(stamps)]
     assert min(gaps) >= limits.interval - 0.005
