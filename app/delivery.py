@@ -79,9 +79,11 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
 class DigestDelivery(WorkPool):
     def __init__(self, tx: Transactions, digests: Digests, sender: Sender, render: Render, policy: DeliveryPolicy,
                  clock: Callable[[], datetime], *, metrics: Metrics | None = None, alone: bool = False,
-                 owner: str | None = None) -> None:
+                 owner: str | None = None, part_tx: Transactions | None = None) -> None:
         super().__init__(policy.workers, "digest")
         self.tx, self.digests, self.sender, self.render = tx, digests, sender, render
+        # The writes around each request, on threads of their own: a slot waits for them, never for a build.
+        self.part_tx = part_tx or tx
         self.policy, self.clock = policy, clock
         self.metrics = metrics or Metrics()
         self.metrics.send_queue.set_function(lambda: len(self._active))
@@ -264,11 +266,11 @@ class DigestDelivery(WorkPool):
         """The outbox write ahead of a part; refused once draining (the part was not started)."""
         if self._closing:
             return False
-        return await self.tx(outbox.begin_part, delivery_id, sent, self.leases.owner)
+        return await self.part_tx(outbox.begin_part, delivery_id, sent, self.leases.owner)
 
     async def _record_part(self, delivery_id: int, recorded: list[outbox.OutboxItem | None], message_id: int) -> None:
         """The outbox write right after a part's answer (the row as it is now, into `recorded`)."""
-        recorded.append(await self.tx(outbox.part_sent, delivery_id, message_id, self.clock()))
+        recorded.append(await self.part_tx(outbox.part_sent, delivery_id, message_id, self.clock()))
 
     def _count(self, status: DeliveryStatus) -> None:
         if status in (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN, DeliveryStatus.SKIPPED):

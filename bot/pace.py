@@ -5,7 +5,8 @@ group), at `SAFETY` of the configured rates, because Telegram counts in sliding 
 not push a window over. Replies to commands and digests share the pace.
 
 A digest part takes one of `IN_FLIGHT` permits, waits for its slot, and only then has its outbox row written
-SENDING (the write-ahead); the permit is held until the part's answer is recorded. So a crash leaves at most
+SENDING (the write-ahead: as long before the slot as recent writes took, at most `WRITE_AHEAD`); the permit is
+held until the part's answer is recorded. So a crash leaves at most
 `IN_FLIGHT` rows SENDING (UNKNOWN, never re-sent), and a reply waits for a couple of slots, not behind a fan-out.
 
 On PostgreSQL the global pace and the groups' paces are shared by every process (`SharedPace`, rows in
@@ -33,10 +34,12 @@ from app.tx import Transactions
 from storage import pace as store
 
 __all__ = ["BLOCK_SECONDS", "IN_FLIGHT", "LATE", "LEAD", "PRUNE_EVERY", "SAFETY", "SHARED_JITTER", "WAIT_INLINE",
+           "WRITE_AHEAD",
            "SendLimits", "SharedPace", "is_group"]
 
 SAFETY = 0.97  # of the configured rates: Telegram's sliding windows must not catch our jitter
 IN_FLIGHT = 3  # digest parts of one process between their outbox write and their recorded answer
+WRITE_AHEAD = 0.1  # at most this long between a part's outbox write and its slot
 WAIT_INLINE = 5.0  # a digest waits this long for its chat's next slot; longer pauses go back to the queue
 LATE = 0.03  # shared pace: a slot missed by more than this is given up for the next one
 # Processes can't space their real sends apart the way one process does (SendLimits._keep): a send that left LATE
@@ -140,6 +143,7 @@ class SendLimits:
         self._chats: dict[int | str, float] = {}  # a chat's next slot by its own pace
         self._paused: dict[int | str, float] = {}  # until when a 429 paused a chat
         self._in_flight = asyncio.Semaphore(in_flight)
+        self._write_time = 0.0  # how long recent outbox writes took
         self._reserved = 0
         self.on_rate_limited: Callable[[], object] = lambda: None  # counts 429s (app.metrics)
         self.shared = shared
@@ -186,12 +190,15 @@ class SendLimits:
     async def _keep(self, slot: float, before: Callable[[], Awaitable[bool]] | None = None) -> bool:
         """Wait for the slot, and an interval after this process's last send: tasks that wake late together (a busy
         loop, a slow disk) would otherwise leave in a burst that Telegram's sliding window counts against us. On the
-        shared pace, a slot missed by more than LATE is let go for the next one. Then `before()` (the outbox write);
-        as it took time, the checks are made again. True when the send may leave now; False when `before` said no."""
+        shared pace, a slot missed by more than LATE is let go for the next one. `before()` (the outbox write) runs
+        as late as lets the send leave on time: as long before the slot as recent writes took (at most
+        WRITE_AHEAD), so it seldom costs the slot; the checks are made again after it. True when the send may
+        leave now; False when `before` said no."""
         while True:
-            await self._sleep_until(max(slot, self._last_sent + self.interval))
+            ahead = min(self._write_time, WRITE_AHEAD) if before is not None else 0.0
+            await self._sleep_until(max(slot, self._last_sent + self.interval) - ahead)
             now = self.clock()
-            if now < self._last_sent + self.interval:
+            if before is None and now < self._last_sent + self.interval:
                 continue  # another send of this process took that moment
             if self.shared is not None and now - slot > LATE:
                 slot = await self._global_slot()
@@ -199,7 +206,8 @@ class SendLimits:
             if before is not None:
                 if not await before():
                     return False
-                before = None
+                took, before = self.clock() - now, None
+                self._write_time = max(took, self._write_time * 0.9)  # a decaying maximum
                 continue
             self._last_sent = now
             return True

@@ -101,8 +101,11 @@ class Runtime:
             .rate_limiter(ProjectRateLimiter(self.limits)).concurrent_updates(processor).build()
         )
         sender = TelegramSender(self.application.bot, self.limits)
+        # A digest part's outbox writes (right before and after its request) never queue behind a digest's build.
+        self._part_tx = Transactions(self.core.db, threads=2, name="db-parts")
         self.delivery = DigestDelivery(self.core.background, self.core.digests, sender, self._render_digest,
-                                       delivery_policy(settings), clock, metrics=self.metrics, alone=alone)
+                                       delivery_policy(settings), clock, metrics=self.metrics, alone=alone,
+                                       part_tx=self._part_tx)
         self.language = settings.default_language
         handlers.register(self.application, self.core)
         self.jobs = Jobs(self.core, self.delivery, self.health, self.metrics)
@@ -153,6 +156,7 @@ class Runtime:
         if self.endpoint is not None:
             await self.endpoint.stop()
         await self.core.close()
+        self._part_tx.close()
         if self._shared is not None:
             await self._shared.close()
         if self._pace_tx is not None:
