@@ -6,8 +6,8 @@ not push a window over. Replies to commands and digests share the pace.
 
 A digest part takes one of `IN_FLIGHT` permits, waits for its slot, and only then has its outbox row written
 SENDING (the write-ahead: as long before the slot as recent writes took, at most `WRITE_AHEAD`); the permit is
-held until the part's answer is recorded. So a crash leaves at most
-`IN_FLIGHT` rows SENDING (UNKNOWN, never re-sent), and a reply waits for a couple of slots, not behind a fan-out.
+held until the part's answer is recorded. So a crash leaves at most `IN_FLIGHT` rows SENDING (UNKNOWN, never
+re-sent), and a reply waits for a couple of slots, not behind a fan-out.
 
 On PostgreSQL the global pace and the groups' paces are shared by every process (`SharedPace`, rows in
 storage.pace): each process reserves its global slots a block at a time, so together they stay under the rate
@@ -34,8 +34,7 @@ from app.tx import Transactions
 from storage import pace as store
 
 __all__ = ["BLOCK_SECONDS", "IN_FLIGHT", "LATE", "LEAD", "PRUNE_EVERY", "SAFETY", "SHARED_JITTER", "WAIT_INLINE",
-           "WRITE_AHEAD",
-           "SendLimits", "SharedPace", "is_group"]
+           "WRITE_AHEAD", "SendLimits", "SharedPace", "is_group"]
 
 SAFETY = 0.97  # of the configured rates: Telegram's sliding windows must not catch our jitter
 IN_FLIGHT = 3  # digest parts of one process between their outbox write and their recorded answer
