@@ -3,7 +3,8 @@
 `tick(now)` (the JobQueue calls it every minute) only picks work: it schedules chats that have no next digest,
 claims the due ones in batches and enqueues their outbox rows (app.claims). A bounded pool of workers
 sends them: each worker builds a row's parts once (stored before the first is sent), then sends part after part
-through `Sender`, which paces and writes SENDING ahead of each request (storage.deliveries has the states).
+through `Sender`, which paces, has the row written SENDING right before each request and the part recorded right
+after its answer (storage.deliveries has the states).
 
 Several processes may share one PostgreSQL outbox. Each row is leased to the process that claimed it
 (app.leases); a process holds at most `backlog` rows, claiming more as it works them off, so the others get
@@ -56,9 +57,11 @@ Render = Callable[[Digest], list[str]]  # a digest -> its messages; [] when ther
 class DigestDelivery(WorkPool):
     def __init__(self, tx: Transactions, digests: Digests, sender: Sender, render: Render, policy: DeliveryPolicy,
                  clock: Callable[[], datetime], *, metrics: Metrics | None = None, alone: bool = False,
-                 owner: str | None = None) -> None:
+                 owner: str | None = None, part_tx: Transactions | None = None) -> None:
         super().__init__(policy.workers, "digest")
         self.tx, self.digests, self.sender, self.render = tx, digests, sender, render
+        # The writes around each request, on threads of their own: a slot waits for them, never for a build.
+        self.part_tx = part_tx or tx
         self.policy, self.clock = policy, clock
         self.metrics = metrics or Metrics()
         self.metrics.send_queue.set_function(lambda: len(self._active))
@@ -215,8 +218,11 @@ class DigestDelivery(WorkPool):
             if self._closing:
                 return self._left(item)
             before = functools.partial(self._begin_part, delivery_id, sent)
+            recorded: list[outbox.OutboxItem | None] = []
+            record = functools.partial(self._record_part, delivery_id, recorded)
             try:
-                message_id = await self.sender.send(item.chat_id, item.messages[len(sent)], before, thread_id)
+                message_id = await self.sender.send(item.chat_id, item.messages[len(sent)], before, record,
+                                                    thread_id)
             except (RateLimited, Transient, ChatMoved, ChatGone, ThreadGone, Refused, MaybeSent) as exc:
                 return await self._failed(item, exc)
             if message_id is None:
@@ -224,7 +230,7 @@ class DigestDelivery(WorkPool):
                     return self._left(item)
                 log.info("digest row %d was taken by another sender", delivery_id)
                 return False
-            updated = await self.tx(outbox.part_sent, delivery_id, message_id, self.clock())
+            [updated] = recorded
             if updated is None:
                 log.warning("digest row %d left SENDING while its part was sent (message %d)", delivery_id, message_id)
                 return False
@@ -243,7 +249,11 @@ class DigestDelivery(WorkPool):
         """The outbox write ahead of a part; refused once draining (the part was not started)."""
         if self._closing:
             return False
-        return await self.tx(outbox.begin_part, delivery_id, sent, self.leases.owner)
+        return await self.part_tx(outbox.begin_part, delivery_id, sent, self.leases.owner)
+
+    async def _record_part(self, delivery_id: int, recorded: list[outbox.OutboxItem | None], message_id: int) -> None:
+        """The outbox write right after a part's answer (the row as it is now, into `recorded`)."""
+        recorded.append(await self.part_tx(outbox.part_sent, delivery_id, message_id, self.clock()))
 
     def _count(self, status: DeliveryStatus) -> None:
         if status in (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN, DeliveryStatus.SKIPPED):

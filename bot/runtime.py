@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import math
 import signal
 from collections.abc import Callable
 from datetime import datetime
@@ -43,9 +42,9 @@ from bot.handlers.start import command_menu
 from bot.i18n import languages, use
 from bot.jobs import Jobs
 from bot.logs import PollingErrors
-from bot.pace import SharedPace
+from bot.pace import SendLimits, SharedPace
 from bot.render_digest import digest_messages
-from bot.sender import BULK_AHEAD, ProjectRateLimiter, SendLimits, TelegramSender
+from bot.sender import ProjectRateLimiter, TelegramSender
 from bot.service import ServiceEndpoint
 from bot.updates import ChatOrderedProcessor, update_kind
 from bot.webhook import WebhookListener
@@ -55,11 +54,6 @@ __all__ = ["ROLES", "BotApiUnavailable", "Role", "Runtime"]
 
 Role = Literal["all", "bot", "worker"]
 ROLES: tuple[Role, ...] = ("all", "bot", "worker")
-PACE_BLOCK_SECONDS = 0.25  # global send slots a process reserves at once from the shared pace (PostgreSQL)
-# Processes can't space their real sends apart the way one process does (bot.sender.SendLimits._keep): a send that left
-# this much late next to another's on time must still keep any one-second window within the rate.
-SHARED_JITTER = 0.06
-SHARED_LEAD = 0.15  # seconds between a digest part's outbox write and its slot, on the shared pace
 
 log = logging.getLogger("storybot")
 
@@ -94,15 +88,11 @@ class Runtime:
         alone = self.core.db.engine.dialect.name != "postgresql"
         # Paces shared by every process on PostgreSQL, on a pool of their own (never behind a digest's build).
         self._pace_tx = None if alone else Transactions(self.core.db, threads=2, name="db-pace")
-        self._shared = shared = None if self._pace_tx is None else SharedPace(
-            self._pace_tx, (1.0 + SHARED_JITTER) / settings.send_rate_global,
-            int(settings.send_rate_global * PACE_BLOCK_SECONDS))
-        # One pace for replies and digests: global, per private chat, per group (bot.sender).
-        # On the shared pace each digest part writes its outbox row SHARED_LEAD ahead of its slot (a database round
-        # trip away on a busy machine): enough parts must be on their way to fill the slots meanwhile.
+        self._shared = shared = None if self._pace_tx is None else SharedPace.for_rate(
+            self._pace_tx, settings.send_rate_global)
+        # One pace for replies and digests: global, per private chat, per group (bot.pace).
         self.limits = SendLimits(settings.send_rate_global, settings.send_rate_private,
-                                 settings.send_rate_group_per_minute, shared=shared,
-                                 bulk_ahead=max(BULK_AHEAD, math.ceil(settings.send_rate_global * 2 * SHARED_LEAD)))
+                                 settings.send_rate_group_per_minute, shared=shared)
         self.limits.on_rate_limited = self.metrics.rate_limited.inc
         processor = ChatOrderedProcessor(observe=self._observe_update)
         self.application = (
@@ -110,10 +100,12 @@ class Runtime:
             .base_file_url(settings.bot_base_file_url).defaults(Defaults(parse_mode=ParseMode.HTML))
             .rate_limiter(ProjectRateLimiter(self.limits)).concurrent_updates(processor).build()
         )
-        # The outbox write goes ahead of each part; on PostgreSQL further ahead, so its slot is seldom missed.
-        sender = TelegramSender(self.application.bot, self.limits, 0.05 if alone else SHARED_LEAD)
+        sender = TelegramSender(self.application.bot, self.limits)
+        # A digest part's outbox writes (right before and after its request) never queue behind a digest's build.
+        self._part_tx = Transactions(self.core.db, threads=2, name="db-parts")
         self.delivery = DigestDelivery(self.core.background, self.core.digests, sender, self._render_digest,
-                                       delivery_policy(settings), clock, metrics=self.metrics, alone=alone)
+                                       delivery_policy(settings), clock, metrics=self.metrics, alone=alone,
+                                       part_tx=self._part_tx)
         self.language = settings.default_language
         handlers.register(self.application, self.core)
         self.jobs = Jobs(self.core, self.delivery, self.health, self.metrics)
@@ -166,6 +158,7 @@ class Runtime:
         if self.endpoint is not None:
             await self.endpoint.stop()
         await self.core.close()
+        self._part_tx.close()
         if self._shared is not None:
             await self._shared.close()
         if self._pace_tx is not None:
@@ -193,7 +186,7 @@ class Runtime:
         async with self:
             # What start-up built (modules, the models, the outlet table) lives as long as the process. Frozen, it is
             # out of the collector's full passes, which otherwise stall the event loop for tens of milliseconds:
-            # between a send's slot and its request, that is enough to crowd the next slot (bot.sender.LATE_SEND).
+            # between a send's slot and its request, that is enough to crowd the next slot (bot.pace.LATE).
             gc.collect()
             gc.freeze()
             await stopping.wait()

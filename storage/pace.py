@@ -2,7 +2,7 @@
 
 A pace is one row: the next free slot, in seconds since the epoch. Reserving slots is one atomic upsert, so the
 row lock orders the processes and no two ever get the same slot. "global" is the bot's overall pace; "chat:<id>"
-a group's own. PostgreSQL only: a SQLite database has one process, which paces in memory (bot.sender).
+a group's own. PostgreSQL only: a SQLite database has one process, which paces in memory (bot.pace).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import random
 import signal
 import sys
 from collections import Counter
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
+from bot.pace import IN_FLIGHT
 from fakes.feed_server import FeedServer
 from fakes.newsroom import ISS, seed_story
 from fakes.telegram_api import FakeTelegram
@@ -98,18 +100,19 @@ def heap_frozen() -> Iterator[None]:
 
 
 @asynccontextmanager
-async def world(tmp_path: Path, url: str, **env: str) -> AsyncIterator[World]:
+async def world(tmp_path: Path, url: str, *, chats: int = CHATS, rate: float = RATE,
+                **env: str) -> AsyncIterator[World]:
     bodies = sorted((FIXTURES / "feeds").glob("*.xml"))
     async with FeedServer() as feeds, FakeTelegram() as telegram:
         paths = [f"/feed{i}.xml" for i in range(FEEDS)]
         urls = [feeds.add(path, bodies[i % len(bodies)].read_bytes(), delay=0.2) for i, path in enumerate(paths)]
         (tmp_path / "feeds.opml").write_text(export_opml(FeedSpec(u, Path(u).stem) for u in urls))
-        telegram.enable_rate_limits(global_per_second=RATE, private_per_second=1, group_per_minute=20)
-        chat_ids = [telegram.add_private_chat(telegram.add_user(f"Reader{i}")).id for i in range(CHATS)]
+        telegram.enable_rate_limits(global_per_second=rate, private_per_second=1, group_per_minute=20)
+        chat_ids = [telegram.add_private_chat(telegram.add_user(f"Reader{i}")).id for i in range(chats)]
         db = Database(url)
         await asyncio.to_thread(seed, db, chat_ids, datetime.now(UTC))
         settings = {"TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_API_URL": telegram.api_root,
-                    "DATABASE_URL": url, "FEEDS_FILE": str(tmp_path / "feeds.opml"), "SEND_RATE_GLOBAL": str(RATE),
+                    "DATABASE_URL": url, "FEEDS_FILE": str(tmp_path / "feeds.opml"), "SEND_RATE_GLOBAL": str(rate),
                     "DIGEST_WORKERS": "2", "LOG_LEVEL": "INFO", "PYTHONPATH": str(Path.cwd()), **env}
         try:
             with heap_frozen():
@@ -173,9 +176,34 @@ async def test_a_worker_killed_midway_leaves_its_work_to_the_other(tmp_path: Pat
             await stop(victim, survivor)
         assert_sent_once(w, rows)
         unknown = [r for r in rows.values() if r.status is DeliveryStatus.UNKNOWN]
-        assert len(unknown) <= 2 * 2  # at most the parts in flight at the kill (BULK_AHEAD per process)
+        assert len(unknown) <= IN_FLIGHT  # at most the victim's parts between their outbox write and their answer
         for row in unknown:  # each logged by the process that found it
             assert f"(row {row.id})" in w.log("survivor")
+        assert w.telegram.rate_limited == []
+
+
+async def test_a_kill_at_any_moment_of_a_fan_out_leaves_only_the_parts_in_flight_unknown(
+        tmp_path: Path, db_url: str) -> None:
+    """SIGKILL at a random moment (a seeded one: the verdict holds for any), then a new process: only the parts
+    between their outbox write and their recorded answer are in doubt; every other chat gets its digest once."""
+    rng = random.Random(20261207)
+    async with world(tmp_path, db_url, chats=120, rate=30.0, DIGEST_WORKERS="32", DIGEST_LEASE_SECONDS="3") as w:
+        first = await w.start_worker("first")
+        second: asyncio.subprocess.Process | None = None
+        try:
+            moment = rng.randrange(5, 110)
+            while sum(len(w.telegram.messages(c)) for c in w.chat_ids) < moment:
+                assert first.returncode is None
+                await asyncio.sleep(0.005)
+            await asyncio.sleep(rng.uniform(0, 1 / 30))
+            first.send_signal(signal.SIGKILL)
+            await first.wait()
+            second = await w.start_worker("second")
+            rows = await w.all_final(timeout=120)
+        finally:
+            await stop(first, *(p for p in (second,) if p is not None))
+        assert_sent_once(w, rows)
+        assert len([r for r in rows.values() if r.status is DeliveryStatus.UNKNOWN]) <= IN_FLIGHT
         assert w.telegram.rate_limited == []
 
 
