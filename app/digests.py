@@ -32,8 +32,8 @@ from news.coverage import coverage_of, outlet_key
 from news.rank import growth, rank_score
 from news.topics import StoryText, article_text, compile_topic, story_matches
 from news.types import StoryArticle, StoryView
-from storage import deliveries as outbox
 from storage import stories as story_store
+from storage.outbox import deliveries as outbox
 
 __all__ = [
     "BLINDSPOT_WEEKDAY", "CORPUS_TTL", "DAY", "LOOKBACK", "TOP_STORIES", "Corpus", "Digest", "Digests", "blindspots",

@@ -7,7 +7,7 @@ The full load (bench/scale_data.py) is 1,000,000 articles, 100,000 stories, 100,
 smoke test. Each load gets a fresh database (SQLite in a temp dir; PostgreSQL `scale_bench`, created and dropped),
 and each operation is the application's own code, as the bot calls it:
 
-- claim: `app.claims.claim_due` for 100 chats due now (the rest due later in the day), median of 9;
+- claim: `app.delivery.claims.claim_due` for 100 chats due now (the rest due later in the day), median of 9;
 - digest: `Digests.for_chat` for one chat, cold (the shared corpus reloaded) and warm, median of 7;
 - search: `Stories.search` (`/story`) for 40 queries from real headlines, median per query;
 - cluster: `Core.cluster` over 500 new articles, the clusterer warm, median of 3 (its warm-up reported apart);
@@ -39,7 +39,7 @@ from typing import Any
 from scale_data import FULL, Load, fix_sequences, headlines, load
 from sqlalchemy import create_engine, delete, insert, text, update
 
-from app.claims import ClaimPolicy, claim_due
+from app.delivery.claims import ClaimPolicy, claim_due
 from app.runtime import Core
 from app.settings import Settings
 from storage.db import Database, normalize_url

@@ -5,6 +5,6 @@
     jobs.py      JobQueue ticks that only pick work
     handlers/    parse an update, call one use case, render the answer
     render.py    story cards and digests as Telegram HTML; chart.py: the coverage chart
-    sender.py    pacing, and Telegram's errors translated into app.sending's
+    sender.py    pacing, and Telegram's errors translated into app.delivery.sending's
     throttle.py  per-user flood control; progress.py: operator output
 """

@@ -29,7 +29,7 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy.orm import Session
 
-from app.sending import RateLimited
+from app.delivery.sending import RateLimited
 from app.tx import Transactions
 from storage import pace as store
 

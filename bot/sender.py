@@ -1,4 +1,4 @@
-"""Sending at the rates Telegram allows; the one place where telegram.error becomes our errors (app.sending):
+"""Sending at the rates Telegram allows; the one place where telegram.error becomes our errors (app.delivery.sending):
 
     403 blocked or kicked, 400 chat not found     -> ChatGone
     ChatMigrated                                  -> ChatMoved(new_id)
@@ -26,7 +26,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
-from app.sending import ChatGone, ChatMoved, MaybeSent, RateLimited, Refused, SendError, ThreadGone, Transient
+from app.delivery.sending import ChatGone, ChatMoved, MaybeSent, RateLimited, Refused, SendError, ThreadGone, Transient
 from bot.pace import SendLimits
 
 __all__ = [
@@ -110,8 +110,8 @@ class ProjectRateLimiter(BaseRateLimiter[dict[str, Any]]):
 
 
 class TelegramSender:
-    """app.sending.Sender over the Bot API: one digest part, paced, its outbox writes around the request, errors
-    translated."""
+    """app.delivery.sending.Sender over the Bot API: one digest part, paced, its outbox writes around the request,
+    errors translated."""
 
     def __init__(self, bot: ExtBot[Any], limits: SendLimits) -> None:
         self.bot = bot

@@ -1,7 +1,7 @@
 """What the retention job deletes besides articles (app.retention): old outbox rows, story aliases nothing can
 reference any more, and send paces no longer in use. Each call is one short batch; the caller commits between.
 
-- `deliveries`: a final row (its content dropped already, storage.deliveries.FINAL) is deleted once it is older
+- `deliveries`: a final row (its content dropped already, storage.outbox.deliveries.FINAL) is deleted once it is older
   than the cutoff. Found in id order: rows are written in time order, so the oldest are the first ids.
 - `stories` merged into another (`merged_into_id`): an alias keeps a story id that a digest row or an old card
   named working. Deleted with the cutoff the caller derives from the deliveries' (app.retention), and only when no
@@ -17,8 +17,8 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from storage import pace
-from storage.deliveries import TERMINAL
 from storage.models import Article, Delivery, Story
+from storage.outbox.deliveries import TERMINAL
 
 __all__ = ["delete_aliases", "delete_deliveries", "delete_paces"]
 

@@ -197,7 +197,7 @@ class ArticleVector(Base):
 
 class Chat(Base):
     __tablename__ = "chats"
-    # The per-minute scheduling scan (storage.deliveries.due_chats, unscheduled_chats) reads active chats only:
+    # The per-minute scheduling scan (storage.outbox.deliveries.due_chats, unscheduled_chats) reads active chats only:
     # stopped and blocked ones, which only grow, stay out of its index (migration 0015).
     __table_args__ = (Index("ix_chats_next_digest_at_active", "next_digest_at",
                             sqlite_where=text("active = 1"), postgresql_where=text("active")),)
@@ -260,7 +260,7 @@ class Delivery(Base):
     """The outbox: written before anything is sent, unique per chat and period."""
 
     __tablename__ = "deliveries"
-    # (chat_id, created_at): a chat's recent digests ("already sent", storage.deliveries.digest_chat), read in
+    # (chat_id, created_at): a chat's recent digests ("already sent", storage.outbox.deliveries.digest_chat), read in
     # the chat's newest rows only; it also serves the chat_id foreign key (migration 0015).
     __table_args__ = (UniqueConstraint("chat_id", "period"),
                       Index("ix_deliveries_chat_id_created_at", "chat_id", "created_at"))
@@ -274,7 +274,7 @@ class Delivery(Base):
     )
     story_ids: Mapped[str] = mapped_column(Text, default="")  # comma-joined
     message_ids: Mapped[str] = mapped_column(Text, default="")  # comma-joined Telegram ids, one per part sent
-    # JSON list of the parts; None: not built yet, or final (dropped then: storage.deliveries.FINAL)
+    # JSON list of the parts; None: not built yet, or final (dropped then: storage.outbox.deliveries.FINAL)
     messages: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -12,8 +12,8 @@ from pathlib import Path
 from app.delivery import DigestDelivery
 from fakes.telegram_state import ChatState
 from storage import chats
-from storage import deliveries as outbox
 from storage.models import Chat, Delivery, DeliveryStatus
+from storage.outbox import deliveries as outbox
 from tests.bot.botkit import ISS, NOW, say
 from tests.bot.harness import Harness, running_bot
 

@@ -16,10 +16,10 @@ import pytest
 
 from fakes.telegram_api import FakeTelegram
 from storage import chats
-from storage import deliveries as outbox
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Delivery, DeliveryStatus
+from storage.outbox import deliveries as outbox
 from tests.bot.test_quickstart import OFFLINE, STORYBOT, quick_start_dir
 
 CHATS, PARTS = 4, 12

@@ -6,9 +6,9 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from storage import chats, deliveries
-from storage import outbox_leases as leases
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus
+from storage.outbox import leases
 
 NOW = datetime(2026, 6, 1, 8, 0, 30, tzinfo=UTC)
 PARTS = ["<b>part one</b> " + "x" * 3000, "<b>part two</b> " + "y" * 2000]

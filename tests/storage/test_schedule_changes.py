@@ -1,5 +1,5 @@
 """A schedule change never drops or doubles a digest: every scheduled instant is claimed exactly once, across
-changes of time and zone after the day's digest and across the DST days (the claim of app.claims, on SQLite and
+changes of time and zone after the day's digest and across the DST days (the claim of app.delivery.claims, on SQLite and
 PostgreSQL; `db` runs each test on both)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.claims import ClaimPolicy, claim_due
+from app.delivery.claims import ClaimPolicy, claim_due
 from app.digest_time import format_times, next_digest_at, parse_times, parse_zone
 from storage import chats, deliveries
 from storage.db import Database
@@ -114,7 +114,7 @@ def test_a_conflict_on_insert_is_logged(db: Database, caplog: pytest.LogCaptureF
     with db.session() as s:
         chats.ensure_chat(s, CHAT, timezone="UTC", digest_times="08:00", next_digest_at=due)
         [first] = deliveries.add_deliveries(s, [(CHAT, "2026-06-01T08:00Z")], due - timedelta(days=1))
-    with caplog.at_level(logging.WARNING, logger="app.claims"), db.session() as s:
+    with caplog.at_level(logging.WARNING, logger="app.delivery.claims"), db.session() as s:
         claimed = claim_due(s, due + timedelta(seconds=30), POLICY)
     assert claimed.seen == 1 and claimed.delivery_ids == []
     assert [r.getMessage() for r in caplog.records] == [

@@ -1,13 +1,13 @@
 """Daily digests: due chats -> outbox rows -> content -> paced sends -> recorded. Idempotent and crash-safe.
 
 `tick(now)` (the JobQueue calls it every minute) only picks work: it schedules chats that have no next digest,
-claims the due ones in batches and enqueues their outbox rows (app.claims). A bounded pool of workers
+claims the due ones in batches and enqueues their outbox rows (app.delivery.claims). A bounded pool of workers
 sends them: each worker builds a row's parts once (stored before the first is sent), then sends part after part
 through `Sender`, which paces, has the row written SENDING right before each request and the part recorded right
-after its answer (storage.deliveries has the states).
+after its answer (storage.outbox.deliveries has the states).
 
 Several processes may share one PostgreSQL outbox. Each row is leased to the process that claimed it
-(app.leases); a process holds at most `backlog` rows, claiming more as it works them off, so the others get
+(app.delivery.leases); a process holds at most `backlog` rows, claiming more as it works them off, so the others get
 their share. `recover` (at start, then every tick) takes over only rows whose lease has expired, i.e. whose
 process died: those caught mid-send become UNKNOWN (logged, never re-sent), pending ones too late are skipped, the
 rest enqueued here. A process on SQLite is alone (bot.runtime locks the file), so its first recovery takes all.
@@ -34,21 +34,21 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from app import outbox_repairs as repairs
-from app.claims import claim_due, schedule_unscheduled
-from app.delivery_policy import DeliveryPolicy, delivery_policy
+from app.delivery import repairs
+from app.delivery.claims import claim_due, schedule_unscheduled
+from app.delivery.leases import LeaseKeeper
+from app.delivery.policy import DeliveryPolicy
+from app.delivery.pool import WorkPool
+from app.delivery.sending import ChatGone, ChatMoved, MaybeSent, RateLimited, Refused, Sender, ThreadGone, Transient
 from app.digest_time import period_day, zone_or_utc
 from app.digests import LOOKBACK, Corpus, Digest, Digests, digest_for
-from app.leases import LeaseKeeper
 from app.metrics import Metrics
-from app.sending import ChatGone, ChatMoved, MaybeSent, RateLimited, Refused, Sender, ThreadGone, Transient
 from app.tx import Transactions
-from app.workpool import WorkPool
-from storage import deliveries as outbox
-from storage import outbox_leases
 from storage.models import DeliveryStatus
+from storage.outbox import deliveries as outbox
+from storage.outbox import leases as outbox_leases
 
-__all__ = ["DeliveryPolicy", "DigestDelivery", "delivery_policy"]
+__all__ = ["DigestDelivery"]
 
 log = logging.getLogger(__name__)
 Render = Callable[[Digest], list[str]]  # a digest -> its messages; [] when there is nothing to send
@@ -72,7 +72,7 @@ class DigestDelivery(WorkPool):
         self._tick_lock = asyncio.Lock()
         self._recovered = False
 
-    # --- the pool (app.workpool) -----------------------------------------------------------------
+    # --- the pool (app.delivery.pool) -----------------------------------------------------------------
 
     def start(self) -> None:
         self.start_workers()
@@ -261,7 +261,7 @@ class DigestDelivery(WorkPool):
 
     async def _build_failed(self, item: outbox.OutboxItem, exc: Exception) -> bool:
         """Building or rendering raised, most likely the same way every time: `build_attempts` tries with backoff
-        (counted on the row, across restarts), one traceback, then FAILED (app.outbox_repairs.build_failed). The
+        (counted on the row, across restarts), one traceback, then FAILED (app.delivery.repairs.build_failed). The
         chat's schedule moved on at the claim: its next digest comes as usual."""
         tries = await self.tx(repairs.build_failed, item, f"{type(exc).__name__}: {exc}", self.policy.build_attempts)
         if tries == 1:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from app.claims import ClaimPolicy
+from app.delivery.claims import ClaimPolicy
 from app.settings import Settings
 
 __all__ = ["DeliveryPolicy", "delivery_policy"]

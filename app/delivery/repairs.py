@@ -8,12 +8,12 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from storage import chats as chat_store
-from storage import deliveries as outbox
 from storage.models import ChatState, DeliveryStatus
+from storage.outbox import deliveries as outbox
 
 __all__ = ["build_failed", "chat_gone", "follow_move", "to_main_thread"]
 
-log = logging.getLogger("app.delivery")
+log = logging.getLogger(__name__)
 
 
 def to_main_thread(session: Session, item: outbox.OutboxItem, reason: str) -> None:

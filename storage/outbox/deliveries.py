@@ -3,7 +3,7 @@
 A delivery row is written, unique per (chat, period), before anything is sent; each part of a digest goes
 through one compare-and-set, so a part is sent at most once even with two senders. A row is held by one process
 through its lease (`lease_owner`, `lease_until`, renewed while the process works on it); only a row whose lease
-has expired (its process died) is taken over, by storage.outbox_leases.recover:
+has expired (its process died) is taken over, by storage.outbox.leases.recover:
 
     PENDING ──begin_part──► SENDING ──part_sent──► PENDING (parts left) ──► … ──► SENT
        │                       ├── release (429, 5xx: surely not sent) ──► PENDING
@@ -27,7 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import Chat, Delivery, DeliveryStatus, Mute, Subscription
-from storage.outbox_leases import Lease
+from storage.outbox.leases import Lease
 from storage.stories import live_story_ids
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""This process's hold on the outbox rows it works on (storage.deliveries has the lease columns).
+"""This process's hold on the outbox rows it works on (storage.outbox.deliveries has the lease columns).
 
 Every process has one owner id. A digest row it claims is leased to it for `duration`; a heartbeat renews the
 leases of the rows it still holds (queued, in flight, waiting to retry) every third of that. A process that dies
@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 
 from app.tx import Transactions
-from storage import outbox_leases as leases
+from storage.outbox import leases
 
 __all__ = ["LeaseKeeper", "process_owner"]
 

@@ -1,6 +1,6 @@
 """Which process holds which outbox row: leases on digest rows (the `lease_owner` and `lease_until` columns).
 
-A row is leased to the process that claimed it and renewed while it works on it (app.leases); only a row whose
+A row is leased to the process that claimed it and renewed while it works on it (app.delivery.leases); only a row whose
 lease has expired (its process died, or handed it back on stopping) is taken over, by `recover`.
 """
 

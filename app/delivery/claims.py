@@ -1,11 +1,11 @@
 """Which chats are due for a digest, claimed exactly once (runs inside one transaction per batch).
 
-Claiming is a compare-and-set on `chats.next_digest_at` (storage.deliveries.claim_chat): the claimer that moves a
+Claiming is a compare-and-set on `chats.next_digest_at` (storage.outbox.deliveries.claim_chat): the claimer that moves a
 chat's next digest from the instant it read to the following one also writes the outbox row, in the same
 transaction. Two ticks or two processes reading the same due chat: one UPDATE matches, the other matches
 nothing. The row's unique (chat, period) is the second guard. Works alike on SQLite and PostgreSQL; on
 PostgreSQL the due chats are read FOR UPDATE SKIP LOCKED, so two processes claim different chats rather than
-queue behind each other's locks. The rows made are leased to the claiming process (app.leases).
+queue behind each other's locks. The rows made are leased to the claiming process (app.delivery.leases).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from app.digest_time import InvalidSchedule, next_digest_at, parse_times, parse_zone, period_key
-from storage import deliveries as outbox
-from storage import outbox_leases as leases
 from storage.models import DeliveryStatus
+from storage.outbox import deliveries as outbox
+from storage.outbox import leases
 
 __all__ = ["ClaimPolicy", "Claimed", "claim_due", "schedule_of", "schedule_unscheduled"]
 
@@ -69,7 +69,8 @@ def claim_due(session: Session, now: datetime, policy: ClaimPolicy, lease: lease
     Chats due at the same instant with the same times and zone are claimed by one UPDATE ... RETURNING. The next
     digest is the first one after `now`, so a bot that was down for days sends at most one catch-up per chat, and
     only if it is at most `max_lateness` late; otherwise the row is SKIPPED (and logged by the caller). A chat
-    without topics gets the top stories (app.digests.digest_for). The rows made are held by `lease` (app.leases).
+    without topics gets the top stories (app.digests.digest_for). The rows made are held by `lease`
+    (app.delivery.leases).
     """
     claimed = Claimed()
     due = outbox.due_chats(session, now, limit or policy.claim_batch)
