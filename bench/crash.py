@@ -26,21 +26,18 @@ import random
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
 from app.settings import Settings
-from bench.fanout import FINAL, control, database, open_private_chats, seed, status_counts
+from bench.fanout import FINAL, control, status_counts, stop, world
 from bot.logs import configure_logging
 from bot.runtime import Runtime
 from fakes.telegram_world import DEFAULT_TOKEN
-from news.opml import export_opml
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus
 
@@ -68,24 +65,9 @@ def sent_chats(db: Database) -> int:
 
 
 def one_kill(args: argparse.Namespace, share: float, rng: random.Random) -> dict[str, Any]:
-    work = Path(tempfile.mkdtemp(prefix="crash-"))
-    api = f"http://127.0.0.1:{args.port}"
-    fake = subprocess.Popen([sys.executable, "-m", "fakes.telegram_serve", "--port", str(args.port),
-                             "--global-rate", str(args.rate)], stdout=subprocess.DEVNULL)
     bots: list[subprocess.Popen[bytes]] = []
-    try:
-        for _ in range(100):
-            try:
-                control(api, "stats")
-                break
-            except OSError:
-                time.sleep(0.1)
-        asyncio.run(open_private_chats(api, range(1, args.chats + 1)))
-        with database(args, work) as db_url:
-            db = Database(db_url)
-            seed(db, args.chats, datetime.now(UTC))
-            feeds = work / "feeds.opml"
-            feeds.write_text(export_opml([]))
+    with world(args, "crash-") as (api, db, db_url, feeds):
+        try:
             started = time.monotonic()
             bots.append(start_bot(args, api, db_url, feeds))
             target = int(args.chats * share)
@@ -101,14 +83,9 @@ def one_kill(args: argparse.Namespace, share: float, rng: random.Random) -> dict
             while sum(status_counts(db)[s.value] for s in FINAL) < args.chats:
                 assert time.monotonic() < deadline, f"not final: {dict(status_counts(db))}"
                 time.sleep(0.5)
-            result = outcome(args, api, db, started, share, at_kill)
-            db.dispose()
-            return result
-    finally:
-        for process in (*bots, fake):
-            if process.poll() is None:
-                process.terminate()
-                process.wait(30)
+            return outcome(args, api, db, started, share, at_kill)
+        finally:
+            stop(bots)
 
 
 def outcome(args: argparse.Namespace, api: str, db: Database, started: float, share: float,

@@ -158,12 +158,14 @@ def main() -> None:
                           "ratio_to_ideal": multi["ratio"]}, indent=2), flush=True)
 
 
-def one_run(args: argparse.Namespace, processes: int) -> dict[str, Any]:
-    work = Path(tempfile.mkdtemp(prefix="fanout-"))
+@contextmanager
+def world(args: argparse.Namespace, prefix: str) -> Iterator[tuple[str, Database, str, Path]]:
+    """The fake Bot API in its own process with the chats open, and a seeded database with an empty feed list:
+    (api, db, db_url, feeds). Everything is stopped and dropped at the end."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
     api = f"http://127.0.0.1:{args.port}"
     fake = subprocess.Popen([sys.executable, "-m", "fakes.telegram_serve", "--port", str(args.port),
                              "--global-rate", str(args.rate)], stdout=subprocess.DEVNULL)
-    bots: list[subprocess.Popen[bytes]] = []
     try:
         for _ in range(100):
             try:
@@ -177,23 +179,35 @@ def one_run(args: argparse.Namespace, processes: int) -> dict[str, Any]:
             seed(db, args.chats, datetime.now(UTC))
             feeds = work / "feeds.opml"
             feeds.write_text(export_opml([]))
+            try:
+                yield api, db, db_url, feeds
+            finally:
+                db.dispose()
+    finally:
+        if fake.poll() is None:
+            fake.terminate()
+            fake.wait(10)
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(30)
+
+
+def one_run(args: argparse.Namespace, processes: int) -> dict[str, Any]:
+    bots: list[subprocess.Popen[bytes]] = []
+    with world(args, "fanout-") as (api, db, db_url, feeds):
+        try:
             shown = make_url(db_url).render_as_string(hide_password=True)
             print(f"{args.chats} chats due, {processes} process(es), fake Bot API at {args.rate:g} msg/s, "
                   f"database {shown}", flush=True)
             started = time.monotonic()
             in_flight_at_kill = watch(args, processes, api, db, db_url, feeds, started, bots)
-            result = report(args, processes, api, db, started, in_flight_at_kill)
-            for process in bots:
-                if process.poll() is None:
-                    process.terminate()
-                    process.wait(30)
-            db.dispose()
-            return result
-    finally:
-        for process in (*bots, fake):
-            if process.poll() is None:
-                process.terminate()
-                process.wait(10)
+            return report(args, processes, api, db, started, in_flight_at_kill)
+        finally:
+            stop(bots)
 
 
 def watch(args: argparse.Namespace, processes: int, api: str, db: Database, db_url: str, feeds: Path,

@@ -5,20 +5,19 @@ back when its user or the group asks, and chats inactive for long are deleted.""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from app.delivery import DigestDelivery
 from app.retention import INACTIVE_CHAT_DAYS
 from fakes.telegram_state import ChatState as FakeState
 from storage import chats as chat_store
 from storage.models import Chat, ChatState, Delivery, Mute, Subscription
 from tests.bot.botkit import FAST, ISS, NOW, button_data, press, say, wait_until
 from tests.bot.harness import Harness, running_bot
+from tests.bot.test_delivery import app_delivery
 
 
 class Clock:
@@ -29,18 +28,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-def own_ticks(h: Harness) -> DigestDelivery:
-    """The runtime's DigestDelivery, its scheduled ticks removed: the test ticks it at the virtual clock's time."""
-    queue = h.runtime.application.job_queue
-    assert queue is not None
-    for job in queue.jobs():
-        if job.name in ("digests", "digests-start"):
-            job.schedule_removal()
-    delivery = h.runtime.delivery
-    delivery.policy = dataclasses.replace(delivery.policy, backoff_cap=0.2)
-    return delivery
 
 
 def row(h: Harness, chat_id: int) -> Chat | None:
@@ -61,7 +48,7 @@ def snapshot(h: Harness, chat_id: int) -> tuple[object, ...]:
 async def test_reading_never_brings_a_stopped_chat_back(tmp_path: Path, db_url: str) -> None:
     clock = Clock(NOW)
     async with running_bot(tmp_path, db_url, None, clock, **FAST, command_burst=100) as h:
-        delivery = own_ticks(h)
+        delivery = app_delivery(h)
         story = h.seed("iss", ISS)
         user = h.telegram.add_user("Rosa")
         chat = h.telegram.add_private_chat(user).id
@@ -91,7 +78,7 @@ async def test_reading_never_brings_a_stopped_chat_back(tmp_path: Path, db_url: 
 async def test_a_stopped_chat_comes_back_on_its_own_schedule(tmp_path: Path, db_url: str) -> None:
     clock = Clock(NOW)
     async with running_bot(tmp_path, db_url, None, clock, **FAST, command_burst=100) as h:
-        delivery = own_ticks(h)
+        delivery = app_delivery(h)
         chat = h.telegram.add_private_chat(h.telegram.add_user("Kenji")).id
         await say(h, chat, "/start")
         await say(h, chat, "/timezone Asia/Tokyo")
@@ -166,7 +153,7 @@ async def test_group_members_who_are_not_admins_change_nothing(tmp_path: Path, d
 async def test_blocked_and_kicked_chats_come_back_when_asked(tmp_path: Path, db_url: str) -> None:
     clock = Clock(NOW)
     async with running_bot(tmp_path, db_url, None, clock, **FAST, command_burst=100) as h:
-        delivery = own_ticks(h)
+        delivery = app_delivery(h)
         h.seed("iss", ISS)
         chat = h.telegram.add_private_chat(h.telegram.add_user("Ana")).id
         await say(h, chat, "/subscribe space")
@@ -203,7 +190,7 @@ async def test_blocked_and_kicked_chats_come_back_when_asked(tmp_path: Path, db_
 async def test_chats_inactive_for_long_are_deleted(tmp_path: Path, db_url: str) -> None:
     clock = Clock(NOW)
     async with running_bot(tmp_path, db_url, None, clock, **FAST, command_burst=100) as h:
-        delivery = own_ticks(h)
+        delivery = app_delivery(h)
         h.seed("iss", ISS)
         gone, stopped, reader = (h.telegram.add_private_chat(h.telegram.add_user(n)).id for n in ("A", "B", "C"))
         for chat in (gone, reader):
