@@ -1,0 +1,293 @@
+"""storybot over months: a 90-day soak of the real app layer and storage, on a virtual clock.
+
+    PYTHONPATH=. .venv/bin/python bench/soak.py [--days 90] [--chats 2000] [--feeds 300] [--db sqlite|postgres|both]
+
+What is real: Core (app/runtime.py) built with a virtual clock: the Ingestor fetching generated RSS through an
+httpx.MockTransport (bench/soak_feeds.py: real UCI headlines re-dated), the clustering and refinement passes,
+Retention.prune (RETENTION_DAYS), the Chats/Mutes/Digests use cases the handlers call, and DigestDelivery with its
+claims, outbox and workers. What is fake: the Telegram side (bench/soak_check.py's RecordingSender, no delay) and
+the renderer (one message per digest, none when there is nothing new). The users (bench/soak_users.py) join,
+follow, mute, change times and zones (DST ones included), read while stopped, /stop, come back, block the bot and
+migrate groups; the bench keeps its own model of what each chat is owed (bench/soak_world.py) and audits every
+day against the outbox and the messages (bench/soak_check.py).
+
+Time is driven, not waited for: the clock jumps to each instant that matters, in order: every hour (feeds,
+clustering, refinement, and a digest tick that would catch a digest due at an instant the model did not expect),
+every instant some chat is owed a digest (a digest tick, then the pool drained), each user action, and the daily
+prune. Cost per day: the database's size (SQLite: file + WAL after a checkpoint; PostgreSQL: pg_database_size),
+the wall time and the SQL statements of the day's ticks (user actions not counted). Flat means day 90 / day 31
+at most 1.2 (the retention window is full from day 31).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import heapq
+import logging
+import os
+import random
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from soak_check import DayAudit, RecordingSender, Violation, audit, outbox_rows
+from soak_feeds import FeedFarm
+from soak_users import apply
+from soak_world import Member, actions_for_day, population
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from app.delivery import DigestDelivery, delivery_policy
+from app.digests import Digest
+from app.runtime import Core
+from app.settings import Settings
+from news.fetch import Fetcher
+from storage import feeds as feed_store
+from storage.db import normalize_url
+from storage.migrate import upgrade
+
+RESCHEDULING = {"join", "times", "zone", "both", "back", "unblock", "migrate"}
+HEADER = f"{'day':>4} {'date':>10} {'active':>6} {'sent':>6} {'skipped':>7} {'viol':>5} {'db MB':>8} {'ticks':>5} " \
+         f"{'ms/tick':>8} {'stmt/tick':>9} {'articles':>8}"
+
+
+@dataclass
+class DayRow:
+    day: int
+    date: date
+    active: int
+    audit: DayAudit
+    size: int
+    ticks: int
+    seconds: float
+    statements: int
+    new_articles: int
+
+    def line(self) -> str:
+        return (f"{self.day:>4} {self.date:%Y-%m-%d} {self.active:>6} {self.audit.sent:>6} {self.audit.skipped:>7} "
+                f"{len(self.audit.violations):>5} {self.size / 1e6:>8.1f} {self.ticks:>5} "
+                f"{1000 * self.seconds / max(1, self.ticks):>8.1f} {self.statements / max(1, self.ticks):>9.1f} "
+                f"{self.new_articles:>8}")
+
+
+@dataclass
+class Result:
+    kind: str
+    rows: list[DayRow] = field(default_factory=list)
+    violations: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[Violation]] = field(default_factory=lambda: defaultdict(list))
+    wall: float = 0.0
+
+    def ratios(self, late: int = 90, early: int = 31) -> dict[str, float] | None:
+        if len(self.rows) < late:
+            return None
+        a, b = self.rows[early - 1], self.rows[late - 1]
+        return {"size": b.size / a.size, "ms_per_tick": (b.seconds / b.ticks) / (a.seconds / a.ticks),
+                "statements_per_tick": (b.statements / b.ticks) / (a.statements / a.ticks)}
+
+    def summary(self) -> str:
+        ratios = self.ratios()
+        shown = ", ".join(f"{k} {v:.2f}" for k, v in ratios.items()) if ratios else "n/a (fewer than 90 days)"
+        last = self.rows[-1] if self.rows else None
+        return (f"SOAK {self.kind}: {len(self.rows)} days in {self.wall:.0f} s; "
+                f"digests sent {sum(r.audit.sent for r in self.rows)}, skipped {sum(r.audit.skipped for r in self.rows)}, "
+                f"violations {sum(self.violations.values())} {dict(self.violations)}; day 90 / day 31: {shown}; "
+                f"db {last.size / 1e6 if last else 0:.1f} MB at the end")
+
+
+def render(digest: Digest) -> list[str]:
+    """One message per digest; none when there is nothing new and the chat wants no empty digest."""
+    if not digest.story_ids and not digest.send_empty:
+        return []
+    return [f"digest for {digest.chat_id} on {digest.day}: {len(digest.story_ids)} stories"]
+
+
+class Soak:
+    def __init__(self, url: str, *, chats: int, feeds: int, days: int, start: date, seed: int,
+                 retention_days: int, out: Callable[[str], None]) -> None:
+        self.url, self.days, self.out = url, days, out
+        self.clock = [datetime.combine(start, datetime.min.time(), UTC)]
+        self.start = self.clock[0]
+        self.rng = random.Random(seed)
+        self.farm = FeedFarm(feeds, start, days, seed, self.clock)
+        self.members = population(chats, days, self.rng)
+        self.by_id: dict[int, Member] = {m.chat_id: m for m in self.members}
+        self.moved: dict[int, int] = {}
+        self.next_group_id = [-1_000_000_000_000]
+        settings = Settings(_env_file=None, database_url=url, retention_days=retention_days)  # type: ignore[call-arg]
+        self.core = Core.build(settings, client=Fetcher.make_client(transport=self.farm.transport()),
+                               clock=lambda: self.clock[0])
+        self.sender = RecordingSender(self.clock, self.by_id, self.moved)
+        self.sqlite = self.core.db.engine.dialect.name == "sqlite"
+        policy = replace(delivery_policy(settings), workers=8)
+        self.delivery = DigestDelivery(self.core.background, self.core.digests, self.sender, render, policy,
+                                       lambda: self.clock[0], alone=self.sqlite)
+        self.counting = False
+        self.statements = 0
+        event.listen(self.core.db.engine, "before_cursor_execute", self._count)
+        self.done: Counter[str] = Counter()
+        self.refine_hours = max(1, round(settings.cluster_refine_minutes / 60)) if settings.cluster_refine_minutes else 0
+
+    def _count(self, *_args: Any) -> None:
+        if self.counting:
+            self.statements += 1
+
+    async def run(self) -> Result:
+        result = Result("sqlite" if self.sqlite else "postgresql")
+        started = time.perf_counter()
+        upgrade(self.core.db)
+        self.core.interactive.sync(feed_store.upsert_feeds, self.farm.urls())
+        self.out(HEADER)
+        try:
+            for day in range(self.days):
+                row = await self.day(day)
+                result.rows.append(row)
+                for v in row.audit.violations:
+                    result.violations[v.kind] += 1
+                    if len(result.examples[v.kind]) < 5:
+                        result.examples[v.kind].append(v)
+                self.out(row.line())
+                for v in row.audit.violations[:3]:
+                    self.out(f"     {v.line()}")
+        finally:
+            await self.delivery.stop()
+            await self.core.close()
+        result.wall = time.perf_counter() - started
+        return result
+
+    async def day(self, day: int) -> DayRow:
+        midnight = self.start + timedelta(days=day)
+        end = midnight + timedelta(days=1)
+        self.farm.make_day(day)
+        queue: list[tuple[datetime, int, int, str]] = []
+        for hour in range(24):
+            heapq.heappush(queue, (midnight + timedelta(hours=hour), 0, hour, "hour"))
+            heapq.heappush(queue, (midnight + timedelta(hours=hour), 2, 0, "digest"))
+        heapq.heappush(queue, (midnight + timedelta(hours=3, minutes=17), 1, 0, "prune"))
+        for m in self.members:
+            for instant in m.owed(midnight, end):
+                heapq.heappush(queue, (instant, 2, 0, "digest"))
+        actions = actions_for_day(self.members, day, midnight, self.rng, self.next_group_id)
+        for n, action in enumerate(actions):
+            heapq.heappush(queue, (action.at, 3, n, "action"))
+        costs = [0, 0.0, 0]  # ticks, seconds, statements
+        new_articles, ticked = 0, set()
+        while queue:
+            at, _order, n, kind = heapq.heappop(queue)
+            self.clock[0] = at
+            if kind == "action":
+                action = actions[n]
+                await apply(self.core, action, self.by_id, self.moved, self.done)
+                if action.kind in RESCHEDULING:
+                    for instant in action.member.owed(at, end):
+                        heapq.heappush(queue, (instant, 2, 0, "digest"))
+                continue
+            if kind == "digest":
+                if at in ticked:
+                    continue
+                ticked.add(at)
+            self.counting, before, began = True, self.statements, time.perf_counter()
+            if kind == "hour":
+                new_articles += await self.hour(n)
+            elif kind == "prune":
+                await asyncio.to_thread(self.core.retention.prune)
+            else:
+                await self.delivery.tick(at)
+                await self.delivery.idle(timeout=300)
+            costs[0] += 1
+            costs[1] += time.perf_counter() - began
+            costs[2] += self.statements - before
+            self.counting = False
+        self.clock[0] = end
+        day_audit = audit(self.members, self.by_id, self.sender.sent, outbox_rows(self.core.db, midnight, end),
+                          midnight, end)
+        self.sender.sent.clear()
+        for m in self.members:
+            m.forget_before(midnight - timedelta(days=1))
+        return DayRow(day + 1, midnight.date(), sum(m.active for m in self.members), day_audit, self.size(),
+                      int(costs[0]), costs[1], int(costs[2]), new_articles)
+
+    async def hour(self, hour: int) -> int:
+        """What the JobQueue does in an hour: refresh due feeds, cluster, refine, reload the digests' corpus."""
+        summary = await self.core.ingestor.fetch_due()
+        await asyncio.to_thread(self.core.cluster)
+        if self.refine_hours and hour % self.refine_hours == 0:
+            await asyncio.to_thread(self.core.refine)
+        await self.core.digests.refresh()
+        return summary.new_articles
+
+    def size(self) -> int:
+        with self.core.db.engine.connect() as conn:
+            if self.sqlite:
+                conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+                path = Path(make_url(self.url).database or "")
+                return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+            return int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
+
+
+@contextmanager
+def database(kind: str, postgres_url: str, work: Path) -> Iterator[str]:
+    """A fresh database: a SQLite file in `work`, or a PostgreSQL database made on the server and dropped after."""
+    if kind == "sqlite":
+        yield f"sqlite:///{work / 'soak.db'}"
+        return
+    admin = create_engine(normalize_url(postgres_url), isolation_level="AUTOCOMMIT")
+    name = f"storybot_soak_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(normalize_url(postgres_url)).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def soak(kind: str = "sqlite", *, chats: int = 2000, feeds: int = 300, days: int = 90, start: date = date(2026, 3, 1),
+         seed: int = 1, retention_days: int = 30, postgres_url: str = "postgresql://postgres@127.0.0.1:5432/test",
+         out: Callable[[str], None] = print) -> Result:
+    """One soak on a fresh database of `kind`; the per-day table goes to `out`, the figures come back."""
+    with tempfile.TemporaryDirectory(prefix="soak-") as tmp, database(kind, postgres_url, Path(tmp)) as url:
+        runner = Soak(url, chats=chats, feeds=feeds, days=days, start=start, seed=seed,
+                      retention_days=retention_days, out=out)
+        return asyncio.run(runner.run())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--chats", type=int, default=2000)
+    parser.add_argument("--feeds", type=int, default=300)
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="sqlite")
+    parser.add_argument("--start", type=date.fromisoformat, default=date(2026, 3, 1),
+                        help="the first simulated day (the default spans the spring DST changes)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--retention-days", type=int, default=30)
+    parser.add_argument("--postgres-url", default=os.environ.get("STORYBOT_TEST_POSTGRES_URL",
+                                                                 "postgresql://postgres@127.0.0.1:5432/test"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
+    results = [soak(kind, chats=args.chats, feeds=args.feeds, days=args.days, start=args.start, seed=args.seed,
+                    retention_days=args.retention_days, postgres_url=args.postgres_url,
+                    out=lambda line: print(line, flush=True))
+               for kind in (("sqlite", "postgres") if args.db == "both" else (args.db,))]
+    for result in results:
+        for kind, examples in result.examples.items():
+            print(f"{kind}: {result.violations[kind]} in all, e.g.")
+            for v in examples:
+                print(f"    {v.line()}")
+        print(result.summary(), flush=True)
+    return 1 if any(r.violations for r in results) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
