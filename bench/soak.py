@@ -57,7 +57,7 @@ from storage.migrate import upgrade
 
 RESCHEDULING = {"join", "times", "zone", "both", "back", "unblock", "migrate"}
 HEADER = f"{'day':>4} {'date':>10} {'active':>6} {'sent':>6} {'skipped':>7} {'viol':>5} {'db MB':>8} {'ticks':>5} " \
-         f"{'ms/tick':>8} {'stmt/tick':>9} {'articles':>8}"
+         f"{'ms/tick':>8} {'stmt/tick':>9} {'articles':>8} per kind: ms/statements per tick"
 
 
 @dataclass
@@ -67,16 +67,32 @@ class DayRow:
     active: int
     audit: DayAudit
     size: int
-    ticks: int
-    seconds: float
-    statements: int
+    costs: dict[str, list[float]]  # "hour", "digest", "prune" -> ticks, seconds, statements
     new_articles: int
+
+    @property
+    def ticks(self) -> int:
+        return int(sum(c[0] for c in self.costs.values()))
+
+    @property
+    def seconds(self) -> float:
+        return sum(c[1] for c in self.costs.values())
+
+    @property
+    def statements(self) -> int:
+        return int(sum(c[2] for c in self.costs.values()))
+
+    def per_tick(self, kind: str) -> tuple[float, float]:
+        """Milliseconds and statements per tick of one kind."""
+        ticks, seconds, statements = self.costs.get(kind, [0, 0.0, 0])
+        return 1000 * seconds / max(1, ticks), statements / max(1, ticks)
 
     def line(self) -> str:
         return (f"{self.day:>4} {self.date:%Y-%m-%d} {self.active:>6} {self.audit.sent:>6} {self.audit.skipped:>7} "
                 f"{len(self.audit.violations):>5} {self.size / 1e6:>8.1f} {self.ticks:>5} "
                 f"{1000 * self.seconds / max(1, self.ticks):>8.1f} {self.statements / max(1, self.ticks):>9.1f} "
-                f"{self.new_articles:>8}")
+                f"{self.new_articles:>8} " + " ".join(f"{k} {self.per_tick(k)[0]:.0f}ms/{self.per_tick(k)[1]:.0f}"
+                                                       for k in ("hour", "digest", "prune")))
 
 
 @dataclass
@@ -113,12 +129,12 @@ def render(digest: Digest) -> list[str]:
 
 class Soak:
     def __init__(self, url: str, *, chats: int, feeds: int, days: int, start: date, seed: int,
-                 retention_days: int, out: Callable[[str], None]) -> None:
+                 retention_days: int, feed_hours: int, out: Callable[[str], None]) -> None:
         self.url, self.days, self.out = url, days, out
         self.clock = [datetime.combine(start, datetime.min.time(), UTC)]
         self.start = self.clock[0]
         self.rng = random.Random(seed)
-        self.farm = FeedFarm(feeds, start, days, seed, self.clock)
+        self.farm = FeedFarm(feeds, start, days, seed, self.clock, max_age=3600 * feed_hours)
         self.members = population(chats, days, self.rng)
         self.by_id: dict[int, Member] = {m.chat_id: m for m in self.members}
         self.moved: dict[int, int] = {}
@@ -135,7 +151,8 @@ class Soak:
         self.statements = 0
         event.listen(self.core.db.engine, "before_cursor_execute", self._count)
         self.done: Counter[str] = Counter()
-        self.refine_hours = max(1, round(settings.cluster_refine_minutes / 60)) if settings.cluster_refine_minutes else 0
+        self.refine = settings.cluster_refine_minutes > 0
+        self.feed_hours = feed_hours
 
     def _count(self, *_args: Any) -> None:
         if self.counting:
@@ -170,7 +187,8 @@ class Soak:
         self.farm.make_day(day)
         queue: list[tuple[datetime, int, int, str]] = []
         for hour in range(24):
-            heapq.heappush(queue, (midnight + timedelta(hours=hour), 0, hour, "hour"))
+            if hour % self.feed_hours == 0:
+                heapq.heappush(queue, (midnight + timedelta(hours=hour), 0, hour, "hour"))
             heapq.heappush(queue, (midnight + timedelta(hours=hour), 2, 0, "digest"))
         heapq.heappush(queue, (midnight + timedelta(hours=3, minutes=17), 1, 0, "prune"))
         for m in self.members:
@@ -179,7 +197,7 @@ class Soak:
         actions = actions_for_day(self.members, day, midnight, self.rng, self.next_group_id)
         for n, action in enumerate(actions):
             heapq.heappush(queue, (action.at, 3, n, "action"))
-        costs = [0, 0.0, 0]  # ticks, seconds, statements
+        costs: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0])  # kind -> ticks, seconds, statements
         new_articles, ticked = 0, set()
         while queue:
             at, _order, n, kind = heapq.heappop(queue)
@@ -203,9 +221,10 @@ class Soak:
             else:
                 await self.delivery.tick(at)
                 await self.delivery.idle(timeout=300)
-            costs[0] += 1
-            costs[1] += time.perf_counter() - began
-            costs[2] += self.statements - before
+            cost = costs[kind]
+            cost[0] += 1
+            cost[1] += time.perf_counter() - began
+            cost[2] += self.statements - before
             self.counting = False
         self.clock[0] = end
         day_audit = audit(self.members, self.by_id, self.sender.sent, outbox_rows(self.core.db, midnight, end),
@@ -214,13 +233,13 @@ class Soak:
         for m in self.members:
             m.forget_before(midnight - timedelta(days=1))
         return DayRow(day + 1, midnight.date(), sum(m.active for m in self.members), day_audit, self.size(),
-                      int(costs[0]), costs[1], int(costs[2]), new_articles)
+                      costs, new_articles)
 
     async def hour(self, hour: int) -> int:
-        """What the JobQueue does in an hour: refresh due feeds, cluster, refine, reload the digests' corpus."""
+        """What the JobQueue does every `feed_hours`: refresh due feeds, cluster, refine, reload the digests' corpus."""
         summary = await self.core.ingestor.fetch_due()
         await asyncio.to_thread(self.core.cluster)
-        if self.refine_hours and hour % self.refine_hours == 0:
+        if self.refine:
             await asyncio.to_thread(self.core.refine)
         await self.core.digests.refresh()
         return summary.new_articles
@@ -253,12 +272,12 @@ def database(kind: str, postgres_url: str, work: Path) -> Iterator[str]:
 
 
 def soak(kind: str = "sqlite", *, chats: int = 2000, feeds: int = 300, days: int = 90, start: date = date(2026, 3, 1),
-         seed: int = 1, retention_days: int = 30, postgres_url: str = "postgresql://postgres@127.0.0.1:5432/test",
+         seed: int = 1, retention_days: int = 30, feed_hours: int = 3, postgres_url: str = "postgresql://postgres@127.0.0.1:5432/test",
          out: Callable[[str], None] = print) -> Result:
     """One soak on a fresh database of `kind`; the per-day table goes to `out`, the figures come back."""
     with tempfile.TemporaryDirectory(prefix="soak-") as tmp, database(kind, postgres_url, Path(tmp)) as url:
         runner = Soak(url, chats=chats, feeds=feeds, days=days, start=start, seed=seed,
-                      retention_days=retention_days, out=out)
+                      retention_days=retention_days, feed_hours=feed_hours, out=out)
         return asyncio.run(runner.run())
 
 
@@ -272,12 +291,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="the first simulated day (the default spans the spring DST changes)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--retention-days", type=int, default=30)
+    parser.add_argument("--feed-hours", type=int, default=3, choices=(1, 2, 3, 4, 6, 8, 12, 24),
+                        help="feeds, clustering and refinement run every this many hours (feeds ask for that max-age)")
     parser.add_argument("--postgres-url", default=os.environ.get("STORYBOT_TEST_POSTGRES_URL",
                                                                  "postgresql://postgres@127.0.0.1:5432/test"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
     results = [soak(kind, chats=args.chats, feeds=args.feeds, days=args.days, start=args.start, seed=args.seed,
-                    retention_days=args.retention_days, postgres_url=args.postgres_url,
+                    retention_days=args.retention_days, feed_hours=args.feed_hours, postgres_url=args.postgres_url,
                     out=lambda line: print(line, flush=True))
                for kind in (("sqlite", "postgres") if args.db == "both" else (args.db,))]
     for result in results:

@@ -4,7 +4,8 @@ The UCI dev set (../shared/bench/uci-dev.jsonl) holds 24,090 headlines of 7 days
 belongs to one of 300 feeds (by a hash of its name; `--feeds N` keeps the first N, so the volume scales with the
 feeds), and simulated day k replays the headlines of collection day k mod 7, each at a random time of that day,
 with a guid and link made unique per replay (a replay a week later is a new article). A feed serves its newest 20
-items of the last two days, with an ETag, so an unchanged feed costs a 304 as a real one does.
+items of the last two days, with an ETag (an unchanged feed costs a 304, as a real one does) and a Cache-Control
+max-age of the soak's feed cadence (`--feed-hours`), which the product's poll schedule honours.
 
 Some feeds die for a while (HTTP 500 for 1 to 6 days, then recover); one in a hundred dies for good (after
 FETCH_PAUSE_AFTER_HOURS the product pauses it).
@@ -56,9 +57,10 @@ def load_uci(path: Path = UCI) -> list[list[tuple[str, str, str, str]]]:
 class FeedFarm:
     """Every feed's items, made a simulated day at a time, and the HTTP answers for them."""
 
-    def __init__(self, feeds: int, start: date, days: int, seed: int, clock: list[datetime],
+    def __init__(self, feeds: int, start: date, days: int, seed: int, clock: list[datetime], *, max_age: int,
                  uci: list[list[tuple[str, str, str, str]]] | None = None) -> None:
         self.feeds, self.start, self.clock = feeds, start, clock
+        self.cache_control = f"max-age={max_age}"  # how often the feeds ask to be polled at most
         self.uci = uci if uci is not None else load_uci()
         self.rng = random.Random(seed)
         self.items: dict[int, list[Item]] = defaultdict(list)  # feed -> items, oldest first
@@ -115,9 +117,9 @@ class FeedFarm:
         etag = f'"{feed}-{len(items)}-{items[-1].guid if items else "none"}"'
         if request.headers.get("if-none-match") == etag:
             self.not_modified += 1
-            return httpx.Response(304, headers={"etag": etag})
-        return httpx.Response(200, content=rss(feed, items), headers={"etag": etag,
-                                                                      "content-type": "application/rss+xml"})
+            return httpx.Response(304, headers={"etag": etag, "cache-control": self.cache_control})
+        return httpx.Response(200, content=rss(feed, items), headers={
+            "etag": etag, "content-type": "application/rss+xml", "cache-control": self.cache_control})
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handler)
