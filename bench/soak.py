@@ -129,8 +129,8 @@ def render(digest: Digest) -> list[str]:
 
 class Soak:
     def __init__(self, url: str, *, chats: int, feeds: int, days: int, start: date, seed: int,
-                 retention_days: int, feed_hours: int, out: Callable[[str], None]) -> None:
-        self.url, self.days, self.out = url, days, out
+                 retention_days: int, feed_hours: int, churn: float, out: Callable[[str], None]) -> None:
+        self.url, self.days, self.out, self.churn = url, days, out, churn
         self.clock = [datetime.combine(start, datetime.min.time(), UTC)]
         self.start = self.clock[0]
         self.rng = random.Random(seed)
@@ -194,7 +194,7 @@ class Soak:
         for m in self.members:
             for instant in m.owed(midnight, end):
                 heapq.heappush(queue, (instant, 2, 0, "digest"))
-        actions = actions_for_day(self.members, day, midnight, self.rng, self.next_group_id)
+        actions = actions_for_day(self.members, day, midnight, self.rng, self.next_group_id, self.churn)
         for n, action in enumerate(actions):
             heapq.heappush(queue, (action.at, 3, n, "action"))
         costs: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0])  # kind -> ticks, seconds, statements
@@ -272,12 +272,12 @@ def database(kind: str, postgres_url: str, work: Path) -> Iterator[str]:
 
 
 def soak(kind: str = "sqlite", *, chats: int = 2000, feeds: int = 300, days: int = 90, start: date = date(2026, 3, 1),
-         seed: int = 1, retention_days: int = 30, feed_hours: int = 3, postgres_url: str = "postgresql://postgres@127.0.0.1:5432/test",
-         out: Callable[[str], None] = print) -> Result:
+         seed: int = 1, retention_days: int = 30, feed_hours: int = 3, churn: float = 1.0,
+         postgres_url: str = "postgresql://postgres@127.0.0.1:5432/test", out: Callable[[str], None] = print) -> Result:
     """One soak on a fresh database of `kind`; the per-day table goes to `out`, the figures come back."""
     with tempfile.TemporaryDirectory(prefix="soak-") as tmp, database(kind, postgres_url, Path(tmp)) as url:
         runner = Soak(url, chats=chats, feeds=feeds, days=days, start=start, seed=seed,
-                      retention_days=retention_days, feed_hours=feed_hours, out=out)
+                      retention_days=retention_days, feed_hours=feed_hours, churn=churn, out=out)
         return asyncio.run(runner.run())
 
 
@@ -293,12 +293,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--retention-days", type=int, default=30)
     parser.add_argument("--feed-hours", type=int, default=3, choices=(1, 2, 3, 4, 6, 8, 12, 24),
                         help="feeds, clustering and refinement run every this many hours (feeds ask for that max-age)")
+    parser.add_argument("--churn", type=float, default=1.0, help="multiplies the odds of every user action")
     parser.add_argument("--postgres-url", default=os.environ.get("STORYBOT_TEST_POSTGRES_URL",
                                                                  "postgresql://postgres@127.0.0.1:5432/test"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
     results = [soak(kind, chats=args.chats, feeds=args.feeds, days=args.days, start=args.start, seed=args.seed,
-                    retention_days=args.retention_days, feed_hours=args.feed_hours, postgres_url=args.postgres_url,
+                    retention_days=args.retention_days, feed_hours=args.feed_hours, churn=args.churn,
+                    postgres_url=args.postgres_url,
                     out=lambda line: print(line, flush=True))
                for kind in (("sqlite", "postgres") if args.db == "both" else (args.db,))]
     for result in results:

@@ -137,7 +137,8 @@ def audit(members: list[Member], by_id: dict[int, Member], sent: list[tuple[int,
                 kind, detail = "while inactive", "sent to a chat the model has stopped or blocked"
             else:
                 kind, detail = "unscheduled", f"no owed instant; owed today: {_hhmm(owed)}"
-            day.violations.append(Violation(kind, member.chat_id, at, f"{detail} ({member.zone} {_times(member)})"))
+            day.violations.append(Violation(kind, member.chat_id, at, f"{detail} ({member.zone} {_times(member)}; "
+                                                                      f"did: {'; '.join(member.history)})"))
     return day
 
 
@@ -151,4 +152,5 @@ def _times(member: Member) -> str:
 
 def _context(member: Member, rows: list[tuple[datetime, DeliveryStatus, str, str]]) -> str:
     made = "; ".join(f"{r[3]} made {r[0]:%H:%M} {r[1].value}" for r in rows[-3:]) or "no rows today"
-    return f"no outbox row and no message (schedule {_times(member)} {member.zone}; rows: {made})"
+    return (f"no outbox row and no message (schedule {_times(member)} {member.zone}; rows: {made}; "
+            f"did: {'; '.join(member.history)})")

@@ -33,6 +33,7 @@ async def apply(core: Core, action: Action, by_id: dict[int, Member], moved: dic
     m, at, arg = action.member, action.at, action.arg
     chat = ref(m)
     done[action.kind] += 1
+    m.did(action)
     if action.kind == "join":
         if m.group:
             await core.chats.joined(chat)

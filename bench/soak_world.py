@@ -81,6 +81,7 @@ class Member:
     topics: set[str] = field(default_factory=set)
     spans: list[Span] = field(default_factory=list)
     aliases: set[int] = field(default_factory=set)  # every id it had
+    history: list[str] = field(default_factory=list)  # its last actions, for a violation's details
 
     def open(self, at: datetime) -> None:
         self.active = True
@@ -113,6 +114,9 @@ class Member:
     def forget_before(self, at: datetime) -> None:
         self.spans = [s for s in self.spans if s.end is None or s.end >= at]
 
+    def did(self, action: Action) -> None:
+        self.history = [*self.history[-5:], f"{action.at:%m-%d %H:%M:%S} {action.kind} {action.arg}".rstrip()]
+
 
 @dataclass(frozen=True, slots=True)
 class Action:
@@ -134,8 +138,9 @@ def population(chats: int, days: int, rng: random.Random) -> list[Member]:
 
 
 def actions_for_day(members: list[Member], day: int, midnight: datetime, rng: random.Random,
-                    next_group_id: list[int]) -> list[Action]:
-    """The day's user actions, at instants with a seconds part (never on a scheduled minute)."""
+                    next_group_id: list[int], churn: float = 1.0) -> list[Action]:
+    """The day's user actions, at instants with a seconds part (never on a scheduled minute); `churn` multiplies
+    the odds of every change (a short run sees as many as a long one)."""
     out: list[Action] = []
 
     def at() -> datetime:
@@ -146,7 +151,7 @@ def actions_for_day(members: list[Member], day: int, midnight: datetime, rng: ra
             if m.joins_on == day:
                 out.append(Action(at(), m, "join", rng.choice(TOPICS)))
             continue
-        r = rng.random()
+        r = rng.random() / churn
         if m.blocked:
             if r < 0.04:
                 out.append(Action(at(), m, "unblock"))
@@ -159,9 +164,9 @@ def actions_for_day(members: list[Member], day: int, midnight: datetime, rng: ra
             continue
         for kind, p in (("follow", 0.04), ("unfollow", 0.02), ("mute", 0.01), ("times", 0.03), ("zone", 0.03),
                         ("both", 0.01), ("read", 0.10), ("stop", 0.012), ("block", 0.006)):
-            if rng.random() < p:
+            if rng.random() < p * churn:
                 out.append(Action(at(), m, kind, _argument(kind, rng)))
-        if m.group and m.chat_id == m.key and rng.random() < 0.004:
+        if m.group and m.chat_id == m.key and rng.random() < 0.004 * churn:
             next_group_id[0] -= 1
             out.append(Action(at(), m, "migrate", str(next_group_id[0])))
     return sorted(out, key=lambda a: a.at)
