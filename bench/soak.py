@@ -204,8 +204,7 @@ class Soak:
             self.clock[0] = at
             if kind == "action":
                 action = actions[n]
-                await apply(self.core, action, self.by_id, self.moved, self.done)
-                if action.kind in RESCHEDULING:
+                if await apply(self.core, action, self.by_id, self.moved, self.done) and action.kind in RESCHEDULING:
                     for instant in action.member.owed(at, end):
                         heapq.heappush(queue, (instant, 2, 0, "digest"))
                 continue

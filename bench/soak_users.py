@@ -28,9 +28,26 @@ def parse_times(text: str) -> tuple[time, ...]:
     return tuple(sorted({time(int(p[:2]), int(p[3:5])) for p in text.split(",") if p}))
 
 
+def possible(m: Member, kind: str) -> bool:
+    """Whether the action still makes sense: the day's actions are drawn in the morning, and a chat that has
+    stopped since only reads or comes back (what a stopped chat's /time or /mute should do is not the soak's
+    to say); a chat that blocked the bot (or a group that removed it) does nothing but come back."""
+    if kind == "join":
+        return not m.joined
+    if m.blocked:
+        return kind == "unblock"
+    if not m.active:
+        return kind in ("read", "back")
+    return kind not in ("back", "unblock")
+
+
 async def apply(core: Core, action: Action, by_id: dict[int, Member], moved: dict[int, int],
-                done: Counter[str]) -> None:
+                done: Counter[str]) -> bool:
+    """Do the action through the app layer and in the model; False when it no longer makes sense (not done)."""
     m, at, arg = action.member, action.at, action.arg
+    if not possible(m, action.kind):
+        done[f"dropped {action.kind}"] += 1
+        return False
     chat = ref(m)
     done[action.kind] += 1
     m.did(action)
@@ -90,6 +107,7 @@ async def apply(core: Core, action: Action, by_id: dict[int, Member], moved: dic
         by_id[new_id] = m
     else:
         raise ValueError(action.kind)
+    return True
 
 
 async def read(core: Core, m: Member, chat: ChatRef, what: str) -> None:
