@@ -114,9 +114,10 @@ class Result:
         ratios = self.ratios()
         shown = ", ".join(f"{k} {v:.2f}" for k, v in ratios.items()) if ratios else "n/a (fewer than 90 days)"
         last = self.rows[-1] if self.rows else None
-        return (f"SOAK {self.kind}: {len(self.rows)} days in {self.wall:.0f} s; "
-                f"digests sent {sum(r.audit.sent for r in self.rows)}, skipped {sum(r.audit.skipped for r in self.rows)}, "
-                f"violations {sum(self.violations.values())} {dict(self.violations)}; day 90 / day 31: {shown}; "
+        sent, skipped = sum(r.audit.sent for r in self.rows), sum(r.audit.skipped for r in self.rows)
+        return (f"SOAK {self.kind}: {len(self.rows)} days in {self.wall:.0f} s; digests sent {sent}, "
+                f"skipped {skipped}; violations {sum(self.violations.values())} {dict(self.violations)}; "
+                f"day 90 / day 31: {shown}; "
                 f"db {last.size / 1e6 if last else 0:.1f} MB at the end")
 
 
@@ -139,7 +140,7 @@ class Soak:
         self.by_id: dict[int, Member] = {m.chat_id: m for m in self.members}
         self.moved: dict[int, int] = {}
         self.next_group_id = [-1_000_000_000_000]
-        settings = Settings(_env_file=None, database_url=url, retention_days=retention_days)  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, database_url=url, retention_days=retention_days)
         self.core = Core.build(settings, client=Fetcher.make_client(transport=self.farm.transport()),
                                clock=lambda: self.clock[0])
         self.sender = RecordingSender(self.clock, self.by_id, self.moved)

@@ -95,7 +95,8 @@ def audit(members: list[Member], by_id: dict[int, Member], sent: list[tuple[int,
     for chat_id, status, error, created, period in rows:
         if chat_id in by_id:
             outbox[by_id[chat_id].key].append((created, status, error, period))
-    day.violations += [Violation("unknown chat", c, at, "a message to a chat the soak never made") for c, at in strangers]
+    day.violations += [Violation("unknown chat", c, at, "a message to a chat the soak never made")
+                       for c, at in strangers]
     for member in members:
         owed = member.owed(lo, hi)
         mine = sorted(sends.get(member.key, []))

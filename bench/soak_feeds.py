@@ -96,7 +96,7 @@ class FeedFarm:
         for feed, item in made:
             self.items[feed].append(item)
         cutoff = midnight - KEEP
-        for feed, items in self.items.items():
+        for items in self.items.values():
             keep_from = next((n for n, item in enumerate(items) if item.published >= cutoff), len(items))
             del items[:keep_from]
         return len(made)
