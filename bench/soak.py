@@ -27,6 +27,7 @@ import heapq
 import logging
 import os
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -297,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres-url", default=os.environ.get("STORYBOT_TEST_POSTGRES_URL",
                                                                  "postgresql://postgres@127.0.0.1:5432/test"))
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a kill still drops the PostgreSQL database made
     logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
     results = [soak(kind, chats=args.chats, feeds=args.feeds, days=args.days, start=args.start, seed=args.seed,
                     retention_days=args.retention_days, feed_hours=args.feed_hours, churn=args.churn,
