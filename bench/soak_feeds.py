@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
 import httpx
@@ -91,7 +92,7 @@ class FeedFarm:
             if feed >= self.feeds:
                 continue
             published = midnight + timedelta(seconds=self.rng.randrange(86_400))
-            made.append((feed, Item(published, title, f"{item_id}-r{replay}", f"{url}#r{replay}", source)))
+            made.append((feed, Item(published, title, f"{item_id}-r{replay}", replayed(url, replay), source)))
         made.sort(key=lambda pair: pair[1].published)
         for feed, item in made:
             self.items[feed].append(item)
@@ -123,6 +124,13 @@ class FeedFarm:
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handler)
+
+
+def replayed(url: str, replay: int) -> str:
+    """The article's link in replay `replay`: another path on the same site (a fragment or a query would be
+    normalized away, and the replay would be the week-old article again)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/r{replay}{parts.path or '/'}"))
 
 
 def rss(feed: int, items: list[Item]) -> bytes:
