@@ -13,6 +13,7 @@ UTC ... did: ... stop; ... read settings"). Not marked xfail: it is meant to pas
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -26,16 +27,12 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def kind(request: pytest.FixtureRequest) -> str:
-    import os
-
     if request.param == "postgres" and not os.environ.get(POSTGRES_ENV):
         pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (bash .ci/run sets it)")
     return str(request.param)
 
 
 def test_a_short_soak_finds_no_violation(kind: str) -> None:
-    import os
-
     sys.path.insert(0, str(BENCH))
     try:
         import soak
