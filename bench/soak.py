@@ -115,6 +115,7 @@ class Soak:
                 result.rows.append(row)
                 for v in row.audit.violations:
                     result.violations[v.kind] += 1
+                    result.chats[v.kind].add(v.chat)
                     if len(result.examples[v.kind]) < 5:
                         result.examples[v.kind].append(v)
                 self.out(row.line())

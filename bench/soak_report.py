@@ -53,6 +53,7 @@ class Result:
     rows: list[DayRow] = field(default_factory=list)
     violations: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[Violation]] = field(default_factory=lambda: defaultdict(list))
+    chats: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # kind -> chats it struck
     wall: float = 0.0
 
     def ratios(self, late: int = 90, early: int = 31, days: int = 1) -> dict[str, float] | None:
@@ -78,6 +79,7 @@ class Result:
         last = self.rows[-1] if self.rows else None
         sent, skipped = sum(r.audit.sent for r in self.rows), sum(r.audit.skipped for r in self.rows)
         return (f"SOAK {self.kind}: {len(self.rows)} days in {self.wall:.0f} s; digests sent {sent}, "
-                f"skipped {skipped}; violations {sum(self.violations.values())} {dict(self.violations)}; "
+                f"skipped {skipped}; violations {sum(self.violations.values())} {dict(self.violations)} "
+                f"in chats {({kind: len(ids) for kind, ids in self.chats.items()})}; "
                 f"day 90 / day 31: {shown}; "
                 f"db {last.size / 1e6 if last else 0:.1f} MB at the end")
