@@ -1,0 +1,262 @@
+"""storybot over months: a 90-day soak of the real app layer and storage, on a virtual clock.
+
+    PYTHONPATH=. .venv/bin/python bench/soak.py [--days 90] [--chats 2000] [--feeds 300] [--db sqlite|postgres|both]
+
+What is real: Core (app/runtime.py) built with a virtual clock: the Ingestor fetching generated RSS through an
+httpx.MockTransport (bench/soak_feeds.py: real UCI headlines re-dated), the clustering and refinement passes,
+Retention.prune (RETENTION_DAYS), the Chats/Mutes/Digests use cases the handlers call, and DigestDelivery with its
+claims, outbox and workers. What is fake: the Telegram side (bench/soak_check.py's RecordingSender, no delay) and
+the renderer (one message per digest, none when there is nothing new). The users (bench/soak_users.py) join,
+follow, mute, change times and zones (DST ones included), read while stopped, /stop, come back, block the bot and
+migrate groups; the bench keeps its own model of what each chat is owed (bench/soak_world.py) and audits every
+day against the outbox and the messages (bench/soak_check.py).
+
+Time is driven, not waited for: the clock jumps to each instant that matters, in order: every hour a digest tick
+(it would catch a digest due at an instant the model did not expect); every `--feed-hours` (3) the feeds, the
+clustering and refinement passes and the corpus reload the JobQueue would run; every instant some chat is owed a
+digest (a digest tick, then the pool drained); each user action; the daily prune. Chats pick whole and half hours,
+so a day has at most 48 digest ticks. Cost per day: the database's size (SQLite: file + WAL after a checkpoint;
+PostgreSQL: pg_database_size), the wall time and the SQL statements of the day's ticks (user actions and the
+audit not counted). Flat means day 90 / day 31 at most 1.2 (the retention window is full from day 31).
+
+Where the time goes at the default scale (2,000 chats, 300 feeds, ~3,400 articles a day): a full day costs about
+a minute of CPU, mostly the product's own work: building ~2,200 digests, the corpus reloads after each clustering
+pass, and the Ingestor (fetch, parse in worker processes, store). Smaller runs: --chats 100 --feeds 15.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import heapq
+import logging
+import os
+import random
+import signal
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from soak_check import RecordingSender, audit, outbox_rows
+from soak_feeds import FeedFarm
+from soak_report import HEADER, DayRow, Result
+from soak_users import apply
+from soak_world import Member, actions_for_day, population
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from app.delivery import DigestDelivery, delivery_policy
+from app.digests import Digest
+from app.runtime import Core
+from app.settings import Settings
+from news.fetch import Fetcher
+from storage import feeds as feed_store
+from storage.db import normalize_url
+from storage.migrate import upgrade
+
+RESCHEDULING = {"join", "times", "zone", "both", "back", "unblock", "migrate"}
+
+
+def render(digest: Digest) -> list[str]:
+    """One message per digest; none when there is nothing new and the chat wants no empty digest."""
+    if not digest.story_ids and not digest.send_empty:
+        return []
+    return [f"digest for {digest.chat_id} on {digest.day}: {len(digest.story_ids)} stories"]
+
+
+class Soak:
+    def __init__(self, url: str, *, chats: int, feeds: int, days: int, start: date, seed: int,
+                 retention_days: int, feed_hours: int, churn: float, out: Callable[[str], None]) -> None:
+        self.url, self.days, self.out, self.churn = url, days, out, churn
+        self.clock = [datetime.combine(start, datetime.min.time(), UTC)]
+        self.start = self.clock[0]
+        self.rng = random.Random(seed)
+        self.farm = FeedFarm(feeds, start, days, seed, self.clock, max_age=3600 * feed_hours)
+        self.members = population(chats, days, self.rng)
+        self.by_id: dict[int, Member] = {m.chat_id: m for m in self.members}
+        self.moved: dict[int, int] = {}
+        self.next_group_id = [-1_000_000_000_000]
+        settings = Settings(_env_file=None, database_url=url, retention_days=retention_days)
+        self.core = Core.build(settings, client=Fetcher.make_client(transport=self.farm.transport()),
+                               clock=lambda: self.clock[0])
+        self.sender = RecordingSender(self.clock, self.by_id, self.moved)
+        self.sqlite = self.core.db.engine.dialect.name == "sqlite"
+        policy = replace(delivery_policy(settings), workers=8)
+        self.delivery = DigestDelivery(self.core.background, self.core.digests, self.sender, render, policy,
+                                       lambda: self.clock[0], alone=self.sqlite)
+        self.counting = False
+        self.statements = 0
+        event.listen(self.core.db.engine, "before_cursor_execute", self._count)
+        self.done: Counter[str] = Counter()
+        self.refine = settings.cluster_refine_minutes > 0
+        self.feed_hours = feed_hours
+
+    def _count(self, *_args: Any) -> None:
+        if self.counting:
+            self.statements += 1
+
+    async def run(self) -> Result:
+        result = Result("sqlite" if self.sqlite else "postgresql")
+        started = time.perf_counter()
+        upgrade(self.core.db)
+        self.core.interactive.sync(feed_store.upsert_feeds, self.farm.urls())
+        self.out(HEADER)
+        try:
+            for day in range(self.days):
+                row = await self.day(day)
+                result.rows.append(row)
+                for v in row.audit.violations:
+                    result.violations[v.kind] += 1
+                    result.chats[v.kind].add(v.chat)
+                    if len(result.examples[v.kind]) < 5:
+                        result.examples[v.kind].append(v)
+                self.out(row.line())
+                for v in row.audit.violations[:3]:
+                    self.out(f"     {v.line()}")
+        finally:
+            await self.delivery.stop()
+            await self.core.close()
+        result.wall = time.perf_counter() - started
+        return result
+
+    async def day(self, day: int) -> DayRow:
+        midnight = self.start + timedelta(days=day)
+        end = midnight + timedelta(days=1)
+        self.farm.make_day(day)
+        queue: list[tuple[datetime, int, int, str]] = []
+        for hour in range(24):
+            if hour % self.feed_hours == 0:
+                heapq.heappush(queue, (midnight + timedelta(hours=hour), 0, hour, "hour"))
+            heapq.heappush(queue, (midnight + timedelta(hours=hour), 2, 0, "digest"))
+        heapq.heappush(queue, (midnight + timedelta(hours=3, minutes=17), 1, 0, "prune"))
+        for m in self.members:
+            for instant in m.owed(midnight, end):
+                heapq.heappush(queue, (instant, 2, 0, "digest"))
+        actions = actions_for_day(self.members, day, midnight, self.rng, self.next_group_id, self.churn)
+        for n, action in enumerate(actions):
+            heapq.heappush(queue, (action.at, 3, n, "action"))
+        costs: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0])  # kind -> ticks, seconds, statements
+        new_articles, ticked = 0, set()
+        while queue:
+            at, _order, n, kind = heapq.heappop(queue)
+            self.clock[0] = at
+            if kind == "action":
+                action = actions[n]
+                if await apply(self.core, action, self.by_id, self.moved, self.done) and action.kind in RESCHEDULING:
+                    for instant in action.member.owed(at, end):
+                        heapq.heappush(queue, (instant, 2, 0, "digest"))
+                continue
+            if kind == "digest":
+                if at in ticked:
+                    continue
+                ticked.add(at)
+            self.counting, before, began = True, self.statements, time.perf_counter()
+            if kind == "hour":
+                new_articles += await self.hour(n)
+            elif kind == "prune":
+                await asyncio.to_thread(self.core.retention.prune)
+            else:
+                await self.delivery.tick(at)
+                await self.delivery.idle(timeout=300)
+            cost = costs[kind]
+            cost[0] += 1
+            cost[1] += time.perf_counter() - began
+            cost[2] += self.statements - before
+            self.counting = False
+        self.clock[0] = end
+        day_audit = audit(self.members, self.by_id, self.sender.sent, outbox_rows(self.core.db, midnight, end),
+                          midnight, end)
+        self.sender.sent.clear()
+        for m in self.members:
+            m.forget_before(midnight - timedelta(days=1))
+        return DayRow(day + 1, midnight.date(), sum(m.active for m in self.members), day_audit, self.size(),
+                      costs, new_articles)
+
+    async def hour(self, hour: int) -> int:
+        """What the JobQueue does every `feed_hours`: refresh due feeds, cluster, refine, reload the digests' corpus."""
+        summary = await self.core.ingestor.fetch_due()
+        await asyncio.to_thread(self.core.cluster)
+        if self.refine:
+            await asyncio.to_thread(self.core.refine)
+        await self.core.digests.refresh()
+        return int(summary.new_articles)
+
+    def size(self) -> int:
+        with self.core.db.engine.connect() as conn:
+            if self.sqlite:
+                conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+                path = Path(make_url(self.url).database or "")
+                return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+            return int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
+
+
+@contextmanager
+def database(kind: str, postgres_url: str, work: Path) -> Iterator[str]:
+    """A fresh database: a SQLite file in `work`, or a PostgreSQL database made on the server and dropped after."""
+    if kind == "sqlite":
+        yield f"sqlite:///{work / 'soak.db'}"
+        return
+    admin = create_engine(normalize_url(postgres_url), isolation_level="AUTOCOMMIT")
+    name = f"storybot_soak_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(normalize_url(postgres_url)).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def soak(kind: str = "sqlite", *, chats: int = 2000, feeds: int = 300, days: int = 90, start: date = date(2026, 3, 1),
+         seed: int = 1, retention_days: int = 30, feed_hours: int = 3, churn: float = 1.0,
+         postgres_url: str = "postgresql://postgres@127.0.0.1:5432/test", out: Callable[[str], None] = print) -> Result:
+    """One soak on a fresh database of `kind`; the per-day table goes to `out`, the figures come back."""
+    with tempfile.TemporaryDirectory(prefix="soak-") as tmp, database(kind, postgres_url, Path(tmp)) as url:
+        runner = Soak(url, chats=chats, feeds=feeds, days=days, start=start, seed=seed,
+                      retention_days=retention_days, feed_hours=feed_hours, churn=churn, out=out)
+        return asyncio.run(runner.run())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--chats", type=int, default=2000)
+    parser.add_argument("--feeds", type=int, default=300)
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="sqlite")
+    parser.add_argument("--start", type=date.fromisoformat, default=date(2026, 3, 1),
+                        help="the first simulated day (the default spans the spring DST changes)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--retention-days", type=int, default=30)
+    parser.add_argument("--feed-hours", type=int, default=3, choices=(1, 2, 3, 4, 6, 8, 12, 24),
+                        help="feeds, clustering and refinement run every this many hours (feeds ask for that max-age)")
+    parser.add_argument("--churn", type=float, default=1.0, help="multiplies the odds of every user action")
+    parser.add_argument("--postgres-url", default=os.environ.get("STORYBOT_TEST_POSTGRES_URL",
+                                                                 "postgresql://postgres@127.0.0.1:5432/test"))
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a kill still drops the PostgreSQL database made
+    logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
+    results = [soak(kind, chats=args.chats, feeds=args.feeds, days=args.days, start=args.start, seed=args.seed,
+                    retention_days=args.retention_days, feed_hours=args.feed_hours, churn=args.churn,
+                    postgres_url=args.postgres_url,
+                    out=lambda line: print(line, flush=True))
+               for kind in (("sqlite", "postgres") if args.db == "both" else (args.db,))]
+    for result in results:
+        for kind, examples in result.examples.items():
+            print(f"{kind}: {result.violations[kind]} in all, e.g.")
+            for v in examples:
+                print(f"    {v.line()}")
+        print(result.summary(), flush=True)
+    return 1 if any(r.violations for r in results) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
