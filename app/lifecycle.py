@@ -6,7 +6,7 @@ send paces.
 - A story merged away (an alias) lives until every row that could name it is gone: a digest names a story before
   it is merged, and a story merges at most CLUSTER_WINDOW_HOURS after its last update; so once its last update is
   older than the outbox cutoff minus the window, no outbox row names it. An old card's buttons on such an id
-  answer "not found" from then on, like any id unknown.
+  answer that the story is no longer kept from then on (bot.handlers.cards.gone), like any id unknown.
 - An archived story (its articles pruned RETENTION_DAYS after its last one, its card kept on the row) lives
   RETENTION_DAYS more, then goes with the aliases merged into it: a card answers 2 x RETENTION_DAYS in all, then
   its buttons and "Full card" link say the story is no longer kept. Outbox rows naming it are harmless: "already
