@@ -1,11 +1,16 @@
-"""The rest of retention (app.retention runs it after the articles): outbox rows, story aliases, send paces.
+"""The rest of retention (app.retention runs it after the articles): outbox rows, story aliases, archived stories,
+send paces.
 
 - An outbox row lives `RETENTION_DAYS` (at least 2 × LOOKBACK: "already sent" reads the story ids of the digests
   sent that long back). "+N since your last digest" reads `chats.last_digest_at`, not the rows.
 - A story merged away (an alias) lives until every row that could name it is gone: a digest names a story before
   it is merged, and a story merges at most CLUSTER_WINDOW_HOURS after its last update; so once its last update is
   older than the outbox cutoff minus the window, no outbox row names it. An old card's buttons on such an id
-  answer "not found" from then on, like any id unknown.
+  answer that the story is no longer kept from then on (bot.handlers.cards.gone), like any id unknown.
+- An archived story (its articles pruned RETENTION_DAYS after its last one, its card kept on the row) lives
+  RETENTION_DAYS more, then goes with the aliases merged into it: a card answers 2 x RETENTION_DAYS in all, then
+  its buttons and "Full card" link say the story is no longer kept. Outbox rows naming it are harmless: "already
+  sent" reads the ids, and a story gone is never offered again.
 - A group's send pace (PostgreSQL, bot.pace) whose next slot is a day past is forgotten; the next message to the
   group starts a new one.
 """
@@ -34,10 +39,11 @@ class Kept:
     aliases: int = 0  # merged-away stories deleted
     paces: int = 0  # send paces forgotten
     chats: int = 0  # chats inactive for longer than app.retention.INACTIVE_CHAT_DAYS, deleted
+    archives: int = 0  # archived stories deleted, RETENTION_DAYS after they were archived
 
     def line(self) -> str:
-        return (f"{self.deliveries} digest records, {self.aliases} merged story aliases, {self.paces} send paces "
-                f"and {self.chats} long-inactive chats")
+        return (f"{self.deliveries} digest records, {self.aliases} merged story aliases, {self.paces} send paces, "
+                f"{self.chats} long-inactive chats and {self.archives} archived stories")
 
 
 def prune_kept(tx: Transactions, now: datetime, days: int, cluster_window: timedelta, batch: int = BATCH) -> Kept:
@@ -45,8 +51,9 @@ def prune_kept(tx: Transactions, now: datetime, days: int, cluster_window: timed
     outbox_cutoff = now - max(timedelta(days=days), 2 * LOOKBACK)
     deliveries = _drain(tx, store.delete_deliveries, outbox_cutoff, batch)
     aliases = _drain(tx, store.delete_aliases, outbox_cutoff - cluster_window, batch)
+    archives = _drain(tx, store.delete_archived, now - timedelta(days=days), batch)
     paces = tx.sync(store.delete_paces, (now - PACE_IDLE).timestamp())
-    return Kept(deliveries, aliases, paces)
+    return Kept(deliveries, aliases, paces, archives=archives)
 
 
 def _drain(tx: Transactions, delete: Callable[[Session, datetime, int], int], cutoff: datetime, batch: int) -> int:

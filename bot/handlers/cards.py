@@ -25,21 +25,27 @@ from app.runtime import Core
 from app.stories import StoryDetail
 from bot.chart import coverage_chart
 from bot.handlers.common import NO_PREVIEW, bounded_id, chat_view, edit, reply
-from bot.i18n import N_, _, ngettext, number
+from bot.i18n import _, ngettext, number
 from bot.i18n import current as current_language
 from bot.render import SOURCES_PER_PAGE, caption_fits, sources_page, story_card
 from news.types import StoryView
 
 __all__ = [
-    "GONE", "OUTLET", "SOURCES", "CardHandlers", "card_keyboard", "card_preview", "handlers", "pager_keyboard",
+    "OUTLET", "SOURCES", "CardHandlers", "card_keyboard", "card_preview", "gone", "handlers", "pager_keyboard",
     "reply_card",
 ]
 
 log = logging.getLogger(__name__)
 SOURCES, CARD, COVERAGE, OUTLET = "src:", "card:", "cov:", "out:"
-GONE = N_("That story is no longer available.")
 REPOST_AFTER = 600.0  # seconds before a group gets the same story's chart again
 CHART_CACHE = 256
+
+
+def gone(days: int) -> str:
+    """What a card's button or link says once its story is gone: retention deletes a story 2 x RETENTION_DAYS after
+    its last article (an alias sooner, but past RETENTION_DAYS), so "older than RETENTION_DAYS" is always true."""
+    return ngettext("This story is older than {days} day and is no longer kept.",
+                    "This story is older than {days} days and is no longer kept.", days).format(days=number(days))
 
 
 def card_keyboard(view: StoryView) -> InlineKeyboardMarkup:
@@ -101,7 +107,7 @@ class CardHandlers:
         chat = await chat_view(self.core.chats, update)  # none under a card shared inline: no chat's mutes apply
         found = await self.core.stories.detail(story_id, chat) if story_id else None
         if found is None:
-            await query.answer(_(GONE), show_alert=True)
+            await query.answer(gone(self.core.settings.retention_days), show_alert=True)
             return
         text, page, pages = sources_page(found.view.headline, found.sources, page)
         first = page * SOURCES_PER_PAGE
@@ -116,7 +122,7 @@ class CardHandlers:
         chat = await chat_view(self.core.chats, update)
         found = await self.core.stories.detail(story_id, chat) if story_id else None
         if found is None:
-            await query.answer(_(GONE), show_alert=True)
+            await query.answer(gone(self.core.settings.retention_days), show_alert=True)
             return
         await query.answer()
         await edit(update, story_card(found.view, zone=found.zone), card_keyboard(found.view),
@@ -131,7 +137,7 @@ class CardHandlers:
         story_id = bounded_id(query.data.removeprefix(COVERAGE))
         found = await self.core.stories.detail(story_id) if story_id else None
         if found is None:
-            await query.answer(_(GONE), show_alert=True)
+            await query.answer(gone(self.core.settings.retention_days), show_alert=True)
             return
         message = query.message if isinstance(query.message, Message) else None
         chat_id = message.chat.id if message is not None else query.from_user.id

@@ -8,7 +8,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from app.outlets import MAX_OUTLET_QUERY
 from app.runtime import Core
-from bot.handlers.cards import GONE, OUTLET, SOURCES
+from bot.handlers.cards import OUTLET, SOURCES, gone
 from bot.handlers.common import COMMAND_UPDATES, argument_text, bounded_id, edit, reply
 from bot.i18n import N_, _, number
 from bot.render import SOURCES_PER_PAGE
@@ -42,7 +42,7 @@ class OutletHandlers:
         story_id = bounded_id(story)
         profile = await self.core.profiles.in_story(story_id, int(index)) if story_id else None
         if profile is None or profile.story_id is None:
-            await query.answer(_(GONE), show_alert=True)
+            await query.answer(gone(self.core.settings.retention_days), show_alert=True)
             return
         back = f"{SOURCES}{profile.story_id}:{int(index) // SOURCES_PER_PAGE}"
         await query.answer()

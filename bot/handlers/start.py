@@ -9,7 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from app.chats import MAX_TOPICS
 from app.runtime import Core
-from bot.handlers.cards import reply_card
+from bot.handlers.cards import gone, reply_card
 from bot.handlers.common import COMMAND_UPDATES, Access, bounded_id, chat_ref, chat_view, e, edit, reply
 from bot.i18n import N_, _, number
 from news.topics import SECTIONS
@@ -124,6 +124,7 @@ class StartHandlers:
             if found is not None:
                 await reply_card(update, found.view, found.zone)
                 return
+            await reply(update, gone(self.core.settings.retention_days))  # then the welcome, as for a plain /start
         if await self.access.may_change(update, context):
             followed = await self.core.chats.start(chat_ref(update))
         else:

@@ -12,9 +12,10 @@ from app.cards import CardCache
 from app.retention import Retention
 from app.tx import Transactions
 from fakes.newsroom import ISS, NOW, Item, seed_story
-from storage import chats, deliveries, feeds, pace
+from storage import chats, feeds, pace
 from storage.db import Database
 from storage.models import Article, ArticleVector, Delivery, Feed, FeedStatus, SendPace, Story
+from storage.outbox import deliveries
 from storage.stories import live_story_id, merge_stories
 from storage.vectors import save_vectors
 

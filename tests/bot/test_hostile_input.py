@@ -55,7 +55,7 @@ async def test_presses_under_a_card_shared_inline_have_no_chat(tmp_path: Path,
             await answered(h, h.telegram.press_inline_button(user, data))
         answers = {a.get("text") for a in h.telegram.callback_answers}
         assert "This button works in the chat where the message was sent, not in a shared copy." in answers
-        assert "That story is no longer available." in answers  # cov:999
+        assert "This story is older than 30 days and is no longer kept." in answers  # cov:999
         assert no_errors(caplog) == []
 
 

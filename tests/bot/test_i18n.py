@@ -177,9 +177,9 @@ def _rendered() -> list[tuple[str, str]]:
         *(("text", block) for block in admin.failing_feeds_blocks(health)),
         ("caption", _("Coverage: who reports it, and when")),
     ]
-    constants = [common.REFUSAL, common.NO_CHAT, cards.GONE, fallback.UNKNOWN, fallback.NOT_A_COMMAND,
+    constants = [common.REFUSAL, common.NO_CHAT, fallback.UNKNOWN, fallback.NOT_A_COMMAND,
                  fallback.STALE_BUTTON, groups.GROUP_HELLO, mute.MUTE_HOW, mute.NO_MUTES, outlets.BACK_TO_SOURCES]
-    return texts + [("text", _(c)) for c in constants]
+    return texts + [("text", _(c)) for c in constants] + [("text", cards.gone(n)) for n in (1, 2, 10**6)]
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
@@ -190,7 +190,7 @@ def test_every_template_renders_within_telegram_limits(code: str) -> None:
             parsed = parse_html(text, strict_entities=True)
             limit = MAX_CAPTION if kind == "caption" else MAX_TEXT
             assert utf16_len(parsed.text) <= limit, text[:200]  # Telegram counts the text after parsing
-        for answer in (_(cards.GONE), _(common.REFUSAL), _(common.NO_CHAT), _(fallback.STALE_BUTTON)):
+        for answer in (cards.gone(10**6), _(common.REFUSAL), _(common.NO_CHAT), _(fallback.STALE_BUTTON)):
             assert len(answer) <= MAX_ANSWER
         menu = start.command_menu(operator=True)
         assert all(1 <= len(c.description) <= MAX_DESCRIPTION for c in menu)

@@ -92,3 +92,36 @@ async def test_prune_from_the_command_line_prints_what_it_removed(
     assert first.startswith("pruned 5 articles of 1 stories and 0 unclustered articles older than "), first
     assert await asyncio.to_thread(main, ["prune"]) == 0
     assert capsys.readouterr().out.startswith("pruned 0 articles of 0 stories")
+
+
+async def test_a_card_past_its_archive_answers_that_the_story_is_no_longer_kept(tmp_path: Path, db_url: str) -> None:
+    """RETENTION_DAYS after its articles went, the archived story goes too: every button of its old card, and a
+    digest's "Full card" link, say why (in the chat's language), instead of failing or staying silent."""
+    now = [NOW]
+    async with running_bot(tmp_path, db_url, None, lambda: now[0], command_burst=50, **FAST) as h:
+        story_id = h.seed("iss", ISS)
+        chat = h.telegram.add_private_chat(h.telegram.add_user("Ada"))
+        card, pager = [await say(h, chat.id, "/story space station cooperation") for _ in range(2)]
+        now[0] = NOW + LATER
+        assert (await asyncio.to_thread(h.core.retention.prune)).stories == 1  # archived: the card still opens
+        await press(h, pager, f"src:{story_id}:0")
+        await wait_until(lambda: pager.edits)
+        assert h.telegram.callback_answers[-1].get("text") is None
+
+        now[0] = NOW + LATER + timedelta(days=31)
+        summary = await asyncio.to_thread(h.core.retention.prune)
+        assert summary.kept.archives == 1 and "1 archived stories" in summary.line()
+        gone = "This story is older than 30 days and is no longer kept."
+        for message, data in ((card, f"src:{story_id}:0"), (card, f"cov:{story_id}"), (pager, f"card:{story_id}"),
+                              (pager, f"out:{story_id}:0")):
+            await press(h, message, data)
+            answer = h.telegram.callback_answers[-1]
+            assert (answer.get("text"), answer.get("show_alert")) == (gone, True), data
+        before = len(h.telegram.messages(chat.id))
+        await h.telegram.send_message(chat.id, f"/start s{story_id}")
+        said, welcome = (await h.telegram.wait_for_messages(chat.id, before + 2))[before:]
+        assert said.text == gone and welcome.text and welcome.text != gone  # then the welcome, as for /start
+
+        await say(h, chat.id, "/language es")
+        await press(h, pager, f"card:{story_id}")
+        assert h.telegram.callback_answers[-1].get("text") == "Esta noticia tiene más de 30 días y ya no se conserva."

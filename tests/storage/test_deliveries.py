@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from app.delivery.claims import ClaimPolicy, claim_due, schedule_unscheduled
-from storage import chats, deliveries
+from storage import chats
 from storage.db import Database
 from storage.models import Chat, ChatState, Delivery, DeliveryStatus
-from storage.outbox import leases
+from storage.outbox import deliveries, leases
 
 NOW = datetime(2026, 3, 29, 6, 0, 30, tzinfo=UTC)  # 08:00:30 in Berlin, the day the clocks go forward
 POLICY = ClaimPolicy(max_lateness=timedelta(hours=3), claim_batch=50)

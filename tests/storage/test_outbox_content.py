@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from storage import chats, deliveries
+from storage import chats
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus
-from storage.outbox import leases
+from storage.outbox import deliveries, leases
 
 NOW = datetime(2026, 6, 1, 8, 0, 30, tzinfo=UTC)
 PARTS = ["<b>part one</b> " + "x" * 3000, "<b>part two</b> " + "y" * 2000]

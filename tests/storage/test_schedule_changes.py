@@ -12,9 +12,10 @@ import pytest
 
 from app.delivery.claims import ClaimPolicy, claim_due
 from app.digest_time import format_times, next_digest_at, parse_times, parse_zone
-from storage import chats, deliveries
+from storage import chats
 from storage.db import Database
 from storage.models import Chat, Delivery, DeliveryStatus
+from storage.outbox import deliveries
 
 POLICY = ClaimPolicy(max_lateness=timedelta(hours=3), claim_batch=50)
 CHAT = 7
