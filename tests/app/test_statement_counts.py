@@ -53,10 +53,13 @@ class Sender:
     def __init__(self) -> None:
         self.sent: list[int] = []
 
-    async def send(self, chat_id: int, text: str, before: Any, thread_id: int | None = None) -> int | None:
+    async def send(self, chat_id: int, text: str, before: Any, after: Any,
+                   thread_id: int | None = None) -> int | None:
+        """app.delivery.sending.Sender: the write ahead, the send, then the part recorded."""
         if not await before():
             return None
         self.sent.append(chat_id)
+        await after(len(self.sent))
         return len(self.sent)
 
 
