@@ -84,7 +84,7 @@ class Soak:
         self.by_id: dict[int, Member] = {m.chat_id: m for m in self.members}
         self.moved: dict[int, int] = {}
         self.next_group_id = [-1_000_000_000_000]
-        settings = Settings(_env_file=None, database_url=url, retention_days=retention_days)
+        settings = Settings(_env_file=None, database_url=url, retention_days=retention_days)  # type: ignore[call-arg]
         self.core = Core.build(settings, client=Fetcher.make_client(transport=self.farm.transport()),
                                clock=lambda: self.clock[0])
         self.sender = RecordingSender(self.clock, self.by_id, self.moved)
