@@ -113,6 +113,8 @@ class Soak:
             for day in range(self.days):
                 row = await self.day(day)
                 result.rows.append(row)
+                if day + 1 in (min(31, self.days), self.days):
+                    result.tables[day + 1] = self.tables()
                 for v in row.audit.violations:
                     result.violations[v.kind] += 1
                     result.chats[v.kind].add(v.chat)
@@ -128,6 +130,7 @@ class Soak:
         return result
 
     async def day(self, day: int) -> DayRow:
+        began_day, acting = time.perf_counter(), 0.0
         midnight = self.start + timedelta(days=day)
         end = midnight + timedelta(days=1)
         self.farm.make_day(day)
@@ -149,8 +152,10 @@ class Soak:
             at, _order, n, kind = heapq.heappop(queue)
             self.clock[0] = at
             if kind == "action":
-                action = actions[n]
-                if await apply(self.core, action, self.by_id, self.moved, self.done) and action.kind in RESCHEDULING:
+                action, began = actions[n], time.perf_counter()
+                done = await apply(self.core, action, self.by_id, self.moved, self.done)
+                acting += time.perf_counter() - began
+                if done and action.kind in RESCHEDULING:
                     for instant in action.member.owed(at, end):
                         heapq.heappush(queue, (instant, 2, 0, "digest"))
                 continue
@@ -177,8 +182,11 @@ class Soak:
         self.sender.sent.clear()
         for m in self.members:
             m.forget_before(midnight - timedelta(days=1))
-        return DayRow(day + 1, midnight.date(), sum(m.active for m in self.members), day_audit, self.size(),
-                      costs, new_articles)
+        size = self.size()
+        wall = time.perf_counter() - began_day
+        ticks = sum(c[1] for c in costs.values())
+        return DayRow(day + 1, midnight.date(), sum(m.active for m in self.members), day_audit, size,
+                      costs, new_articles, wall, wall - ticks - acting)
 
     async def hour(self, hour: int) -> int:
         """What the JobQueue does every `feed_hours`: refresh due feeds, cluster, refine, reload the digests' corpus."""
@@ -196,6 +204,17 @@ class Soak:
                 path = Path(make_url(self.url).database or "")
                 return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
             return int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
+
+    def tables(self) -> dict[str, int]:
+        """Bytes per table, its indexes included (SQLite: dbstat, by the table's name and its indexes')."""
+        with self.core.db.engine.connect() as conn:
+            if self.sqlite:
+                conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+                rows = conn.execute(text("SELECT coalesce(m.tbl_name, d.name), sum(d.pgsize) FROM dbstat d "
+                                         "LEFT JOIN sqlite_master m ON m.name = d.name GROUP BY 1"))
+            else:
+                rows = conn.execute(text("SELECT relname, pg_total_relation_size(relid) FROM pg_stat_user_tables"))
+            return {str(name): int(size) for name, size in rows}
 
 
 @contextmanager
@@ -217,7 +236,7 @@ def database(kind: str, postgres_url: str, work: Path) -> Iterator[str]:
 
 
 def soak(kind: str = "sqlite", *, chats: int = 2000, feeds: int = 300, days: int = 90, start: date = date(2026, 3, 1),
-         seed: int = 1, retention_days: int = 30, feed_hours: int = 3, churn: float = 1.0,
+         seed: int = 1, retention_days: int = 15, feed_hours: int = 3, churn: float = 1.0,
          postgres_url: str = "postgresql://postgres@127.0.0.1:5432/test", out: Callable[[str], None] = print) -> Result:
     """One soak on a fresh database of `kind`; the per-day table goes to `out`, the figures come back."""
     with tempfile.TemporaryDirectory(prefix="soak-") as tmp, database(kind, postgres_url, Path(tmp)) as url:
@@ -235,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", type=date.fromisoformat, default=date(2026, 3, 1),
                         help="the first simulated day (the default spans the spring DST changes)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--retention-days", type=int, default=30)
+    parser.add_argument("--retention-days", type=int, default=15)
     parser.add_argument("--feed-hours", type=int, default=3, choices=(1, 2, 3, 4, 6, 8, 12, 24),
                         help="feeds, clustering and refinement run every this many hours (feeds ask for that max-age)")
     parser.add_argument("--churn", type=float, default=1.0, help="multiplies the odds of every user action")
@@ -255,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
             for v in examples:
                 print(f"    {v.line()}")
         print(result.summary(), flush=True)
+        for line in result.table_growth():
+            print(f"    {line}", flush=True)
     return 1 if any(r.violations for r in results) else 0
 
 
