@@ -1,6 +1,6 @@
 """The soak's fake messenger and its daily audit: what was owed (bench/soak_world.py) against what happened.
 
-`RecordingSender` is an app.sending.Sender with no delay: it raises ChatGone for a chat that blocked the bot,
+`RecordingSender` is an app.delivery.sending.Sender with no delay: it raises ChatGone for a chat that blocked the bot,
 ChatMoved for a group's old id after its migration, and records every message with the virtual time otherwise.
 
 `audit` matches, per chat, each owed instant of the day with what happened, in time order:
@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from soak_world import Member
 from sqlalchemy import select
 
-from app.sending import ChatGone, ChatMoved
+from app.delivery.sending import ChatGone, ChatMoved
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus
 
@@ -37,7 +37,9 @@ class RecordingSender:
         self._next_id = 0
 
     async def send(self, chat_id: int, text: str, before: Callable[[], Awaitable[bool]],
-                   thread_id: int | None = None) -> int | None:
+                   after: Callable[[int], Awaitable[object]], thread_id: int | None = None) -> int | None:
+        """bot.sender.TelegramSender.send's contract: `before()` right ahead of the request (None when it refuses),
+        `await after(message_id)` right after the answer; a refusal raises before either."""
         if chat_id in self.moved:
             self.refused["moved"] += 1
             raise ChatMoved(self.moved[chat_id])
@@ -49,6 +51,7 @@ class RecordingSender:
             return None
         self.sent.append((chat_id, self.clock[0]))
         self._next_id += 1
+        await after(self._next_id)
         return self._next_id
 
 

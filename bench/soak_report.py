@@ -9,7 +9,7 @@ from datetime import date
 from soak_check import DayAudit, Violation
 
 HEADER = f"{'day':>4} {'date':>10} {'active':>6} {'sent':>6} {'skipped':>7} {'viol':>5} {'db MB':>8} {'ticks':>5} " \
-         f"{'ms/tick':>8} {'stmt/tick':>9} {'articles':>8} per kind: ms/statements per tick"
+         f"{'ms/tick':>8} {'stmt/tick':>9} {'articles':>8} {'day s':>6} {'own s':>6} per kind: ms/statements per tick"
 
 
 @dataclass
@@ -21,6 +21,8 @@ class DayRow:
     size: int
     costs: dict[str, list[float]]  # "hour", "digest", "prune" -> ticks, seconds, statements
     new_articles: int
+    wall: float = 0.0  # seconds the simulated day took in all: its ticks, the user actions, the audit, the feeds
+    own: float = 0.0  # of which the soak's own: the audit, the model, the feed farm, the size (not the app's)
 
     @property
     def ticks(self) -> int:
@@ -43,8 +45,9 @@ class DayRow:
         return (f"{self.day:>4} {self.date:%Y-%m-%d} {self.active:>6} {self.audit.sent:>6} {self.audit.skipped:>7} "
                 f"{len(self.audit.violations):>5} {self.size / 1e6:>8.1f} {self.ticks:>5} "
                 f"{1000 * self.seconds / max(1, self.ticks):>8.1f} {self.statements / max(1, self.ticks):>9.1f} "
-                f"{self.new_articles:>8} " + " ".join(f"{k} {self.per_tick(k)[0]:.0f}ms/{self.per_tick(k)[1]:.0f}"
-                                                       for k in ("hour", "digest", "prune")))
+                f"{self.new_articles:>8} {self.wall:>6.1f} {self.own:>6.1f} "
+                + " ".join(f"{k} {self.per_tick(k)[0]:.0f}ms/{self.per_tick(k)[1]:.0f}"
+                           for k in ("hour", "digest", "prune")))
 
 
 @dataclass
@@ -55,6 +58,7 @@ class Result:
     examples: dict[str, list[Violation]] = field(default_factory=lambda: defaultdict(list))
     chats: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # kind -> chats it struck
     wall: float = 0.0
+    tables: dict[int, dict[str, int]] = field(default_factory=dict)  # day -> table -> bytes (or rows)
 
     def ratios(self, late: int = 90, early: int = 31, days: int = 1) -> dict[str, float] | None:
         """Day `late` over day `early` (with `days` > 1: the means of the weeks ending on those days, which a
@@ -83,3 +87,12 @@ class Result:
                 f"in chats {({kind: len(ids) for kind, ids in self.chats.items()})}; "
                 f"day 90 / day 31: {shown}; "
                 f"db {last.size / 1e6 if last else 0:.1f} MB at the end")
+
+    def table_growth(self) -> list[str]:
+        """Per table: its size on each day measured (day 31 and the last), largest first."""
+        days = sorted(self.tables)
+        names = sorted({n for t in self.tables.values() for n in t}, key=lambda n: -self.tables[days[-1]].get(n, 0))
+        return [f"{n:<24} " + " ".join(f"day {d}: {self.tables[d].get(n, 0):>12,}" for d in days)
+                + (f"  x{self.tables[days[-1]].get(n, 0) / self.tables[days[0]][n]:.2f}"
+                   if len(days) > 1 and self.tables[days[0]].get(n) else "")
+                for n in names]

@@ -15,6 +15,7 @@ from soak_world import Action, Member
 from app.chats import ChatRef
 from app.mutes import parse_mute
 from app.runtime import Core
+from storage.models import ChatState
 
 
 def ref(member: Member) -> ChatRef:
@@ -93,7 +94,7 @@ async def apply(core: Core, action: Action, by_id: dict[int, Member], moved: dic
         m.close(at)
         m.told_left = at.second % 2 == 0 or m.group  # a group's "block" is a kick: the edge is always told
         if m.told_left:
-            await core.chats.left(m.chat_id, "blocked the bot")
+            await core.chats.left(m.chat_id, ChatState.KICKED if m.group else ChatState.BLOCKED, "blocked the bot")
     elif action.kind == "unblock":
         m.blocked = False
         await (core.chats.joined(chat) if m.group else core.chats.start(chat))
@@ -111,12 +112,12 @@ async def apply(core: Core, action: Action, by_id: dict[int, Member], moved: dic
 
 
 async def read(core: Core, m: Member, chat: ChatRef, what: str) -> None:
-    """Reads change nothing: /topics, /settings, /mutes and /digest as their handlers ask the app layer."""
-    if what == "topics":
-        await core.chats.subscriptions(chat)
-    elif what == "settings":
-        await core.chats.schedule(chat)
-    elif what == "mutes":
-        await core.mutes.list(chat)
+    """Reads change nothing: /topics, /settings, /mutes (bot/handlers: topics, settings, mute) read the chat's view
+    (Chats.view, what bot.handlers.common.chat_view calls), /settings then its Schedule; /digest (story.py) asks
+    Digests.for_chat."""
+    if what in ("topics", "settings", "mutes"):
+        view = await core.chats.view(chat.id)
+        if what == "settings":
+            core.chats.schedule(view)
     else:
         await core.digests.for_chat(m.chat_id)

@@ -5,10 +5,8 @@ schedules and zones, stop, read while stopped, come back, block the bot and migr
 audit found no violation: every owed digest sent once or accounted for, none to a stopped or blocked chat.
 `churn=6` makes three days hold a season's worth of changes.
 
-Known to fail on the code this was written against, for a bug being fixed on another branch (chat lifecycle):
-a stopped chat that only reads (/settings: Chats.schedule, /mutes: Mutes.list, /topics: Chats.subscriptions) is
-reactivated, and then gets a digest at the default 08:00 UTC ("while inactive: chat 10064 at 2026-03-30 08:00
-UTC ... did: ... stop; ... read settings"). Not marked xfail: it is meant to pass once that fix is merged.
+It passes on both databases since the chat-lifecycle fixes (reads never write; only /start, /subscribe, follow,
+/time, /timezone and settings changes resume a stopped chat, on its own stored schedule).
 """
 
 from __future__ import annotations
