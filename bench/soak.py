@@ -30,13 +30,12 @@ only on day 61, and day 90 / day 31 would measure the filling, not a leak. (Outb
 final and go after RETENTION_DAYS; chats inactive for 180 days are deleted, which 90 days never reach.)
 
 Scale. The default (100 chats, 15 feeds: ~150 articles and 60-105 digests a day) is what finishes a 90-day run in
-under 10 minutes on SQLite on a shared 2-core machine: 408 s (6 min 51 s with start-up; load average ~3 from other
-work; 2.7-8.5 s per simulated day, the soak's own share under 0.05 s a day; 281 MB resident; 0 violations; database
-3.5 MB on day 31, 8.4 MB on day 90: `stories` grows, as archived rows are not deleted yet on the main this was
-measured on). PostgreSQL at the default: 498 s (8 min 21 s), 0 violations, 17.0 MB on day 31 and 34.3 MB on day 90:
-there `articles`, `deliveries`, `feeds` and `chats` grow 2.3-3x in bytes too while their SQLite sizes stay flat
-(dead rows: the test server runs with autovacuum off, and on day 31 `feeds` held 15 live rows and 6,960 dead ones,
-`articles` 2,290 and 6,206, never vacuumed; the soak says so when it starts). The issue's population (`--chats 2000
+under 10 minutes on SQLite on a shared 2-core machine. Measured on the final code (load average ~3 from a test
+suite running alongside): SQLite 381 s, 0 violations, 7,649 digests, 3.5 MB on day 31 and 4.1 MB on day 90 (x1.17;
+every table within x1.2), ms per tick x1.19 (weeks ending on those days x0.84), statements per tick x1.17 (x1.03);
+PostgreSQL 505 s, 0 violations, 13.1 MB -> 15.0 MB (x1.15), ms per tick x1.40 (weeks x0.96), statements x1.17
+(x1.03). A PostgreSQL server with autovacuum off (the test server here) is vacuumed by the soak after each daily
+prune, in the daemon's stead: without it dead rows made every table grow 2-3x in bytes. The issue's population (`--chats 2000
 --feeds 300`, ~3,400 articles and ~2,200 digests a day) costs about a minute per simulated day in its first days
 (day 1: 62 s, of which 30 s of ticks, ~31 s of user actions: 1,400 chats joining through the app layer, 0.4 s the
 soak's own) and, as measured by the colleague who wrote it, 150-180 s per day once the retention window is full:
