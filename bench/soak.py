@@ -35,8 +35,9 @@ suite running alongside): SQLite 381 s, 0 violations, 7,649 digests, 3.5 MB on d
 every table within x1.2), ms per tick x1.19 (weeks ending on those days x0.84), statements per tick x1.17 (x1.03);
 PostgreSQL 505 s, 0 violations, 13.1 MB -> 15.0 MB (x1.15), ms per tick x1.40 (weeks x0.96), statements x1.17
 (x1.03). A PostgreSQL server with autovacuum off (the test server here) is vacuumed by the soak after each daily
-prune, in the daemon's stead: without it dead rows made every table grow 2-3x in bytes. The issue's population (`--chats 2000
---feeds 300`, ~3,400 articles and ~2,200 digests a day) costs about a minute per simulated day in its first days
+prune, in the daemon's stead: without it dead rows made every table grow 2-3x in bytes.
+
+The issue's population (`--chats 2000 --feeds 300`, ~3,400 articles and ~2,200 digests a day) costs about a minute per simulated day in its first days
 (day 1: 62 s, of which 30 s of ticks, ~31 s of user actions: 1,400 chats joining through the app layer, 0.4 s the
 soak's own) and, as measured by the colleague who wrote it, 150-180 s per day once the retention window is full:
 about 4 hours for 90 days. Profiled (cProfile of the main thread for two full-scale days, and a sampler of every
