@@ -37,15 +37,15 @@ PostgreSQL 505 s, 0 violations, 13.1 MB -> 15.0 MB (x1.15), ms per tick x1.40 (w
 (x1.03). A PostgreSQL server with autovacuum off (the test server here) is vacuumed by the soak after each daily
 prune, in the daemon's stead: without it dead rows made every table grow 2-3x in bytes.
 
-The issue's population (`--chats 2000 --feeds 300`, ~3,400 articles and ~2,200 digests a day) costs about a minute per simulated day in its first days
-(day 1: 62 s, of which 30 s of ticks, ~31 s of user actions: 1,400 chats joining through the app layer, 0.4 s the
-soak's own) and, as measured by the colleague who wrote it, 150-180 s per day once the retention window is full:
-about 4 hours for 90 days. Profiled (cProfile of the main thread for two full-scale days, and a sampler of every
-thread's stack for a smaller run), the soak's own work (the model, the audit, the feed farm serving RSS, the
-recording sender, the size measurement) is under 1 % of the time: what is left is the product's own work (SQL
-through SQLAlchemy, building digests and cards, clustering and refinement, the corpus reload after each pass, the
-Ingestor), which a soak must not skip. So nothing of the soak's was worth cutting, and the default is the smaller
-population rather than a faster soak.
+The issue's population (`--chats 2000 --feeds 300`, ~3,400 articles and ~2,200 digests a day) costs about a minute
+per simulated day in its first days (day 1: 62 s, of which 30 s of ticks, ~31 s of user actions: 1,400 chats joining
+through the app layer, 0.4 s the soak's own) and 150-180 s per day once
+the retention window is full: about 4 hours for 90 days. Profiled (cProfile of the main thread for two full-scale
+days, and a sampler of every thread's stack for a smaller run), the soak's own work (the model, the audit, the feed
+farm serving RSS, the recording sender, the size measurement) is under 1 % of the time: what is left is the
+product's own work (SQL through SQLAlchemy, building digests and cards, clustering and refinement, the corpus reload
+after each pass, the Ingestor), which a soak must not skip. So nothing of the soak's was worth cutting, and the
+default is the smaller population rather than a faster soak.
 """
 
 from __future__ import annotations
