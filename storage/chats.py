@@ -37,7 +37,6 @@ __all__ = [
     "unsubscribe",
     "unsubscribe_all",
     "unsubscribe_id",
-    "version",
 ]
 
 ChatRow = tuple[int, ChatState, str | None, str, str, bool]  # version, state, language, timezone, times, blindspot
@@ -87,11 +86,6 @@ def resume(session: Session, chat_id: int, next_digest_at: datetime) -> bool:
 def bump(session: Session, chat_id: int) -> None:
     """Something the chat reads back changed (its topics, its mutes): caches of it are stale."""
     session.execute(update(Chat).where(Chat.id == chat_id).values(version=Chat.version + 1))
-
-
-def version(session: Session, chat_id: int) -> int | None:
-    """The chat's version; None for a chat unknown. One primary-key lookup of one column."""
-    return session.scalar(select(Chat.version).where(Chat.id == chat_id))
 
 
 def chat_row(session: Session, chat_id: int) -> ChatRow | None:
