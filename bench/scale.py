@@ -14,6 +14,9 @@ and each operation is the application's own code, as the bot calls it:
 - prune: `Retention.prune` of one day of history (RETENTION_DAYS = the history's length - 1), median of 3 days;
 - size: the database's size per article (SQLite: page_count × page_size; PostgreSQL: pg_database_size).
 
+`--explain FILE` (PostgreSQL) writes the plan, `EXPLAIN (ANALYZE, BUFFERS)`, of each operation's slowest statements
+at each load (bench/scale_explain.py). bench/memory.py measures the bot's resident memory on the same load.
+
 Cost is flat when every 100 % figure is at most 1.5 × its 10 % figure. On a shared machine the load drifts between
 the two runs: `control_*_ms` times fixed CPU work with no database, so a ratio can be read against the control's.
 Prints one JSON document.
@@ -37,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from scale_data import FULL, Load, fix_sequences, headlines, load
+from scale_explain import Capture, plans, recording
 from sqlalchemy import create_engine, delete, insert, text, update
 
 from app.delivery.claims import ClaimPolicy, claim_due
@@ -52,9 +56,10 @@ LIMIT = 1.5
 
 
 def timed(fn: Callable[[], Any]) -> float:
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
+    with recording():
+        started = time.perf_counter()
+        fn()
+        return time.perf_counter() - started
 
 
 def median_ms(samples: list[float]) -> float:
@@ -125,9 +130,10 @@ def measure_prune(core: Core, clock: list[datetime]) -> dict[str, float]:
     samples, removed = [], []
     for _ in range(3):
         clock[0] += timedelta(days=1)
-        started = time.perf_counter()
-        summary = core.retention.prune()
-        samples.append(time.perf_counter() - started)
+        with recording():
+            started = time.perf_counter()
+            summary = core.retention.prune()
+            samples.append(time.perf_counter() - started)
         removed.append(summary.articles)
     again = timed(core.retention.prune)
     return {"prune_day_ms": median_ms(samples), "articles_per_day": statistics.median(removed),
@@ -141,7 +147,7 @@ def size(db: Database) -> int:
         return int(s.scalar(text("SELECT pg_database_size(current_database())")) or 0)
 
 
-def run_load(url: str, work: Path, target: Load) -> dict[str, Any]:
+def run_load(url: str, work: Path, target: Load, explain: Path | None = None) -> dict[str, Any]:
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     clock = [now]
     db = Database(url)
@@ -164,13 +170,22 @@ def run_load(url: str, work: Path, target: Load) -> dict[str, Any]:
         result: dict[str, Any] = {"load": vars(target), "load_seconds": round(loaded, 1)}
         result["size_bytes"] = size(core.db)
         result["size_bytes_per_article"] = round(result["size_bytes"] / target.articles)
+        capture = Capture(core.db.engine)
         result["control_before_ms"] = control_ms()
-        result["claim_100_due_ms"] = measure_claim(core, now)
-        result["digest_one_chat"] = measure_digest(core, target.chats)
-        result["story_search_ms"] = measure_search(core, rng)
-        result["cluster"] = measure_cluster(core, now, rng)
-        result["prune"] = measure_prune(core, clock)
+        with capture.operation("claim"):
+            result["claim_100_due_ms"] = measure_claim(core, now)
+        with capture.operation("digest"):
+            result["digest_one_chat"] = measure_digest(core, target.chats)
+        with capture.operation("search"):
+            result["story_search_ms"] = measure_search(core, rng)
+        with capture.operation("cluster"):
+            result["cluster"] = measure_cluster(core, now, rng)
+        with capture.operation("prune"):
+            result["prune"] = measure_prune(core, clock)
         result["control_after_ms"] = control_ms()
+        if explain is not None:
+            with explain.open("a", encoding="utf-8") as out:
+                out.write(plans(capture, f"{target.articles:,} articles"))
         return result
     finally:
         asyncio.run(core.close())
@@ -195,17 +210,18 @@ def drop_postgres(admin: Any, name: str) -> None:
     admin.dispose()
 
 
-def bench_engine(kind: str, full: Load, admin_url: str, name: str = "scale_bench") -> dict[str, Any]:
+def bench_engine(kind: str, full: Load, admin_url: str, name: str = "scale_bench",
+                 explain: Path | None = None) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     for label, share in (("10%", 0.1), ("100%", 1.0)):
         target = fraction(full, share)
         with tempfile.TemporaryDirectory(prefix="scale-") as tmp:
             if kind == "sqlite":
-                figures[label] = run_load(f"sqlite:///{Path(tmp) / 'scale.db'}", Path(tmp), target)
+                figures[label] = run_load(f"sqlite:///{Path(tmp) / 'scale.db'}", Path(tmp), target, explain)
             else:
                 admin, url = postgres_database(admin_url, name)
                 try:
-                    figures[label] = run_load(url, Path(tmp), target)
+                    figures[label] = run_load(url, Path(tmp), target, explain)
                 finally:
                     drop_postgres(admin, name)
         print(f"{kind} {label}: {json.dumps(figures[label])}", flush=True)
@@ -238,13 +254,15 @@ def main() -> None:
     parser.add_argument("--postgres-url", default=os.environ.get("STORYBOT_TEST_POSTGRES_URL",
                                                                  "postgresql://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--postgres-db", default="scale_bench", help="the database made (and dropped) for the bench")
+    parser.add_argument("--explain", type=Path, help="PostgreSQL: write EXPLAIN (ANALYZE, BUFFERS) of each "
+                        "operation's slowest statements to this file (bench/scale_explain.py)")
     args = parser.parse_args()
     full = fraction(FULL, args.scale)
     full = replace(full, days=FULL.days)  # the same history, at a smaller daily rate
     report: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
                               "full_load": vars(full)}
     for kind in (("sqlite", "postgres") if args.db == "both" else (args.db,)):
-        report[kind] = bench_engine(kind, full, args.postgres_url, args.postgres_db)
+        report[kind] = bench_engine(kind, full, args.postgres_url, args.postgres_db, args.explain)
     print(json.dumps(report, indent=2), flush=True)
 
 
