@@ -199,8 +199,11 @@ class Chat(Base):
     __tablename__ = "chats"
     # The per-minute scheduling scan (storage.outbox.deliveries.due_chats, unscheduled_chats) reads active chats only:
     # stopped and blocked ones, which only grow, stay out of its index (migration 0015).
+    # The retention job's scan for long-inactive chats (storage.chats.delete_inactive) reads inactive ones (0024).
     __table_args__ = (Index("ix_chats_next_digest_at_active", "next_digest_at",
-                            sqlite_where=text("active = 1"), postgresql_where=text("active")),)
+                            sqlite_where=text("active = 1"), postgresql_where=text("active")),
+                      Index("ix_chats_inactive_since", "inactive_since",
+                            sqlite_where=text("active IS 0"), postgresql_where=text("active IS false")))
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # Telegram chat id
     type: Mapped[str] = mapped_column(String(16), default="private")
     title: Mapped[str] = mapped_column(String(255), default="")

@@ -16,6 +16,9 @@ __all__ = ["active_assignments", "apply_revision", "latest_update", "live_story_
     "recent_story_ids", "refresh_counts", "save_assignments", "stories_signature", "story_articles", "unclustered"]
 
 
+ID_CHUNK = 5000  # bound ids per statement: well under SQLite's 32,766 and PostgreSQL's 65,535
+
+
 def _item(article: Article) -> ClusterItem:
     source = article.source.name if article.source else ""
     return ClusterItem(str(article.id), article.title, article.summary, source, article.published_at)
@@ -29,16 +32,18 @@ def unclustered(session: Session, limit: int = 5000) -> list[ClusterItem]:
 def active_assignments(session: Session, since: datetime) -> list[tuple[ClusterItem, str]]:
     """Articles of stories still open for new members, in arrival order, to rebuild the clusterer.
 
-    The open stories are found first (by their last update) and their articles by story: joined the plain way,
-    SQLite walks every article in publication order instead, which grows with the archive (bench/scale.py)."""
-    open_stories = select(Story.id).where(Story.last_updated >= since, Story.merged_into_id.is_(None))
-    query = (
-        select(Article, Story.key)
-        .join(Story, Article.story_id == Story.id)
-        .where(Article.story_id.in_(open_stories))
-        .order_by(Article.published_at, Article.id)
-    )
-    return [(_item(a), key) for a, key in session.execute(query)]
+    The open stories and their keys are read first (through the index on their last update), then their articles
+    by story id, in chunks of bound ids. Each way of joining the two in one statement grows with the archive
+    (bench/scale.py --explain): SQLite walked every article in publication order, and PostgreSQL scanned every
+    story, to join the keys back or for the semi-join (173 ms at 100,000 stories, 1M articles)."""
+    open_stories = select(Story.id, Story.key).where(Story.last_updated >= since, Story.merged_into_id.is_(None))
+    keys = {story_id: key for story_id, key in session.execute(open_stories)}
+    ids = sorted(keys)
+    articles: list[Article] = []
+    for start in range(0, len(ids), ID_CHUNK):
+        articles += session.scalars(select(Article).where(Article.story_id.in_(ids[start:start + ID_CHUNK])))
+    articles.sort(key=lambda a: (a.published_at, a.id))
+    return [(_item(a), keys[a.story_id]) for a in articles if a.story_id in keys]
 
 
 def save_assignments(session: Session, assignments: Sequence[tuple[str, str]], now: datetime) -> set[int]:
