@@ -18,7 +18,7 @@ from news.sources import OutletDirectory
 from news.types import Outlet, StoryArticle
 from storage import stories as story_store
 
-__all__ = ["MAX_OUTLET_QUERY", "Lookup", "OutletProfile", "Outlets", "find_name", "rating_sources"]
+__all__ = ["MAX_OUTLET_QUERY", "Lookup", "OutletProfile", "Outlets", "find_name"]
 
 MAX_OUTLET_QUERY = 60  # characters of /source NAME; longer ones are refused at the edge
 MAX_IN_STORY = 10  # of an outlet's articles in one story, the profile lists this many
@@ -38,12 +38,6 @@ class OutletProfile:
 class Lookup:
     profile: OutletProfile | None
     suggestions: tuple[str, ...]  # names close to what was asked, when nothing was found
-
-
-def rating_sources(outlet: Outlet) -> tuple[str, str]:
-    """Where the bias and the factuality ratings come from ("A; factuality: B" names each; else one for both)."""
-    bias, said, factuality = outlet.rating_source.partition("; factuality:")
-    return bias.strip(), (factuality if said else bias).strip()
 
 
 def find_name(query: str, names: Iterable[str]) -> tuple[str | None, tuple[str, ...]]:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
-from app.outlets import Lookup, OutletProfile, rating_sources
+from app.outlets import Lookup, OutletProfile
 from bot.i18n import N_, _, ngettext, number
 from bot.render import FACTUALITY_NAMES, MAX_HEADLINE, link
-from news.types import Bias
+from news.types import Bias, Provenance
 
-__all__ = ["BIAS_NAMES", "UNKNOWN_OUTLET", "outlet_card", "unknown_outlet"]
+__all__ = ["BIAS_NAMES", "UNKNOWN_OUTLET", "inert", "outlet_card", "unknown_outlet"]
 
 BIAS_NAMES = {Bias.LEFT: N_("Left"), Bias.LEAN_LEFT: N_("Lean left"), Bias.CENTER: N_("Center"),
               Bias.LEAN_RIGHT: N_("Lean right"), Bias.RIGHT: N_("Right")}
@@ -18,29 +19,48 @@ NOT_KNOWN = N_("not known")
 UNKNOWN_OUTLET = N_("I don't know an outlet called <i>{name}</i>.")
 MAYBE = N_("Maybe: {names}.")
 SOURCE_HOW = N_("Try <code>/source Reuters</code>, or open one from a card's <b>All sources</b> pages.")
+CLOSED = N_("This outlet has closed.")
+MAX_CITED = 80  # characters of a source's name shown
+
+# Telegram makes "/word" a tappable command wherever it starts a word; a word joiner after the slash prevents it.
+_COMMAND = re.compile(r"(?<![\w/])/(?=\w)")
 
 
 def _e(text: str) -> str:
     return escape(text, quote=False)
 
 
-def _rated(label: str, value: str, source: str) -> str:
-    """"Bias: <b>Center</b> <i>(AllSides)</i>": the rating, and where it comes from when known."""
-    return label.format(value=f"<b>{value}</b>") + (f" <i>({_e(source)})</i>" if source else "")
+def inert(text: str) -> str:
+    """Outside text, escaped for Telegram HTML, with no "/word" that Telegram would turn into a command a tap sends."""
+    return _COMMAND.sub("/\u2060", _e(text))
+
+
+def _cited(where: Provenance | None) -> str:
+    """"<i>(<a href=page>AllSides</a>, 2025-09-11)</i>": who rated it, linked to the page it was read from, and
+    when; "" when nobody is named."""
+    if where is None or not where.source:
+        return ""
+    name = inert(where.source[:MAX_CITED])
+    cited = f'<a href="{escape(where.url, quote=True)}">{name}</a>' if where.url else name
+    return f" <i>({cited}{', ' + _e(where.checked_on) if where.checked_on else ''})</i>"
 
 
 def outlet_card(profile: OutletProfile) -> str:
     outlet = profile.outlet
     lines = [f"🏛 <b>{_e(profile.name)}</b>"]
-    bias_from, factuality_from = rating_sources(outlet) if outlet else ("", "")
+    if outlet and outlet.closed:
+        lines.append(_(CLOSED))
     bias = _(BIAS_NAMES[outlet.bias]) if outlet and outlet.bias else _(NOT_RATED)
-    lines.append(_rated(_("Bias: {value}"), bias, bias_from if outlet and outlet.bias else ""))
+    lines.append(_("Bias: {value}").format(value=f"<b>{bias}</b>")
+                 + (_cited(outlet.bias_from) if outlet and outlet.bias else ""))
     level = outlet.factuality if outlet and outlet.factuality else None
     factuality = (_(FACTUALITY_NAMES[level]) if level in FACTUALITY_NAMES else _e(level)) if level else _(NOT_RATED)
-    lines.append(_rated(_("Factuality: {value}"), factuality, factuality_from if level else ""))
+    lines.append(_("Factuality: {value}").format(value=f"<b>{factuality}</b>")
+                 + (_cited(outlet.factuality_from) if outlet and level else ""))
     lines.append(_("Country: {country}").format(country=_e(outlet.country) if outlet and outlet.country
                                                 else _(NOT_KNOWN)))
-    lines.append(_("Owner: {owner}").format(owner=_e(outlet.owner) if outlet and outlet.owner else _(NOT_KNOWN)))
+    owner = inert(outlet.owner) + _cited(outlet.owner_from) if outlet and outlet.owner else _(NOT_KNOWN)
+    lines.append(_("Owner: {owner}").format(owner=owner))
     lines.append(ngettext("Today: covered {count} story", "Today: covered {count} stories", profile.today).format(
         count=number(profile.today)))
     if profile.in_story:
