@@ -61,7 +61,7 @@ def _check(copies: Sequence[str], table: Path | None) -> int:
         shown = [d for d in agreement.differences if d.cell != "page"]
         print(f"\n{agreement.source}: {agreement.agree} of {agreement.checked} cells agree, {len(shown)} differ, "
               f"{len(agreement.differences) - len(shown)} cite another page; {agreement.missing} cited cells "
-              f"not in the copy; {agreement.unrated_here} outlets it rates are unrated here")
+              f"not in the copy; {agreement.unrated_here} outlets have a rating there that is empty here")
         for difference in agreement.differences:
             print(f"  - {difference.describe()}")
         differ += len(agreement.differences)

@@ -36,7 +36,7 @@ class Agreement:
     source: str
     agree: int = 0
     missing: int = 0  # cells citing this source for an outlet the copy does not hold
-    unrated_here: int = 0  # outlets of ours the copy rates and we leave empty
+    unrated_here: int = 0  # outlets of ours with a bias or factuality the copy rates and we leave empty
     differences: list[Difference] = field(default_factory=list)
 
     @property

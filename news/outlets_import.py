@@ -3,7 +3,8 @@
 - An outlet we list (bundled or the operator's) that the table rates is *matched* (news.published_match).
   Its empty cells are *filled* from the table, with the table's provenance. A cell that already holds another
   value is a *conflict*: it is kept and reported, unless `replace` is given; then it is *changed*, and reported.
-  So an import never silently overrides a bundled row.
+  So an import never silently overrides a bundled row. An aggregator stays unrated: its items are credited to the
+  outlets they name (news.sources).
 - An entry for a site no outlet covers is *added* as a new outlet (with `add_new`), named as the table names it
   (with its domain when that name is taken).
 - The operator's table comes back whole: its own rows (updated), a copy of each bundled row that gained or
@@ -48,7 +49,7 @@ def _apply(outlet: Outlet, entry: Cited, where: Provenance, replace: bool,
     updated = outlet
     for cell in _CELLS:
         theirs, ours = _get(entry, cell), _get(outlet, cell)
-        if theirs is None or theirs == ours:
+        if theirs is None or theirs == ours or (outlet.aggregator and cell != "owner"):
             continue
         label = getattr(theirs, "value", theirs)
         if ours is not None and not replace:

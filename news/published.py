@@ -146,6 +146,8 @@ def read_published(data: bytes) -> list[Cited]:
     except UnicodeDecodeError as exc:
         raise PublishedFormatError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     stripped = text.lstrip()
+    if not stripped:
+        raise PublishedFormatError("the file is empty")
     try:
         entries = _from_json(json.loads(stripped)) if stripped[:1] in ("{", "[") else _from_csv(text)
         found: list[Cited] = []
