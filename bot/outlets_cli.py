@@ -79,8 +79,9 @@ def _import(args: argparse.Namespace, default_out: Path | None) -> int:
         print(f"storybot: --checked {checked!r} is not a date such as 2025-09-11", file=sys.stderr)
         return 2
     entries = _read(args.file)
-    operator = parse_outlets_csv(out.read_text(encoding="utf-8"), str(out)) if out.exists() else []
-    directory = load_outlets(out if out.exists() else None)
+    existing = out.read_text(encoding="utf-8") if out.exists() else ""
+    operator = parse_outlets_csv(existing, str(out)) if existing.strip() else []  # an empty file: a first import
+    directory = load_outlets(out if operator else None)
     result = merge_published(directory, operator, entries, checked, dataset_url=args.dataset_url,
                              replace=args.replace, add_new=not args.no_new)
     print(f"{args.file}: {len(entries)} entries of {entries[0].source}.")
