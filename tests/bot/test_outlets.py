@@ -98,3 +98,6 @@ async def test_source_shows_an_operator_table_with_only_some_columns_and_no_comm
         slash = await say(h, chat.id, "/source slash times")
         assert slash.text is not None and slash.text.startswith("🏛 Slash Times\nBias: Left (")
         assert "start the" in slash.text and not COMMAND_LIKE.search(slash.text)
+
+        closed = await say(h, chat.id, "/source examiner.com")
+        assert (closed.text or "").startswith("🏛 Examiner.com\nThis outlet has closed.\nBias: not rated")
