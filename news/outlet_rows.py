@@ -139,7 +139,7 @@ def parse_row(row: Mapping[str, str | None]) -> Outlet:
 
 def _cells(outlet: Outlet) -> list[str]:
     def cited(value: str, where: Provenance | None) -> list[str]:
-        return [value, *(((where.source, where.url, where.checked_on) if where and value else ("", "", "")))]
+        return [value, *((where.source, where.url, where.checked_on) if where and value else ("", "", ""))]
 
     return [
         outlet.name, " ".join(outlet.domains), outlet.country, "true" if outlet.aggregator else "",

@@ -28,7 +28,8 @@ class Difference:
 
     def describe(self) -> str:
         note = " (read after the copy's date: a later re-rating?)" if self.later else ""
-        return f"{self.outlet}: {self.cell} {self.ours or '(empty)'!r} here, {self.theirs or '(empty)'!r} in the copy{note}"
+        ours, theirs = self.ours or "(empty)", self.theirs or "(empty)"
+        return f"{self.outlet}: {self.cell} {ours!r} here, {theirs!r} in the copy{note}"
 
 
 @dataclass(slots=True)

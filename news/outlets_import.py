@@ -57,8 +57,16 @@ def _apply(outlet: Outlet, entry: Cited, where: Provenance, replace: bool,
                                     f"{entry.source} says {label!r}")
             continue
         (result.changed if ours is not None else result.filled).append(f"{outlet.name}: {cell} {label}")
-        updated = dataclasses.replace(updated, **{cell: theirs, f"{cell}_from": where})
+        updated = _with(updated, entry, cell, where)
     return updated
+
+
+def _with(outlet: Outlet, entry: Cited, cell: str, where: Provenance) -> Outlet:
+    if cell == "bias":
+        return dataclasses.replace(outlet, bias=entry.bias, bias_from=where)
+    if cell == "factuality":
+        return dataclasses.replace(outlet, factuality=entry.factuality, factuality_from=where)
+    return dataclasses.replace(outlet, owner=entry.owner, owner_from=where)
 
 
 def _new_outlet(entry: Cited, where: Provenance, taken: set[str]) -> Outlet:
