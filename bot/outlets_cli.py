@@ -16,7 +16,7 @@ from news.outlets_check import check_table
 from news.outlets_import import merge_published
 from news.published import MAX_PUBLISHED_BYTES, Cited, PublishedFormatError, read_published
 from news.published_match import PublishedIndex
-from news.sources import OutletFileError, load_outlets, parse_outlets_csv
+from news.sources import OutletFileError, load_outlets, parse_outlets_csv, read_outlets_file
 
 __all__ = ["add_parser", "run"]
 
@@ -79,8 +79,8 @@ def _import(args: argparse.Namespace, default_out: Path | None) -> int:
         print(f"storybot: --checked {checked!r} is not a date such as 2025-09-11", file=sys.stderr)
         return 2
     entries = _read(args.file)
-    existing = out.read_text(encoding="utf-8") if out.exists() else ""
-    operator = parse_outlets_csv(existing, str(out)) if existing.strip() else []  # an empty file: a first import
+    # an empty (or absent) file: a first import
+    operator = read_outlets_file(out) if out.exists() and out.stat().st_size and out.read_bytes().strip() else []
     directory = load_outlets(out if operator else None)
     result = merge_published(directory, operator, entries, checked, dataset_url=args.dataset_url,
                              replace=args.replace, add_new=not args.no_new)

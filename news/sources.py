@@ -44,6 +44,7 @@ __all__ = [
     "domain_of",
     "load_outlets",
     "parse_outlets_csv",
+    "read_outlets_file",
 ]
 
 BUNDLED_NAME = "news/data/outlets.csv"
@@ -208,9 +209,18 @@ def bundled_outlets_text() -> str:
     return resources.files("news").joinpath("data", "outlets.csv").read_text(encoding="utf-8")
 
 
+def read_outlets_file(path: Path) -> list[Outlet]:
+    """An operator's outlets CSV; OutletFileError also when it is no UTF-8 text (OSError when unreadable)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise OutletFileError(str(path), 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return parse_outlets_csv(text, str(path))
+
+
 def load_outlets(path: Path | None = None) -> OutletDirectory:
     """The bundled outlet table, extended and overridden by the operator's CSV at `path` when given."""
     directory = OutletDirectory(parse_outlets_csv(bundled_outlets_text(), BUNDLED_NAME))
     if path is None:
         return directory
-    return directory.with_overrides(parse_outlets_csv(path.read_text(encoding="utf-8"), str(path)))
+    return directory.with_overrides(read_outlets_file(path))

@@ -90,3 +90,12 @@ def test_import_needs_somewhere_to_write(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.delenv("OUTLETS_FILE", raising=False)
     assert main(["outlets", "import", str(PUBLISHED / "mbfc.json")]) == 2
     assert "OUTLETS_FILE" in capsys.readouterr().err
+
+
+def test_an_operator_table_that_is_no_text_is_refused_and_kept(
+        operator_table: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    operator_table.write_bytes(b"name,domains\n\xff\xfe\n")
+    assert main(["outlets", "import", str(PUBLISHED / "mbfc.json")]) == 2
+    err = capsys.readouterr().err
+    assert "not UTF-8 text" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert operator_table.read_bytes() == b"name,domains\n\xff\xfe\n"

@@ -185,6 +185,13 @@ def test_override_file_errors_name_the_file(tmp_path: Path) -> None:
         load_outlets(path)
 
 
+def test_an_override_file_that_is_no_text_is_refused_with_a_reason(tmp_path: Path) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_bytes(b"name,domains\nX,x.com\n\xff\xfe")
+    with pytest.raises(OutletFileError, match=r"mine\.csv, line 1: not UTF-8 text"):
+        load_outlets(path)
+
+
 def test_parse_tolerates_bom_quotes_and_www() -> None:
     text = (
         "\ufeff" + HEADER + '"Smith, Jones & Co",WWW.Smith.example.com,gb,Lean_Right,Mostly  Factual,"a, b"\n'
