@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from news.outlet_rows import format_outlets_csv
 from news.sources import (
     FACTUALITY_LEVELS,
     OutletDirectory,
@@ -36,6 +37,18 @@ def test_bundled_table_is_large_and_valid(outlets: OutletDirectory) -> None:
             if value:  # every cell names its source, the exact page or dataset, and the date it was read
                 assert where is not None and where.source and where.url.startswith("https://"), outlet.name
                 assert len(where.checked_on) == 10, outlet.name
+
+
+def test_bundled_table_is_written_as_the_import_writes_and_every_cited_page_is_the_raters() -> None:
+    text = bundled_outlets_text()
+    rows = parse_outlets_csv(text, "bundled")
+    assert format_outlets_csv(rows) == text  # one canonical form: a rebuild or an import diff shows only changes
+    for outlet in rows:
+        if outlet.bias_from is not None:
+            assert outlet.bias_from.source == "AllSides", outlet.name
+            assert outlet.bias_from.url.startswith("https://www.allsides.com/news-source/"), outlet.name
+        assert outlet.factuality is None  # MBFC's ratings are not bundled (NOTICE)
+        assert not (outlet.aggregator and outlet.bias), outlet.name
 
 
 def test_bundled_table_spans_the_spectrum_and_the_world(outlets: OutletDirectory) -> None:
