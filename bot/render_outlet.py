@@ -22,8 +22,9 @@ SOURCE_HOW = N_("Try <code>/source Reuters</code>, or open one from a card's <b>
 CLOSED = N_("This outlet has closed.")
 MAX_CITED = 80  # characters of a source's name shown
 
-# Telegram makes "/word" a tappable command wherever it starts a word; a word joiner after the slash prevents it.
-_COMMAND = re.compile(r"(?<![\w/])/(?=\w)")
+# Telegram makes "/word" a tappable command where it starts the text or follows a space or an opening bracket or
+# quote ("(Media Bias/Fact Check /reuters/)"); a word joiner after the slash prevents it.
+_COMMAND = re.compile(r"(?<![^\s(\[{\"'«“‘])/(?=\w)")
 
 
 def _e(text: str) -> str:
@@ -47,7 +48,7 @@ def _cited(where: Provenance | None) -> str:
 
 def outlet_card(profile: OutletProfile) -> str:
     outlet = profile.outlet
-    lines = [f"🏛 <b>{_e(profile.name)}</b>"]
+    lines = [f"🏛 <b>{inert(profile.name)}</b>"]
     if outlet and outlet.closed:
         lines.append(_(CLOSED))
     bias = _(BIAS_NAMES[outlet.bias]) if outlet and outlet.bias else _(NOT_RATED)
@@ -57,7 +58,7 @@ def outlet_card(profile: OutletProfile) -> str:
     factuality = (_(FACTUALITY_NAMES[level]) if level in FACTUALITY_NAMES else _e(level)) if level else _(NOT_RATED)
     lines.append(_("Factuality: {value}").format(value=f"<b>{factuality}</b>")
                  + (_cited(outlet.factuality_from) if outlet and level else ""))
-    lines.append(_("Country: {country}").format(country=_e(outlet.country) if outlet and outlet.country
+    lines.append(_("Country: {country}").format(country=inert(outlet.country) if outlet and outlet.country
                                                 else _(NOT_KNOWN)))
     owner = inert(outlet.owner) + _cited(outlet.owner_from) if outlet and outlet.owner else _(NOT_KNOWN)
     lines.append(_("Owner: {owner}").format(owner=owner))
@@ -70,7 +71,7 @@ def outlet_card(profile: OutletProfile) -> str:
 
 
 def unknown_outlet(name: str, lookup: Lookup) -> str:
-    text = _(UNKNOWN_OUTLET).format(name=_e(name))
+    text = _(UNKNOWN_OUTLET).format(name=inert(name))
     if lookup.suggestions:
         text += " " + _(MAYBE).format(names=", ".join(f"<code>/source {_e(n)}</code>" for n in lookup.suggestions))
     return f"{text}\n{_(SOURCE_HOW)}"

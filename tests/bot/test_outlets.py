@@ -99,5 +99,8 @@ async def test_source_shows_an_operator_table_with_only_some_columns_and_no_comm
         assert slash.text is not None and slash.text.startswith("🏛 Slash Times\nBias: Left (")
         assert "start the" in slash.text and not COMMAND_LIKE.search(slash.text)
 
+        echoed = await say(h, chat.id, "/source /start now")  # what the user typed comes back, not as a command
+        assert "I don't know an outlet called /\u2060start now." in (echoed.text or "")
+
         closed = await say(h, chat.id, "/source examiner.com")
         assert (closed.text or "").startswith("🏛 Examiner.com\nThis outlet has closed.\nBias: not rated")
