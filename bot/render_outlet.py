@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from html import escape
 
 from app.outlets import Lookup, OutletProfile
@@ -10,7 +11,7 @@ from bot.i18n import N_, _, ngettext, number
 from bot.render import FACTUALITY_NAMES, MAX_HEADLINE, link
 from news.types import Bias, Provenance
 
-__all__ = ["BIAS_NAMES", "UNKNOWN_OUTLET", "inert", "outlet_card", "unknown_outlet"]
+__all__ = ["BIAS_NAMES", "UNKNOWN_OUTLET", "inert", "outlet_card", "raters_line", "unknown_outlet"]
 
 BIAS_NAMES = {Bias.LEFT: N_("Left"), Bias.LEAN_LEFT: N_("Lean left"), Bias.CENTER: N_("Center"),
               Bias.LEAN_RIGHT: N_("Lean right"), Bias.RIGHT: N_("Right")}
@@ -20,7 +21,9 @@ UNKNOWN_OUTLET = N_("I don't know an outlet called <i>{name}</i>.")
 MAYBE = N_("Maybe: {names}.")
 SOURCE_HOW = N_("Try <code>/source Reuters</code>, or open one from a card's <b>All sources</b> pages.")
 CLOSED = N_("This outlet has closed.")
+RATED_BY = N_("<i>Bias ratings: {raters}. ℹ️ shows an outlet's, with its page and date.</i>")
 MAX_CITED = 80  # characters of a source's name shown
+MAX_RATERS = 3  # raters named under a sources page
 
 # Telegram makes "/word" a tappable command where it starts the text or follows a space or an opening bracket or
 # quote ("(Media Bias/Fact Check /reuters/)"); a word joiner after the slash prevents it.
@@ -68,6 +71,14 @@ def outlet_card(profile: OutletProfile) -> str:
         lines.append("\n" + _("<b>In this story:</b>"))
         lines.extend(f"• {link(title, url, MAX_HEADLINE)}" for title, url in profile.in_story)
     return "\n".join(lines)
+
+
+def raters_line(raters: Sequence[str]) -> str:
+    """Under a sources page: who rated the bias marks on it ("" when nobody did)."""
+    if not raters:
+        return ""
+    named = [inert(rater[:MAX_CITED]) for rater in raters[:MAX_RATERS]]
+    return _(RATED_BY).format(raters=", ".join(named) + (", …" if len(raters) > MAX_RATERS else ""))
 
 
 def unknown_outlet(name: str, lookup: Lookup) -> str:

@@ -17,6 +17,7 @@ async def test_an_outlet_card_opened_from_the_sources_pages(tmp_path: Path, db_u
         card = await say(h, chat.id, "/story space station cooperation")
         await press(h, card, f"src:{story_id}:0")
         await wait_until(lambda: card.edits)
+        assert (card.text or "").endswith("\n\nBias ratings: AllSides. ℹ️ shows an outlet's, with its page and date.")
         fox = [b for row in card.buttons for b in row if b["text"] == "ℹ️ Fox News"]
         assert len(fox) == 1 and len([d for d in button_data(card) if d.startswith("out:")]) == 5
 
