@@ -90,7 +90,7 @@ def merge_published(directory: OutletDirectory, operator: Sequence[Outlet], entr
         entry = index.match(outlet)
         if entry is None:
             continue
-        taken_entries.update(id(e) for e in index.candidates(outlet.domains))
+        taken_entries.update([id(entry), *(id(e) for e in index.candidates(outlet.domains))])
         result.matched += 1
         where = Provenance(entry.source, entry.url or dataset_url, checked_on)
         new = _apply(outlet, entry, where, replace, result)

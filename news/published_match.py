@@ -1,6 +1,7 @@
 """Which entry of a published table is an outlet of ours (pure).
 
-By the page a cell cites first (`url`), else by domain: the outlet's domains and their parents. A table can hold
+By the page a cell cites first (`url`), else by domain: the outlet's domains and their parents; an entry that
+gives no site address (AllSides tables without `source_url`) only by the outlet's exact name. A table can hold
 several entries for one site (AllSides rates "CNN Digital" and "CNN (Opinion)"): opinion, fact-check, podcast and
 similar entries are set aside, an entry for the site's front page beats one for a section, and when entries that
 are left disagree the outlet is not matched rather than guessed.
@@ -30,9 +31,12 @@ class PublishedIndex:
         self.entries: tuple[Cited, ...] = tuple(entries)
         self._by_domain: dict[str, list[Cited]] = {}
         self._by_url: dict[str, Cited] = {}
+        self._siteless: dict[str, list[Cited]] = {}  # entries that give no site, by name
         for entry in self.entries:
             if entry.domain:
                 self._by_domain.setdefault(entry.domain, []).append(entry)
+            else:
+                self._siteless.setdefault(" ".join(entry.name.split()).casefold(), []).append(entry)
             if entry.url:
                 self._by_url.setdefault(_key(entry.url), entry)
 
@@ -53,7 +57,7 @@ class PublishedIndex:
         named = self.by_url(cited_url)
         if named is not None:
             return named
-        found = self.candidates(outlet.domains)
+        found = self.candidates(outlet.domains) or self._siteless.get(outlet.name.casefold(), [])
         newsroom = [e for e in found if not _NOT_THE_NEWSROOM.search(e.name)] or found
         newsroom = [e for e in newsroom if e.front] or newsroom
         if len({(e.bias, e.factuality, e.owner) for e in newsroom}) <= 1:

@@ -47,6 +47,16 @@ def test_allsides_json_and_csv_read_alike() -> None:
     assert by_csv["Zebra Gazette, Inc."].bias is Bias.LEAN_RIGHT
 
 
+def test_a_table_without_site_addresses_matches_by_exact_name_only() -> None:
+    entries = _read("allsides-r.csv")  # news_source,rating,...,url: AllSides' page, no site
+    assert {(e.name, e.domain, e.bias) for e in entries} == {
+        ("Reuters", "", Bias.CENTER), ("Fox News Digital", "", Bias.LEAN_RIGHT)}
+    index = PublishedIndex(entries)
+    found = index.match(Outlet("Reuters", ("reuters.com",)))
+    assert found is not None and found.url == "https://www.allsides.com/news-source/reuters"
+    assert index.match(Outlet("Fox News", ("foxnews.com",))) is None  # "Fox News Digital" is not its name
+
+
 def test_media_data_gives_owners_per_domain() -> None:
     entries = _read("media_data.json")
     assert {(e.domain, e.owner) for e in entries} == {
