@@ -18,7 +18,7 @@ from news.sources import OutletDirectory
 from news.types import Outlet, StoryArticle
 from storage import stories as story_store
 
-__all__ = ["MAX_OUTLET_QUERY", "Lookup", "OutletProfile", "Outlets", "find_name", "rating_sources"]
+__all__ = ["MAX_OUTLET_QUERY", "Lookup", "OutletProfile", "Outlets", "find_name"]
 
 MAX_OUTLET_QUERY = 60  # characters of /source NAME; longer ones are refused at the edge
 MAX_IN_STORY = 10  # of an outlet's articles in one story, the profile lists this many
@@ -38,12 +38,6 @@ class OutletProfile:
 class Lookup:
     profile: OutletProfile | None
     suggestions: tuple[str, ...]  # names close to what was asked, when nothing was found
-
-
-def rating_sources(outlet: Outlet) -> tuple[str, str]:
-    """Where the bias and the factuality ratings come from ("A; factuality: B" names each; else one for both)."""
-    bias, said, factuality = outlet.rating_source.partition("; factuality:")
-    return bias.strip(), (factuality if said else bias).strip()
 
 
 def find_name(query: str, names: Iterable[str]) -> tuple[str | None, tuple[str, ...]]:
@@ -70,6 +64,17 @@ class Outlets:
     def __init__(self, tx: Transactions, digests: Digests, directory: OutletDirectory,
                  clock: Callable[[], datetime]) -> None:
         self.tx, self.digests, self.directory, self.clock = tx, digests, directory, clock
+        self._by_name = {outlet.name.casefold(): outlet for outlet in directory}
+
+    def raters(self, names: Iterable[str]) -> tuple[str, ...]:
+        """Who rated the bias of the outlets named (a sources page's), in order of first mention; each outlet's
+        card (`in_story`) has its page and date."""
+        found: dict[str, None] = {}
+        for name in names:
+            outlet = self._by_name.get(name.casefold())
+            if outlet is not None and outlet.bias is not None and outlet.bias_from is not None:
+                found.setdefault(outlet.bias_from.source, None)
+        return tuple(found)
 
     async def find(self, query: str) -> Lookup:
         """/source NAME: the outlet table's outlets and today's unlisted feeds, by name."""
@@ -92,7 +97,7 @@ class Outlets:
 
     def _profile(self, corpus: Corpus, name: str, stored: Outlet | None,
                  mine: tuple[tuple[str, str], ...]) -> OutletProfile:
-        listed = next((o for o in self.directory if o.name.casefold() == name.casefold()), None)
+        listed = self._by_name.get(name.casefold())
         key = name.casefold()
         today = sum(1 for sid in corpus.today() if any(_is(a, key) for a in corpus.articles[sid]))
         return OutletProfile(name, listed or stored, today, mine)

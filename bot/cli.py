@@ -1,4 +1,5 @@
-"""The `storybot` command: run, migrate, fetch, cluster, cluster-file, preview, stats, feeds, prune, backup."""
+"""The `storybot` command: run, migrate, fetch, cluster, cluster-file, preview, stats, feeds, prune, backup,
+outlets."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pydantic import ValidationError
 
 from app.runtime import StartupError
 from app.settings import Settings
+from bot import outlets_cli
 from storage.db import DatabaseUnavailable
 
 __all__ = ["main"]
@@ -49,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("prune", help="remove articles older than RETENTION_DAYS (their stories keep their cards)")
     backup = sub.add_parser("backup", help="copy the SQLite database to a new file, safely while the bot runs")
     backup.add_argument("file", type=Path, help="the copy to write (must not exist yet)")
+    outlets_cli.add_parser(sub)
     return parser
 
 
@@ -73,7 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         except StartupError as exc:
             print(f"storybot: {exc}", file=sys.stderr)
             return 2
+    if args.command == "outlets" and args.outlets_command == "check":
+        return outlets_cli.run(args, None)
     settings = _settings()
+    if args.command == "outlets":
+        return outlets_cli.run(args, settings.outlets_file)
     if settings.cluster_embeddings and args.command != "migrate":
         from news.embed import embeddings_problem
 

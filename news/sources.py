@@ -7,11 +7,10 @@ may pass a file in the same CSV format; it extends the bundled table and wins wh
 - an operator row claims its domains: a bundled outlet keeps only the domains nobody overrode
   (and disappears when none are left).
 
-CSV columns: `name,domains,country,bias,factuality,rating_source[,aggregator][,owner]`; `domains` is space-separated,
-`country` is ISO 3166-1 alpha-2, `bias` a `Bias` value or empty, `factuality` one of
-`FACTUALITY_LEVELS` or empty. A rating (bias or factuality) needs a `rating_source`. `aggregator` (optional
-column: `true` or empty) marks news aggregators such as Google News. `owner` (optional column) names who owns
-the outlet, or is empty when that is not known.
+CSV columns (`news.outlet_rows`): `name` and `domains` (space-separated) are required; all others are optional:
+`country` (ISO 3166-1 alpha-2), `bias` (a `Bias` value), `factuality` (one of `FACTUALITY_LEVELS`), `owner`,
+`aggregator` (`true` marks a news aggregator such as Google News), `closed`, and each cell's provenance
+(`bias_source`, `bias_url`, `bias_checked`, and the same for factuality and owner). A rating needs a source.
 Lookups never do I/O; only `load_outlets` reads files.
 
 Who wrote an article (`attribute`): the outlet of the *feed* it came from, never the domain its link points to,
@@ -24,14 +23,14 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from news.types import Bias, Outlet
+from news.outlet_rows import COLUMNS, FACTUALITY_LEVELS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, parse_row
+from news.types import Outlet
 
 __all__ = [
     "BUNDLED_NAME",
@@ -45,16 +44,11 @@ __all__ = [
     "domain_of",
     "load_outlets",
     "parse_outlets_csv",
+    "read_outlets_file",
 ]
 
-FACTUALITY_LEVELS: tuple[str, ...] = ("very high", "high", "mostly factual", "mixed", "low")
-COLUMNS: tuple[str, ...] = ("name", "domains", "country", "bias", "factuality", "rating_source")
-OPTIONAL_COLUMNS: tuple[str, ...] = ("aggregator", "owner")
-MAX_OWNER = 120
 BUNDLED_NAME = "news/data/outlets.csv"
-
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
+MAX_ROWS = 100_000  # an operator file (or an import) past this is refused, not half read
 
 
 class OutletFileError(ValueError):
@@ -170,57 +164,16 @@ class OutletDirectory:
         return iter(self._outlets)
 
 
-def _parse_domains(raw: str) -> tuple[str, ...]:
-    domains: list[str] = []
-    for token in raw.split():
-        domain = token.lower().rstrip(".").removeprefix("www.")
-        if not _HOSTNAME.match(domain):
-            raise ValueError(f"{token!r} is not a domain name (write e.g. 'bbc.co.uk', no scheme or path)")
-        if domain not in domains:
-            domains.append(domain)
-    if not domains:
-        raise ValueError("at least one domain is required")
-    return tuple(domains)
-
-
-def _parse_row(row: dict[str, str]) -> Outlet:
-    name = " ".join(row["name"].split())
-    if not name:
-        raise ValueError("name is empty")
-    country = row["country"].strip().upper()
-    if country and not _COUNTRY.match(country):
-        raise ValueError(f"country {row['country']!r} is not an ISO 3166-1 alpha-2 code such as 'GB'")
-    bias_raw = row["bias"].strip().lower()
-    try:
-        bias = Bias(bias_raw) if bias_raw else None
-    except ValueError:
-        allowed = ", ".join(b.value for b in Bias)
-        raise ValueError(f"bias {row['bias']!r} is not one of: {allowed} (or empty)") from None
-    factuality = " ".join(row["factuality"].split()).lower() or None
-    if factuality is not None and factuality not in FACTUALITY_LEVELS:
-        raise ValueError(f"factuality {row['factuality']!r} is not one of: {', '.join(FACTUALITY_LEVELS)}")
-    rating_source = row["rating_source"].strip()
-    if (bias is not None or factuality is not None) and not rating_source:
-        raise ValueError("a bias or factuality rating needs a rating_source")
-    mark = (row.get("aggregator") or "").strip().lower()
-    if mark not in ("", "true", "false"):
-        raise ValueError(f"aggregator {row['aggregator']!r} is not true, false or empty")
-    owner = " ".join((row.get("owner") or "").split())
-    if len(owner) > MAX_OWNER:
-        raise ValueError(f"owner is longer than {MAX_OWNER} characters")
-    return Outlet(name, _parse_domains(row["domains"]), country, bias, factuality, rating_source, mark == "true",
-                  owner)
-
-
 def parse_outlets_csv(text: str, origin: str = "<outlets>") -> list[Outlet]:
     """Validate and parse outlet rows; `OutletFileError` names `origin` and the line of the first problem."""
     reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), restkey="_extra")
-    header = [h.strip() for h in reader.fieldnames or []]
-    columns = COLUMNS + tuple(c for c in OPTIONAL_COLUMNS if c in header)
-    missing = [c for c in COLUMNS if c not in header]
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    columns = REQUIRED_COLUMNS + tuple(c for c in OPTIONAL_COLUMNS if c in header)
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise OutletFileError(
-            origin, 1, f"missing column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}"
+            origin, 1, f"missing column(s) {', '.join(missing)}; expected at least {','.join(REQUIRED_COLUMNS)}"
+            f" (all: {','.join(COLUMNS)})"
         )
     reader.fieldnames = header
     outlets: list[Outlet] = []
@@ -228,12 +181,14 @@ def parse_outlets_csv(text: str, origin: str = "<outlets>") -> list[Outlet]:
     domains: dict[str, int] = {}
     for row in reader:
         line = reader.line_num
+        if len(outlets) >= MAX_ROWS:
+            raise OutletFileError(origin, line, f"more than {MAX_ROWS} outlets")
         if row.get("_extra") or any(row[c] is None for c in columns):
             raise OutletFileError(
                 origin, line, f"expected {len(header)} fields; quote values that contain commas"
             )
         try:
-            outlet = _parse_row(row)
+            outlet = parse_row(row)
         except ValueError as exc:
             raise OutletFileError(origin, line, str(exc)) from None
         key = outlet.name.casefold()
@@ -254,9 +209,18 @@ def bundled_outlets_text() -> str:
     return resources.files("news").joinpath("data", "outlets.csv").read_text(encoding="utf-8")
 
 
+def read_outlets_file(path: Path) -> list[Outlet]:
+    """An operator's outlets CSV; OutletFileError also when it is no UTF-8 text (OSError when unreadable)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise OutletFileError(str(path), 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return parse_outlets_csv(text, str(path))
+
+
 def load_outlets(path: Path | None = None) -> OutletDirectory:
     """The bundled outlet table, extended and overridden by the operator's CSV at `path` when given."""
     directory = OutletDirectory(parse_outlets_csv(bundled_outlets_text(), BUNDLED_NAME))
     if path is None:
         return directory
-    return directory.with_overrides(parse_outlets_csv(path.read_text(encoding="utf-8"), str(path)))
+    return directory.with_overrides(read_outlets_file(path))

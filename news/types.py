@@ -30,6 +30,16 @@ class Bias(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where one cell of the outlet table was read: the rater or dataset (`source`), the exact published page or
+    dataset it was read from (`url`, "" when not known), and the date of that reading (`checked_on`, ISO, or "")."""
+
+    source: str
+    url: str = ""
+    checked_on: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Outlet:
     """A publisher: who wrote an article, and how it is rated."""
 
@@ -41,6 +51,10 @@ class Outlet:
     rating_source: str = ""  # where the bias/factuality rating comes from
     aggregator: bool = False  # a news aggregator: its feeds' items may name their own outlet (news.sources)
     owner: str = ""  # who owns it, where known (news/data/README.md says where from); "" unknown
+    bias_from: Provenance | None = None  # where `bias` was read; None: only `rating_source` says
+    factuality_from: Provenance | None = None
+    owner_from: Provenance | None = None
+    closed: bool = False  # the outlet has closed; its rows stay so old links still resolve
 
 
 @dataclass(frozen=True, slots=True)

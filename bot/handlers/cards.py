@@ -28,6 +28,7 @@ from bot.handlers.common import NO_PREVIEW, bounded_id, chat_view, edit, reply
 from bot.i18n import _, ngettext, number
 from bot.i18n import current as current_language
 from bot.render import SOURCES_PER_PAGE, caption_fits, sources_page, story_card
+from bot.render_outlet import raters_line
 from news.types import StoryView
 
 __all__ = [
@@ -112,6 +113,8 @@ class CardHandlers:
         text, page, pages = sources_page(found.view.headline, found.sources, page)
         first = page * SOURCES_PER_PAGE
         shown = [(first + i, line.outlet) for i, line in enumerate(found.sources[first : first + SOURCES_PER_PAGE])]
+        if rated_by := raters_line(self.core.profiles.raters(name for _i, name in shown)):
+            text = f"{text}\n\n{rated_by}"
         await query.answer()
         await edit(update, text, pager_keyboard(found.view.story_id, page, pages, shown))
 

@@ -45,7 +45,8 @@ def test_invalid_setting_is_one_clear_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("command", [["run"], ["migrate"], ["fetch"], ["cluster"], ["cluster-file"], ["preview"],
                                      ["stats"], ["feeds"], ["feeds", "list"], ["feeds", "import"], ["feeds", "export"],
-                                     ["feeds", "resume"], ["prune"], ["backup"]])
+                                     ["feeds", "resume"], ["prune"], ["backup"], ["outlets"], ["outlets", "check"],
+                                     ["outlets", "import"]])
 def test_every_subcommand_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main([*command, "--help"])

@@ -32,7 +32,7 @@ from bot.render_digest import digest_messages
 from bot.render_outlet import outlet_card, unknown_outlet
 from bot.render_today import blindspot_messages, top_messages
 from fakes.telegram_html import parse_html, utf16_len
-from news.types import Bias, Coverage, Outlet, SourceLine, StoryView
+from news.types import Bias, Coverage, Outlet, Provenance, SourceLine, StoryView
 from storage.feeds import FeedHealth
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,7 +151,9 @@ def _rendered() -> list[tuple[str, str]]:
               for i in range(60)]
     digest = Digest(1, date(2026, 9, 5), tuple((f"topic {i % 7} " + "x" * 50, replace(VIEW, story_id=i))
                                                for i in range(40)), ("a",), True, "Pacific/Chatham")
-    outlet = Outlet("O" * 60, ("o.example",), "US", Bias.LEAN_RIGHT, "mostly factual", "R" * 200, owner="W" * 200)
+    cited = Provenance("R" * 200, "https://r.example/" + "p" * 282, "2026-12-31")  # the longest a table may give
+    outlet = Outlet("O" * 60, ("o.example",), "US", Bias.LEAN_RIGHT, "mostly factual", "R" * 200, owner="W" * 200,
+                    bias_from=cited, factuality_from=cited, owner_from=cited, closed=True)
     profile = OutletProfile("O" * 60, outlet, 10**6, tuple(("T" * 400, "https://t.example/" + "t" * 300)
                                                            for _i in range(3)), 1)
     mutes = [Mute(2**31 - i, MuteKind.SOURCE, "m" * 60) for i in range(MAX_MUTES)]

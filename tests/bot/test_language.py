@@ -153,7 +153,11 @@ async def test_a_scheduled_digest_is_in_the_chats_language(tmp_path: Path, db_ur
 
 
 async def test_top_blindspot_mute_and_outlets_in_spanish(tmp_path: Path) -> None:
-    async with running_bot(tmp_path, sqlite(tmp_path), None, lambda: NOW, command_burst=100, **FAST) as h:
+    table = tmp_path / "outlets.csv"  # the bundled table has no factuality (MBFC's is not bundled): an operator's
+    table.write_text("name,domains,country,bias,bias_source,factuality,factuality_source\n"
+                     "Fox News,foxnews.com,US,right,AllSides,mixed,Media Bias/Fact Check\n", encoding="utf-8")
+    async with running_bot(tmp_path, sqlite(tmp_path), None, lambda: NOW, command_burst=100, outlets_file=table,
+                           **FAST) as h:
         story_id = h.seed("iss", ISS)
         chat = h.telegram.add_private_chat(h.telegram.add_user("Lucía", language_code="es-419"))
         top = await say(h, chat.id, "/top")

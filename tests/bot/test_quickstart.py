@@ -167,7 +167,8 @@ def test_a_bad_path_or_zone_is_one_line_naming_the_key(tmp_path: Path, key: str,
 
 @pytest.mark.parametrize(("name", "body", "problem"), [
     ("feeds.opml", "not an outline", "FEEDS_FILE"),
-    ("outlets.csv", "name,domains\nx,example.com\n", "OUTLETS_FILE"),
+    ("outlets.csv", "name,country\nx,US\n", "OUTLETS_FILE"),  # only name and domains are required
+    ("outlets.csv", "name,domains,bias\nx,example.com,left\n", "OUTLETS_FILE"),  # a rating needs its source
 ])
 def test_an_unreadable_feeds_or_outlets_file_is_one_line(tmp_path: Path, name: str, body: str, problem: str) -> None:
     (tmp_path / name).write_text(body)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from news.outlet_rows import format_outlets_csv
 from news.sources import (
     FACTUALITY_LEVELS,
     OutletDirectory,
@@ -15,7 +16,7 @@ from news.sources import (
     load_outlets,
     parse_outlets_csv,
 )
-from news.types import Bias, Outlet
+from news.types import Bias, Outlet, Provenance
 
 HEADER = "name,domains,country,bias,factuality,rating_source\n"
 UCI_DEV = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "uci-dev.jsonl"  # ../shared
@@ -31,8 +32,23 @@ def test_bundled_table_is_large_and_valid(outlets: OutletDirectory) -> None:
     assert len(rows) == len(outlets) >= 70
     for outlet in outlets:
         assert outlet.factuality is None or outlet.factuality in FACTUALITY_LEVELS
-        if outlet.bias is not None or outlet.factuality is not None:
-            assert outlet.rating_source, outlet.name
+        for value, where in ((outlet.bias, outlet.bias_from), (outlet.factuality, outlet.factuality_from),
+                             (outlet.owner, outlet.owner_from)):
+            if value:  # every cell names its source, the exact page or dataset, and the date it was read
+                assert where is not None and where.source and where.url.startswith("https://"), outlet.name
+                assert len(where.checked_on) == 10, outlet.name
+
+
+def test_bundled_table_is_written_as_the_import_writes_and_every_cited_page_is_the_raters() -> None:
+    text = bundled_outlets_text()
+    rows = parse_outlets_csv(text, "bundled")
+    assert format_outlets_csv(rows) == text  # one canonical form: a rebuild or an import diff shows only changes
+    for outlet in rows:
+        if outlet.bias_from is not None:
+            assert outlet.bias_from.source == "AllSides", outlet.name
+            assert outlet.bias_from.url.startswith("https://www.allsides.com/news-source/"), outlet.name
+        assert outlet.factuality is None  # MBFC's ratings are not bundled (NOTICE)
+        assert not (outlet.aggregator and outlet.bias), outlet.name
 
 
 def test_bundled_table_spans_the_spectrum_and_the_world(outlets: OutletDirectory) -> None:
@@ -155,7 +171,7 @@ def test_directory_rejects_shared_domains() -> None:
         ("X,https://x.com/,US,,,\n", 2, "not a domain"),
         ("X,,US,,,\n", 2, "at least one domain"),
         (",x.com,US,,,\n", 2, "name is empty"),
-        ("X,x.com,US,left,,\n", 2, "needs a rating_source"),
+        ("X,x.com,US,left,,\n", 2, "needs a bias_source (or a rating_source)"),
         ("X,x.com,US,,,\nY,y.com,US,,,\nx,z.com,US,,,\n", 4, "already listed on line 2"),
         ("X,x.com,US,,,\nY,y.com x.com,US,,,\n", 3, "domain 'x.com' was already listed"),
         ("X,x.com,US,,,,extra\n", 2, "expected 6 fields"),
@@ -171,8 +187,8 @@ def test_invalid_rows_name_file_and_line(rows: str, line: int, needle: str) -> N
 
 
 def test_missing_column_is_reported_on_line_one() -> None:
-    with pytest.raises(OutletFileError, match=r"ops.csv, line 1: missing column\(s\) rating_source"):
-        parse_outlets_csv("name,domains,country,bias,factuality\nX,x.com,US,,\n", "ops.csv")
+    with pytest.raises(OutletFileError, match=r"ops.csv, line 1: missing column\(s\) domains"):
+        parse_outlets_csv("name,country,bias,factuality\nX,US,,\n", "ops.csv")
 
 
 def test_override_file_errors_name_the_file(tmp_path: Path) -> None:
@@ -182,13 +198,21 @@ def test_override_file_errors_name_the_file(tmp_path: Path) -> None:
         load_outlets(path)
 
 
+def test_an_override_file_that_is_no_text_is_refused_with_a_reason(tmp_path: Path) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_bytes(b"name,domains\nX,x.com\n\xff\xfe")
+    with pytest.raises(OutletFileError, match=r"mine\.csv, line 1: not UTF-8 text"):
+        load_outlets(path)
+
+
 def test_parse_tolerates_bom_quotes_and_www() -> None:
     text = (
         "\ufeff" + HEADER + '"Smith, Jones & Co",WWW.Smith.example.com,gb,Lean_Right,Mostly  Factual,"a, b"\n'
     )
     (outlet,) = parse_outlets_csv(text)
     assert outlet == Outlet(
-        "Smith, Jones & Co", ("smith.example.com",), "GB", Bias.LEAN_RIGHT, "mostly factual", "a, b"
+        "Smith, Jones & Co", ("smith.example.com",), "GB", Bias.LEAN_RIGHT, "mostly factual", "a, b",
+        bias_from=Provenance("a, b"), factuality_from=Provenance("a, b"),
     )
 
 
