@@ -42,7 +42,7 @@ def test_card_has_every_part() -> None:
     assert lines[1] == "HOUSTON, JUL 31 – Roscosmos and NASA agreed to operate the ISS for four more years."
     assert lines[2] == "• They discussed extending ISS operations until 2028."
     assert lines[3] == "26 articles · 19 sources"
-    assert lines[4] == "🟦🟪🟪🟪🟪🟪🟪🟥🟥🟥 Left 12% · Center 59% · Right 29% of 17 rated"
+    assert lines[4] == "🟦🟪🟪🟪🟪🟪🟪🟥🟥🟥 Left\xa012%\xa0· Center\xa059%\xa0· Right\xa029% of\xa017\xa0rated"
     assert lines[5] == "⚠️ Blindspot: little left coverage"
     assert lines[6] == "Reuters · AP · Fox"
     urls = [e["url"] for e in card.entities if e["type"] == "text_link"]
@@ -152,10 +152,11 @@ def test_bias_line_says_how_many_are_rated_and_factuality_is_one_line() -> None:
     view = replace(VIEW, coverage=coverage, source_count=46, new_sources=4)
     lines = parse_html(story_card(view)).text.split("\n")
     assert "46 sources · +4 since your last digest" in lines[3]
-    assert lines[4].endswith("Left 67% · Center 27% · Right 6% of 15 rated")
-    assert lines[5] == "Factuality: 1 very high · 9 high · 2 mixed of 12 rated"
+    # non-breaking spaces inside each phrase and before each dot: a phone wraps the line only after a dot
+    assert lines[4].endswith("Left\xa067%\xa0· Center\xa027%\xa0· Right\xa06% of\xa015\xa0rated")
+    assert lines[5] == "Factuality: 1\xa0very\xa0high\xa0· 9\xa0high\xa0· 2\xa0mixed of 12 rated"
     compact = parse_html(story_card(view, compact=True)).text
-    assert "Factuality" not in compact and "of 15 rated" in compact
+    assert "Factuality" not in compact and "of\xa015\xa0rated" in compact
     unrated = parse_html(story_card(replace(VIEW, coverage=Coverage(unrated=5)))).text
     assert "rated" not in unrated and "🟦" not in unrated
 
