@@ -14,6 +14,7 @@ from app.digests import Digest
 from bot.chart import coverage_chart, hourly_counts, wrap
 from bot.render import MAX_MESSAGE, SOURCES_PER_PAGE, pack, sources_page, story_card
 from bot.render_digest import digest_messages
+from bot.render_pack import pack_stories
 from bot.throttle import Throttle
 from fakes.telegram_html import parse_html, utf16_len
 from news.types import Coverage, SourceLine, StoryView
@@ -95,6 +96,23 @@ def test_a_digest_continued_in_another_message_repeats_its_topic() -> None:
         assert message.startswith("🔹 <b>space</b> (continued)\n")
     assert all(len(m) <= MAX_MESSAGE for m in messages)
     assert sum(m.count("?start=s") for m in messages) == 40
+
+
+@pytest.mark.parametrize("size", [200, 900, 1900])
+def test_a_continuation_message_never_holds_a_single_story(size: int) -> None:
+    for count in range(2, 26):
+        views = [replace(VIEW, story_id=i, headline=f"Story {i} " + "x" * size) for i in range(count)]
+        picked = tuple(("space" if i % 3 else "world", view) for i, view in enumerate(views))
+        messages = digest_messages(Digest(1, date(2026, 7, 31), picked, ("space", "world"), True), "storybot_test_bot")
+        shown = [m.count("?start=s") for m in messages]
+        assert sum(shown) == count and all(n >= 2 for n in shown[1:]), (count, shown)
+        assert all(len(m) <= MAX_MESSAGE for m in messages)
+        for message in messages[1:]:
+            assert message.startswith(("🔹 <b>space</b>", "🔹 <b>world</b>"))  # each reads on its own
+        cards = [story_card(view, compact=True) for view in views]
+        packed = pack_stories("<b>Top</b>", cards)
+        per_message = [sum(m.count(f"Story {i} ") for i in range(count)) for m in packed]
+        assert sum(per_message) == count and all(n >= 2 for n in per_message[1:]), (count, per_message)
 
 
 def test_pack_degrades_an_overlong_html_line_to_plain_text() -> None:
