@@ -87,15 +87,15 @@ class CardCache:
         if (view := self._views.get(key)) is None:
             view = build_story_view(story_id, articles, now)
             self._views.put(key, view)
-        if not self.public_affairs(story_id, articles):
-            return view
         side = blindspot_of(view.coverage, self.window.expected_for(story_id))
-        return view if side is None else dataclasses.replace(
-            view, coverage=dataclasses.replace(view.coverage, blindspot=side))
+        if side is None or not self.public_affairs(story_id, articles):  # the cheap test first
+            return view
+        return dataclasses.replace(view, coverage=dataclasses.replace(view.coverage, blindspot=side))
 
     def judge(self, stories: Mapping[int, Sequence[StoryArticle]]) -> None:
         """Make `stories` (the window's, as a corpus loads them) the expectation of every card from now on."""
-        parts = {sid: SideMix().plus(coverage_of(articles)) for sid, articles in stories.items()
-                 if articles and self.public_affairs(sid, articles)}
+        mixes = {sid: SideMix().plus(coverage_of(articles)) for sid, articles in stories.items() if articles}
+        parts = {sid: mix for sid, mix in mixes.items()  # a story without partisan outlets adds nothing
+                 if mix.left + mix.right and self.public_affairs(sid, stories[sid])}
         mix = SideMix(sum(p.left for p in parts.values()), sum(p.right for p in parts.values()))
         self.window = Window(mix, parts)

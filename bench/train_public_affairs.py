@@ -22,7 +22,7 @@ instead of the subject; restricted to the words both years use, it learns "senat
 scikit-learn logistic regression (liblinear, C below, balanced classes, fixed: the same files give the same
 model). Held out: a fifth of the AllSides stories (by a hash of the story id) and the whole UCI dev week
 (../shared/bench/uci-dev.jsonl, whose titles are dropped from the training rows). Quality is reported per
-story as the bot decides it: the outlet-weighted mean probability of its titles against news.affairs.THRESHOLD.
+story as the bot decides it: the mean probability of its titles, one per outlet, against news.affairs.THRESHOLD.
 Weights are pruned to the KEEP strongest features and stored as float16.
 """
 
@@ -141,7 +141,7 @@ def main() -> int:
     for section, stories in sorted(by_section.items()):
         found, total = story_rate(model, stories)
         print(f"UCI dev week, {section:<13} stories judged public affairs: {found:>3}/{total:<3} = {found / total:.3f}")
-    print(f"(threshold {THRESHOLD}: outlet-weighted mean probability of the story's titles)")
+    print(f"(threshold {THRESHOLD}: the mean probability of the story's titles, one per outlet)")
     sweep(model, held, by_section)
     for stories in by_section.values():
         for arts in stories.values():
