@@ -11,6 +11,17 @@ measure, loaded by path, so both sides are measured alike). Printed per set: med
 maximum lines of a full card, the share of full cards over 12 lines, the median of a compact card, and the share
 of bullets over two lines. The baseline is `git archive <ref>` of this repository unpacked in a temporary folder
 and run by this same script (--measure) with that folder as its code.
+
+Measured (2 cores shared by eight engineers; the figures are counts, not times):
+
+    lines on a phone   cards  median  p90  max  over 12  compact median  bullets over 2 lines
+    allsides this branch         2452    13.0   16   20    52.9%            12.0      0.0% of 1300
+    allsides baseline (main)     2452    18.0   25   36    93.6%            12.0     97.6% of 2640
+    uci      this branch          150    15.0   17   18    91.3%             9.0      0.0% of 424
+    uci      baseline (main)      150    16.0   17   20    96.0%            10.0     21.2% of 434
+
+The lede (a lead's first sentence, median 6 lines on a phone in AllSides) keeps its length: limited to four
+lines, four stories in five would lose it.
 """
 
 from __future__ import annotations
