@@ -17,8 +17,8 @@ rated by the bundled table (news/data/outlets.csv) from the article's URL, as th
   bench/data/blindspot-check.md holds the 50 checked by hand and the verdicts.
 
 Measured: gold stories over the week: 366 stories, 5 public affairs, main's rule 6 flags, the test alone 0, the
-bot's rule 0. --clustered (850 stories of the production clusterer; measured before news.affairs scored one title per
-outlet): 49 public affairs (small stories), main's rule 1, the test alone 0, the bot's rule 0.
+bot's rule 0. --clustered (850 stories of the production clusterer): 47 public affairs (small stories),
+main's rule 1, the test alone 0, the bot's rule 0.
 """
 
 from __future__ import annotations
