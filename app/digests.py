@@ -28,7 +28,7 @@ from app.cards import CardCache
 from app.digest_time import zone_or_utc
 from app.mutes import hide_outlets
 from app.tx import Transactions
-from news.coverage import coverage_of, outlet_key
+from news.coverage import outlet_key
 from news.rank import growth, rank_score
 from news.topics import StoryText, article_text, compile_topic, story_matches
 from news.types import StoryArticle, StoryView
@@ -123,6 +123,7 @@ def load_corpus(session: Session, now: datetime, cards: CardCache) -> Corpus:
     ids = story_store.recent_story_ids(session, newest - LOOKBACK, limit=CORPUS_LIMIT)
     articles = {sid: arts for sid, arts in story_store.story_articles(session, ids).items() if arts}
     ranked = [sid for _score, sid in sorted(((rank_score(a, now), sid) for sid, a in articles.items()), reverse=True)]
+    cards.judge(articles)  # the window's public-affairs stories: what every card's blindspot is measured against
     return Corpus(now, newest, ranked, articles, story_store.story_sections(session, ranked), cards,
                   signature)
 
@@ -195,8 +196,9 @@ def top_stories(corpus: Corpus, muted: frozenset[int], limit: int) -> list[int]:
 
 
 def blindspots(corpus: Corpus, muted: frozenset[int], limit: int) -> list[int]:
-    """Today's biggest stories that one side barely covers (the rule of news.coverage), muted ones left out."""
-    found = (sid for sid in corpus.today() if sid not in muted and coverage_of(corpus.articles[sid]).blindspot)
+    """Today's biggest stories of public affairs that one side covers improbably little for the window (the
+    rule of news.coverage, judged as every card is: app.cards), muted ones left out."""
+    found = (sid for sid in corpus.today() if sid not in muted and corpus.view(sid).coverage.blindspot)
     return list(islice(found, limit))
 
 

@@ -3,8 +3,9 @@ per hour since the story began), drawn for a phone (pure).
 
 Telegram shows a photo about 360 px wide on a phone, half this image's width, so every text is drawn at twice
 the size it should appear: the smallest at 26 px, seen as 13. The split bar has a legend naming every side with
-its share and count, so a thin segment needs no label of its own; the histogram has hour ticks. The title wraps
-at words, on at most three lines, and never stops mid-word.
+its share and count, so a thin segment needs no label of its own (no split at all under MIN_RATED_FOR_SHARES
+rated outlets, as on the card); the histogram has hour ticks. The title wraps at words, on at most three
+lines, and never stops mid-word.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from functools import cache
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.i18n import N_, _, ngettext, number
+from news.coverage import MIN_RATED_FOR_SHARES
 from news.types import Coverage
 
 __all__ = ["BACKGROUND", "HISTOGRAM", "INK", "MAX_BARS", "MUTED", "SIDE_COLOURS", "WIDTH", "coverage_chart",
@@ -119,9 +121,10 @@ def _bias_bar(draw: ImageDraw.ImageDraw, coverage: Coverage, top: int, font: Fon
     draw.text((MARGIN, top), heading, fill=MUTED, font=small)
     top += 40
     left, bar_width, bar_height = MARGIN, WIDTH - 2 * MARGIN, 44
-    if rated == 0:
+    if rated < MIN_RATED_FOR_SHARES:  # shares of so few outlets say nothing (news.coverage)
         draw.rectangle((left, top, left + bar_width, top + bar_height), outline=MUTED, width=2)
-        draw.text((left + 14, top + 6), _("No rated outlets yet"), fill=MUTED, font=font)
+        note = _("No rated outlets yet") if rated == 0 else _("Too few rated outlets for shares")
+        draw.text((left + 14, top + 6), note, fill=MUTED, font=font)
         return
     x = float(left)
     counts = (coverage.left, coverage.center, coverage.right)

@@ -8,6 +8,7 @@ from html import escape, unescape
 from zoneinfo import ZoneInfo
 
 from bot.i18n import N_, _, day, ngettext, number
+from news.coverage import MIN_RATED_FOR_SHARES
 from news.sources import FACTUALITY_LEVELS
 from news.summary import report_day
 from news.types import Coverage, SourceLine, StoryView
@@ -51,6 +52,18 @@ UNRATED_MARK = "❔"
 FACTUALITY_NAMES = {"very high": N_("very high"), "high": N_("high"), "mostly factual": N_("mostly factual"),
                     "mixed": N_("mixed"), "low": N_("low")}
 BLINDSPOT = {"left": N_("⚠️ Blindspot: little left coverage"), "right": N_("⚠️ Blindspot: little right coverage")}
+SIDE_SHARES = {"left": N_("Left {share}%"), "center": N_("Center {share}%"), "right": N_("Right {share}%")}
+NBSP = "\u00a0"
+
+
+def _unbroken(phrase: str) -> str:
+    """A phrase a phone never wraps inside ("Right 29%"): its spaces made non-breaking."""
+    return phrase.replace(" ", NBSP)
+
+
+def _phrases(phrases: Iterable[str]) -> str:
+    """Phrases joined by " · ", a line break allowed only after a dot, never inside a phrase or before a dot."""
+    return f"{NBSP}· ".join(_unbroken(phrase) for phrase in phrases)
 
 
 def _e(text: str) -> str:
@@ -78,8 +91,8 @@ def link(label: str, url: str, limit: int = MAX_NAME) -> str:
 
 
 def bias_bar(coverage: Coverage) -> str:
-    """A compact bar of the rated outlets, e.g. '🟦🟦🟪🟪🟪🟪🟪🟪🟥🟥', empty when no outlet is rated."""
-    if coverage.rated == 0:
+    """A compact bar of the rated outlets, e.g. '🟦🟦🟪🟪🟪🟪🟪🟪🟥🟥', empty below MIN_RATED_FOR_SHARES."""
+    if coverage.rated < MIN_RATED_FOR_SHARES:
         return ""
     left, center, right = coverage.percentages()
     cells = [round(left * BAR_CELLS / 100), round(center * BAR_CELLS / 100), round(right * BAR_CELLS / 100)]
@@ -100,12 +113,18 @@ def dateline(view: StoryView, zone: ZoneInfo) -> str:
 
 
 def bias_line(coverage: Coverage) -> str:
-    """"Left 67% · Center 27% · Right 6% of 15 rated": the shares say whose outlets they count. "" unrated."""
+    """"Left 67% · Center 27% · Right 6% of 15 rated": the shares say whose outlets they count. Below
+    MIN_RATED_FOR_SHARES only the count, "2 of 8 sources rated"; "" when none is. Wraps only after a dot."""
+    sources = coverage.rated + coverage.unrated
     if coverage.rated == 0:
         return ""
-    left, center, right = (number(share) for share in coverage.percentages())
-    return _("Left {left}% · Center {center}% · Right {right}% of {rated} rated").format(
-        left=left, center=center, right=right, rated=number(coverage.rated))
+    if coverage.rated < MIN_RATED_FOR_SHARES:
+        return _unbroken(ngettext("{rated} of {count} source rated", "{rated} of {count} sources rated",
+                                  sources).format(rated=number(coverage.rated), count=number(sources)))
+    shares = [_(SIDE_SHARES[side]).format(share=number(share))
+              for side, share in zip(("left", "center", "right"), coverage.percentages(), strict=True)]
+    rated = _("of {rated} rated").format(rated=number(coverage.rated))
+    return _phrases(shares) + " " + _unbroken(rated)
 
 
 def factuality_line(coverage: Coverage) -> str:
@@ -114,8 +133,8 @@ def factuality_line(coverage: Coverage) -> str:
     if not mix:
         return ""
     order = [level for level in FACTUALITY_LEVELS if mix.get(level)] + sorted(set(mix) - set(FACTUALITY_LEVELS))
-    levels = " · ".join(f"{number(mix[level])} {_e(_(FACTUALITY_NAMES[level]) if level in FACTUALITY_NAMES else level)}"
-                        for level in order)
+    levels = _phrases(f"{number(mix[level])} {_e(_(FACTUALITY_NAMES[level]) if level in FACTUALITY_NAMES else level)}"
+                      for level in order)
     return _("Factuality: {levels} of {rated} rated").format(levels=levels, rated=number(sum(mix.values())))
 
 
@@ -129,8 +148,8 @@ def story_card(view: StoryView, *, zone: ZoneInfo = UTC_ZONE, compact: bool = Fa
     lines.extend(f"• {_e(_clip(bullet, MAX_BULLET))}" for bullet in bullets)
     grown = _("+{count} since your last digest").format(count=number(view.new_sources))
     lines.append(counts_line(view) + (f" · {grown}" if view.new_sources else ""))
-    if bar := bias_bar(view.coverage):
-        lines.append(f"{bar} {bias_line(view.coverage)}")
+    if side_line := bias_line(view.coverage):
+        lines.append(f"{bar} {side_line}" if (bar := bias_bar(view.coverage)) else side_line)
     if (blindspot := BLINDSPOT.get(view.coverage.blindspot or "")) is not None:
         lines.append(_(blindspot))
     if not compact and (factuality := factuality_line(view.coverage)):

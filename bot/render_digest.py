@@ -14,6 +14,7 @@ from app.digests import TOP_STORIES, Digest
 from bot.i18n import N_, _, day, use
 from bot.i18n import current as current_language
 from bot.render import MAX_MESSAGE, pack, story_card
+from bot.render_pack import split_stories
 from news.types import StoryView
 
 __all__ = [
@@ -25,7 +26,8 @@ NOTHING_NEW = N_("📭 Nothing new in your topics since the last digest.")
 NOTHING_NEW_TOP = N_("📭 No new top stories since the last digest. Follow a topic with /subscribe to get more.")
 TOP_SECTION = N_("⭐ Top stories")  # the section of a chat that follows nothing
 BLINDSPOT_SECTION = N_("🔍 Blindspot of the week")
-BLINDSPOT_EXPLAINED = N_("A blindspot is a story that the left or the right barely covers.")
+BLINDSPOT_EXPLAINED = N_("A blindspot is a political story that the left or the right covers far less than it "
+                         "covers such stories, too little to be chance.")
 
 
 def digest_title(when: date) -> str:
@@ -63,20 +65,20 @@ def _messages(digest: Digest, bot_username: str | None) -> list[str]:
     if not digest.picked and not digest.blindspots:
         return [_(NOTHING_NEW if digest.topics else NOTHING_NEW_TOP)] if digest.send_empty else []
     zone = zone_or_utc(digest.zone)
-    messages: list[str] = []
-    current = f"<b>{escape(digest_title(digest.day), quote=False)}</b>"
-    current_topic: tuple[str | None] | None = None
+    title = f"<b>{escape(digest_title(digest.day), quote=False)}</b>"
     sections: list[tuple[str | None, StoryView]] = [*digest.picked, *((None, view) for view in digest.blindspots)]
-    for topic, view in sections:
-        card = story_card(view, zone=zone, compact=True) + open_link(view.story_id, bot_username)
-        same = (topic,) == current_topic
-        block = ("" if same else _header(topic, False)) + card
-        if len(current) + 2 + len(block) <= MAX_MESSAGE:
-            current = f"{current}\n\n{block}"
-        else:
-            messages.append(current)
-            *whole, current = pack([_header(topic, same) + card])
-            messages += whole
-        current_topic = (topic,)
-    messages.append(current)
-    return messages
+    cards = [story_card(view, zone=zone, compact=True) + open_link(view.story_id, bot_username)
+             for _topic, view in sections]
+
+    def message(index: int, start: int, stop: int) -> str:
+        blocks = [title] if index == 0 else []
+        for i in range(start, stop):
+            topic = sections[i][0]
+            if i == start and index > 0:
+                blocks.append(_header(topic, i > 0 and sections[i - 1][0] == topic) + cards[i])
+            else:
+                blocks.append(("" if i > start and sections[i - 1][0] == topic else _header(topic, False)) + cards[i])
+        return "\n\n".join(blocks)
+
+    groups = split_stories(len(cards), lambda i, a, b: len(message(i, a, b)) <= MAX_MESSAGE)
+    return [part for i, group in enumerate(groups) for part in pack([message(i, group.start, group.stop)])]

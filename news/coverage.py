@@ -7,35 +7,75 @@ else the URL's host. Outlet metadata itself is looked up elsewhere (news.sources
 Sides follow Ground News's five-point scale, grouped as it groups them: left and lean left are "Left", lean right
 and right are "Right" (news.types.Bias.side).
 
-Blindspot rule (in the spirit of Ground News: "a story covered mostly by one side"): side X is the blindspot when
-X has at most BLINDSPOT_MAX_SHARE of the rated outlets while the opposite side has at least
-BLINDSPOT_DOMINANT_SHARE, and the rating means something: at least BLINDSPOT_MIN_RATED rated outlets, making at
-least BLINDSPOT_MIN_RATED_SHARE of the story's sources. Why those numbers (UCI dev week, the production clusterer,
-outlets rated by the bundled table): the rated outlets of stories are 63 % left, 16 % centre, 21 % right, so a few
-outlets with no right among them say little: with 3 rated (the old minimum) a story has no right outlet by
-chance with probability 0.79^3 = 0.49, with 6 still 0.24. Six is where a missing side stops being the usual case
-for the side most feed lists are short of, without making the warning vanish; and a story whose sources are
-mostly unrated (median rated share 0.10 on UCI) can't be called one-sided by the few that are. A story carried
-only by the centre is nobody's blindspot; one carried by centre and right with no left outlet is the left's.
+Blindspot rule (Ground News: "a story with political undertones that one side covers disproportionately"). The
+outlet mix of a feed list is itself one-sided (the UCI week's rated outlets are 63 % left, 21 % right), so a story
+with no right outlet among five says nothing; what means something is a side covering a story much less than it
+covers stories of that kind. So, for a story of public affairs only (news.affairs decides; the caller asks), side
+X is the blindspot when its count among the story's partisan outlets (left + right; the centre takes no side) is
+improbably low for what the window leads one to expect:
+
+    P(Binomial(n = left + right, p = expected share of X) <= count of X) <= BLINDSPOT_ALPHA (0.01, one-sided)
+
+The expected share is X's among the partisan outlet appearances in the window's other public-affairs stories
+(`SideMix`: each story counts each outlet once; a prolific outlet is expected in more stories), shrunk towards
+an even split by BLINDSPOT_PRIOR pseudo-appearances so a thin window can't make one story's mix the norm. At
+0.01, with an even expectation, a side needs 7 partisan outlets and none of its own to be flagged; where the
+window is 75 % left, the right's blindspot needs 17 left outlets and no right one (0.75^17 = 0.0075). A story
+carried only by the centre is nobody's blindspot.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from news.sitenames import looks_like_host, site_name
 from news.types import Coverage, Outlet, SourceLine, StoryArticle
 
 __all__ = [
-    "BLINDSPOT_DOMINANT_SHARE", "BLINDSPOT_MAX_SHARE", "BLINDSPOT_MIN_RATED", "BLINDSPOT_MIN_RATED_SHARE",
-    "coverage_of", "outlet_key", "outlet_label", "outlets_of", "source_lines",
+    "BLINDSPOT_ALPHA", "BLINDSPOT_PRIOR", "MIN_RATED_FOR_SHARES", "SideMix", "blindspot_of", "coverage_of",
+    "lower_tail", "outlet_key", "outlet_label", "outlets_of", "source_lines",
 ]
 
-BLINDSPOT_MIN_RATED = 6
-BLINDSPOT_MIN_RATED_SHARE = 0.25
-BLINDSPOT_MAX_SHARE = 0.15
-BLINDSPOT_DOMINANT_SHARE = 0.5
+BLINDSPOT_ALPHA = 0.01
+# Shares are shown from this many rated outlets on; below it a card says "2 of 8 sources rated" and no split.
+# Under five, one outlet moves every share by more than 20 points (two of the bar's ten cells), and even an
+# all-one-side set is unremarkable: with an even expectation, 2 x 0.5^4 = 12 % of four-outlet stories are.
+MIN_RATED_FOR_SHARES = 5
+BLINDSPOT_PRIOR = 10.0  # pseudo-appearances, half left and half right, added to the window's own
+
+
+@dataclass(frozen=True, slots=True)
+class SideMix:
+    """Partisan outlet appearances over a window's public-affairs stories: what a story of that kind expects."""
+
+    left: int = 0
+    right: int = 0
+
+    def plus(self, coverage: Coverage) -> SideMix:
+        return SideMix(self.left + coverage.left, self.right + coverage.right)
+
+    def expected(self, side: str) -> float:
+        """The share of `side` ("left" or "right") expected among a story's partisan outlets."""
+        own = self.left if side == "left" else self.right
+        return (own + BLINDSPOT_PRIOR / 2) / (self.left + self.right + BLINDSPOT_PRIOR)
+
+
+def lower_tail(k: int, n: int, p: float) -> float:
+    """P(X <= k) for X ~ Binomial(n, p), exactly (n is a story's outlet count: small)."""
+    return min(1.0, sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(max(0, k) + 1)))
+
+
+def blindspot_of(coverage: Coverage, expected: SideMix) -> str | None:
+    """The side ("left" or "right") whose share of the story's partisan outlets is improbably low against
+    `expected` (the window's other public-affairs stories), or None. Ask only for a public-affairs story."""
+    partisan = coverage.left + coverage.right
+    for side, count in (("left", coverage.left), ("right", coverage.right)):
+        if partisan and lower_tail(count, partisan, expected.expected(side)) <= BLINDSPOT_ALPHA:
+            return side
+    return None
 
 
 def _host(url: str) -> str:
@@ -73,19 +113,9 @@ def outlets_of(articles: Iterable[StoryArticle]) -> dict[str, Outlet | None]:
     return found
 
 
-def _blindspot(left: int, right: int, rated: int, sources: int) -> str | None:
-    if rated < BLINDSPOT_MIN_RATED or rated < BLINDSPOT_MIN_RATED_SHARE * sources:
-        return None
-    left_share, right_share = left / rated, right / rated
-    if left_share <= BLINDSPOT_MAX_SHARE and right_share >= BLINDSPOT_DOMINANT_SHARE:
-        return "left"
-    if right_share <= BLINDSPOT_MAX_SHARE and left_share >= BLINDSPOT_DOMINANT_SHARE:
-        return "right"
-    return None
-
-
 def coverage_of(articles: Sequence[StoryArticle]) -> Coverage:
-    """Count distinct outlets per side, unrated outlets, and the factuality mix of the rated ones."""
+    """Count distinct outlets per side, unrated outlets, and the factuality mix of the rated ones. The
+    blindspot needs the window (`blindspot_of`), so it is left None here."""
     sides = {"left": 0, "center": 0, "right": 0}
     unrated = 0
     factuality: dict[str, int] = {}
@@ -97,14 +127,12 @@ def coverage_of(articles: Sequence[StoryArticle]) -> Coverage:
             unrated += 1
             continue
         sides[outlet.bias.side] += 1
-    rated = sum(sides.values())
     return Coverage(
         left=sides["left"],
         center=sides["center"],
         right=sides["right"],
         unrated=unrated,
         factuality=factuality,
-        blindspot=_blindspot(sides["left"], sides["right"], rated, rated + unrated),
     )
 
 

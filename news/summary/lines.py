@@ -1,11 +1,15 @@
 """The lede and bullets under a headline: whole sentences from the story's core, one outlet each (pure).
 
 A line is a sentence from the top of a core article's lead (facts sit there; later sentences are background
-or quotes), or, for an article without a lead, its title. Lines come from the core only, because variety
-picked across the whole story drifts to the strays the clusterer let in. Every line is whole: a sentence
+or quotes), or its title (see below). Lines come from the core only, because variety picked across the whole
+story drifts to the strays the clusterer let in. Every line is whole: a sentence
 too long for a card is passed over, never cut. No line repeats the headline or another line: two lines are
 near-duplicates when their TF-IDF cosine or their word overlap is high (a title cut with "..." is a
 near-copy of the title it was cut from).
+
+Cards are read on phones: a bullet takes at most MAX_BULLET_LINES lines there (news.summary.phone), so a long
+sentence is passed over for a bullet (never cut), and an outlet's title, which is short, stands in for its lead's
+sentences when none fits. The lede, the one sentence that tells the story, may run longer (MAX_LINE_CHARS).
 """
 
 from __future__ import annotations
@@ -16,14 +20,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from news.coverage import outlet_label
+from news.summary.phone import phone_lines
 from news.summary.sentences import lead_sentences
 from news.summary.similarity import article_text, owners, terms, unit_vectors, vote_weights
 from news.summary.titles import clean_title, is_truncated, tone
 from news.types import StoryArticle
 
-__all__ = ["MAX_LINE_CHARS", "CardLines", "adds_little", "card_lines"]
+__all__ = ["MAX_BULLET_LINES", "MAX_LINE_CHARS", "CardLines", "adds_little", "card_lines"]
 
 MAX_LINE_CHARS = 300
+MAX_BULLET_LINES = 2  # on a phone, "• " included
 LEAD_SENTENCES = 3
 MAX_BULLETS = 3
 MMR_LAMBDA = 0.7
@@ -46,6 +52,7 @@ class _Candidate:
     position: int  # 0 for a lead's first sentence
     from_lead: bool
     voice: float  # the article's, see news.summary.headline.voices
+    bullet: bool  # short enough for a bullet on a phone
 
 
 def adds_little(line: str, shown: Iterable[str]) -> bool:
@@ -54,6 +61,10 @@ def adds_little(line: str, shown: Iterable[str]) -> bool:
     words = set(terms(line))
     seen = {word for text in shown for word in terms(text)}
     return not words or len(words & seen) / len(words) >= DUPLICATE_OVERLAP
+
+
+def _fits_bullet(text: str) -> bool:
+    return phone_lines("• " + text) <= MAX_BULLET_LINES
 
 
 def _candidates(
@@ -65,13 +76,17 @@ def _candidates(
         if not core[i]:
             continue
         sentences = [s for s in lead_sentences(article.summary)[:LEAD_SENTENCES] if len(s.split()) >= 4]
+        fitting = False
         for position, sentence in enumerate(sentences):
             if sentence.endswith(_ENDS) and not is_truncated(sentence) and len(sentence) <= MAX_LINE_CHARS:
-                found.append(_Candidate(sentence, keys[i], position, True, float(voices[i])))
-        if not sentences:
+                bullet = _fits_bullet(sentence)
+                fitting |= bullet
+                found.append(_Candidate(sentence, keys[i], position, True, float(voices[i]), bullet))
+        if not fitting:
             title = clean_title(article.title, outlet_label(article), casing)
-            if len(title.split()) >= 4 and not is_truncated(title):
-                found.append(_Candidate(title, keys[i], len(POSITION_BONUS) - 1, False, float(voices[i]) * tone(title)))
+            if len(title.split()) >= 4 and not is_truncated(title) and _fits_bullet(title):
+                found.append(_Candidate(title, keys[i], len(POSITION_BONUS) - 1, False,
+                                        float(voices[i]) * tone(title), True))
     return found
 
 
@@ -105,7 +120,7 @@ class _Picker:
     def take(self, owners_used: set[str], lede: bool) -> int | None:
         best, best_score = None, -np.inf
         for i, candidate in enumerate(self.candidates):
-            if lede and (candidate.position != 0 or not candidate.from_lead):
+            if (candidate.position != 0 or not candidate.from_lead) if lede else not candidate.bullet:
                 continue
             overlap = self._allowed(i, owners_used)
             if overlap is None:

@@ -225,7 +225,7 @@ def test_spanish_renders_spanish_words_dates_and_numbers() -> None:
     assert "SAN FRANCISCO DE MACORÍS, 31 JUL" in first
     with use("es"):
         card = story_card(VIEW)
-    assert "Punto ciego: poca cobertura de la derecha" in card and "Fiabilidad: 10 muy alta" in card
+    assert "Punto ciego: poca cobertura de la derecha" in card and "Fiabilidad: 10\xa0muy\xa0alta" in card
     with use("en"):
         assert "123,456 articles · 4,321 sources" in story_card(VIEW)
         assert "Tu resumen" in first and "Tu resumen" in digest_messages(digest)[0]

@@ -171,6 +171,7 @@ async def test_top_blindspot_mute_and_outlets_in_spanish(tmp_path: Path) -> None
         assert fox.text and "Sesgo: Derecha" in fox.text and "Fiabilidad: mixta" in fox.text
         assert "Hoy: cubrió 1 noticia" in fox.text and "País: US" in fox.text
         card = await say(h, chat.id, "/story space station cooperation")
+        assert card.text and "4\xa0de\xa05\xa0fuentes\xa0con\xa0calificación" in card.text  # too few for shares
         await press(h, card, f"src:{story_id}:0")
         await wait_until(lambda: card.edits)
         assert card.text and "Las " in card.text and " fuentes · página 1/1" in card.text

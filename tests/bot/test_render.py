@@ -14,6 +14,7 @@ from app.digests import Digest
 from bot.chart import coverage_chart, hourly_counts, wrap
 from bot.render import MAX_MESSAGE, SOURCES_PER_PAGE, pack, sources_page, story_card
 from bot.render_digest import digest_messages
+from bot.render_pack import pack_stories
 from bot.throttle import Throttle
 from fakes.telegram_html import parse_html, utf16_len
 from news.types import Coverage, SourceLine, StoryView
@@ -42,7 +43,7 @@ def test_card_has_every_part() -> None:
     assert lines[1] == "HOUSTON, JUL 31 – Roscosmos and NASA agreed to operate the ISS for four more years."
     assert lines[2] == "• They discussed extending ISS operations until 2028."
     assert lines[3] == "26 articles · 19 sources"
-    assert lines[4] == "🟦🟪🟪🟪🟪🟪🟪🟥🟥🟥 Left 12% · Center 59% · Right 29% of 17 rated"
+    assert lines[4] == "🟦🟪🟪🟪🟪🟪🟪🟥🟥🟥 Left\xa012%\xa0· Center\xa059%\xa0· Right\xa029% of\xa017\xa0rated"
     assert lines[5] == "⚠️ Blindspot: little left coverage"
     assert lines[6] == "Reuters · AP · Fox"
     urls = [e["url"] for e in card.entities if e["type"] == "text_link"]
@@ -95,6 +96,23 @@ def test_a_digest_continued_in_another_message_repeats_its_topic() -> None:
         assert message.startswith("🔹 <b>space</b> (continued)\n")
     assert all(len(m) <= MAX_MESSAGE for m in messages)
     assert sum(m.count("?start=s") for m in messages) == 40
+
+
+@pytest.mark.parametrize("size", [200, 900, 1900])
+def test_a_continuation_message_never_holds_a_single_story(size: int) -> None:
+    for count in range(2, 26):
+        views = [replace(VIEW, story_id=i, headline=f"Story {i} " + "x" * size) for i in range(count)]
+        picked = tuple(("space" if i % 3 else "world", view) for i, view in enumerate(views))
+        messages = digest_messages(Digest(1, date(2026, 7, 31), picked, ("space", "world"), True), "storybot_test_bot")
+        shown = [m.count("?start=s") for m in messages]
+        assert sum(shown) == count and all(n >= 2 for n in shown[1:]), (count, shown)
+        assert all(len(m) <= MAX_MESSAGE for m in messages)
+        for message in messages[1:]:
+            assert message.startswith(("🔹 <b>space</b>", "🔹 <b>world</b>"))  # each reads on its own
+        cards = [story_card(view, compact=True) for view in views]
+        packed = pack_stories("<b>Top</b>", cards)
+        per_message = [sum(m.count(f"Story {i} ") for i in range(count)) for m in packed]
+        assert sum(per_message) == count and all(n >= 2 for n in per_message[1:]), (count, per_message)
 
 
 def test_pack_degrades_an_overlong_html_line_to_plain_text() -> None:
@@ -152,10 +170,11 @@ def test_bias_line_says_how_many_are_rated_and_factuality_is_one_line() -> None:
     view = replace(VIEW, coverage=coverage, source_count=46, new_sources=4)
     lines = parse_html(story_card(view)).text.split("\n")
     assert "46 sources · +4 since your last digest" in lines[3]
-    assert lines[4].endswith("Left 67% · Center 27% · Right 6% of 15 rated")
-    assert lines[5] == "Factuality: 1 very high · 9 high · 2 mixed of 12 rated"
+    # non-breaking spaces inside each phrase and before each dot: a phone wraps the line only after a dot
+    assert lines[4].endswith("Left\xa067%\xa0· Center\xa027%\xa0· Right\xa06% of\xa015\xa0rated")
+    assert lines[5] == "Factuality: 1\xa0very\xa0high\xa0· 9\xa0high\xa0· 2\xa0mixed of 12 rated"
     compact = parse_html(story_card(view, compact=True)).text
-    assert "Factuality" not in compact and "of 15 rated" in compact
+    assert "Factuality" not in compact and "of\xa015\xa0rated" in compact
     unrated = parse_html(story_card(replace(VIEW, coverage=Coverage(unrated=5)))).text
     assert "rated" not in unrated and "🟦" not in unrated
 

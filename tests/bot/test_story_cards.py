@@ -28,8 +28,9 @@ async def test_story_card_pages_sources_and_sends_the_coverage_chart(tmp_path: P
         lines = card.text.split("\n")
         assert "space" in lines[0].lower() and card.entities[0]["type"] in ("bold", "text_link")
         assert lines[1].startswith("HOUSTON, JUL 31 – ")
-        assert "5 articles · 5 sources\n🟦🟦🟪🟪🟪🟪🟪🟪🟥🟥 Left 25% · Center 50% · Right 25% of 4 rated" in card.text
-        assert "unrated" not in card.text  # "of 4 rated (5 sources)" says it
+        # four rated outlets are too few for shares (news.coverage.MIN_RATED_FOR_SHARES): the count, no bar
+        assert "5 articles · 5 sources\n4\xa0of\xa05\xa0sources\xa0rated\n" in card.text
+        assert "unrated" not in card.text and "%" not in card.text and "🟦" not in card.text
         links = {e["url"] for e in card.entities if e["type"] == "text_link"}
         assert {"https://theguardian.com/iss/2", "https://foxnews.com/iss/3"} <= links
         assert button_data(card) == [f"src:{story_id}:0", f"cov:{story_id}"]

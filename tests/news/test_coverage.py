@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from news.coverage import coverage_of, outlet_key, outlet_label
+from news.coverage import SideMix, blindspot_of, coverage_of, lower_tail, outlet_key, outlet_label
 from news.types import Bias, Coverage, Outlet, StoryArticle
 
 
@@ -21,29 +21,57 @@ U1, U2, U3 = (_outlet(f"U{i}", None) for i in range(3))
 
 
 @pytest.mark.parametrize(
-    ("outlets", "sides", "unrated", "blindspot"),
+    ("outlets", "sides", "unrated"),
     [
-        ([], (0, 0, 0), 0, None),
-        ([L1, C1, R1], (1, 1, 1), 0, None),
-        ([L1, L1, L1, R1], (1, 0, 1), 0, None),  # distinct outlets: L1 counts once, too few rated
-        ([C1, R1, R2], (0, 1, 2), 0, None),  # three rated outlets say little: no blindspot yet
-        ([C1, C2, R1, R2, R3, R4], (0, 2, 4), 0, "left"),
-        ([L1, L2, L3, L4, L5, C1], (5, 1, 0), 0, "right"),
-        ([L1, L2, L3, L4, L5, C1] + [None] * 19, (5, 1, 0), 19, None),  # 6 of 25 rated: too few of its sources
-        ([C1, C2, R1], (0, 2, 1), 0, None),  # right has only a third: no blindspot
-        ([C1, C2, U1, None], (0, 2, 0), 2, None),  # centre-only is nobody's blindspot
-        ([L1, C1, C2, R1, R2, R3, _outlet("R9", Bias.RIGHT)], (1, 2, 4), 0, "left"),  # 1/7 = 14%
-        ([L1, C1, C2, R1, R2, R3, _outlet("R9", Bias.RIGHT), U1, U2, U3], (1, 2, 4), 3, "left"),
-        ([L1, L2, C1, R1, R2, R3], (2, 1, 3), 0, None),
+        ([], (0, 0, 0), 0),
+        ([L1, C1, R1], (1, 1, 1), 0),
+        ([L1, L1, L1, R1], (1, 0, 1), 0),  # distinct outlets: L1 counts once
+        ([C1, C2, U1, None], (0, 2, 0), 2),
+        ([L1, C1, C2, R1, R2, R3, _outlet("R9", Bias.RIGHT), U1, U2, U3], (1, 2, 4), 3),
     ],
 )
-def test_coverage_counts_distinct_outlets(
-    outlets: list[Outlet | None], sides: tuple[int, int, int], unrated: int, blindspot: str | None
-) -> None:
+def test_coverage_counts_distinct_outlets(outlets: list[Outlet | None], sides: tuple[int, int, int],
+                                          unrated: int) -> None:
     cov = coverage_of([_art(o, n, source=f"feed{n}" if o is None else "") for n, o in enumerate(outlets)])
     assert (cov.left, cov.center, cov.right) == sides
     assert cov.unrated == unrated
-    assert cov.blindspot == blindspot
+    assert cov.blindspot is None  # the blindspot needs the window: blindspot_of
+
+
+EVEN = SideMix()  # an empty window: the prior alone, an even split
+LEFT_HEAVY = SideMix(left=300, right=100)  # a feed list whose partisan outlets are 75 % left
+
+
+@pytest.mark.parametrize(
+    ("sides", "window", "blindspot"),
+    [
+        ((0, 0, 0), EVEN, None),
+        ((6, 1, 0), EVEN, None),  # 0.5^6 = 1.6 %: not improbable enough
+        ((7, 0, 0), EVEN, "right"),  # 0.5^7 = 0.8 %
+        ((0, 3, 7), EVEN, "left"),
+        ((0, 12, 0), EVEN, None),  # carried by the centre alone: nobody's blindspot
+        ((7, 0, 0), LEFT_HEAVY, None),  # what a left-heavy list gives by chance (p = 0.744: 0.744^7 = 13 %)
+        ((15, 0, 0), LEFT_HEAVY, None),  # 0.744^15 = 1.2 %, just above the threshold
+        ((16, 0, 0), LEFT_HEAVY, "right"),  # 0.744^16 = 0.9 %
+        ((18, 2, 0), LEFT_HEAVY, "right"),  # the centre takes no side
+        ((20, 0, 2), LEFT_HEAVY, None),  # two right outlets of 22: P(<= 2) is 5.4 %
+        ((0, 0, 5), LEFT_HEAVY, "left"),  # 0.256^5 = 0.1 %: the left missing is what a left-heavy list makes rare
+        ((30, 0, 1), LEFT_HEAVY, "right"),
+    ],
+)
+def test_blindspot_is_a_shortfall_improbable_for_the_window(sides: tuple[int, int, int], window: SideMix,
+                                                              blindspot: str | None) -> None:
+    left, center, right = sides
+    assert blindspot_of(Coverage(left=left, center=center, right=right), window) == blindspot
+
+
+def test_the_expected_share_leans_to_even_in_a_thin_window() -> None:
+    assert EVEN.expected("left") == EVEN.expected("right") == 0.5
+    assert SideMix(left=2, right=0).expected("right") == pytest.approx(5 / 12)  # two outlets barely move it
+    assert LEFT_HEAVY.expected("right") == pytest.approx(105 / 410)
+    assert lower_tail(0, 7, 0.5) == pytest.approx(0.5**7)
+    assert lower_tail(7, 7, 0.3) == pytest.approx(1.0)
+    assert lower_tail(1, 10, 0.2) == pytest.approx(0.8**10 + 10 * 0.2 * 0.8**9)
 
 
 def test_percentages_and_factuality_mix() -> None:

@@ -3,7 +3,8 @@ from __future__ import annotations
 import numpy as np
 
 from news.summary import build_story_view, card_lines
-from news.summary.lines import MAX_LINE_CHARS, adds_little
+from news.summary.lines import MAX_BULLET_LINES, MAX_LINE_CHARS, adds_little
+from news.summary.phone import PHONE_LINE_CHARS, phone_lines
 from news.types import StoryArticle
 from tests.news.summary.helpers import NOW, article, quake_story
 
@@ -72,3 +73,19 @@ def test_adds_little() -> None:
     headline = "Microsoft may unveil Office for iPad on March 27"
     assert adds_little("Microsoft may unveil Office for iPad on March  ...", [headline])
     assert not adds_little("Satya Nadella is expected to show the apps at a San Francisco event", [headline])
+
+
+def test_bullets_take_at_most_two_lines_on_a_phone_and_a_title_stands_in() -> None:
+    long = ("Officials from both parties said on Tuesday that the budget agreement reached late on Monday night would "
+            "keep the city's schools and transit running through the end of the next fiscal year.")
+    story = [article("Council agrees city budget", "The council agreed the city budget on Monday. " + long, source="A"),
+             article("Budget deal keeps schools open", long, source="B"),
+             article("Transit saved in budget deal", "Short one here. " + long, source="C")]
+    lede, bullets = _lines(story, "City council agrees a budget")
+    assert lede.endswith(".")  # the lede may run longer: it tells the story
+    assert bullets and all(phone_lines("• " + bullet) <= MAX_BULLET_LINES == 2 for bullet in bullets)
+    assert long not in bullets  # passed over, not cut
+    # an outlet whose lead has no sentence short enough gives its title instead
+    assert {"Budget deal keeps schools open", "Transit saved in budget deal"} & set(bullets)
+    assert phone_lines("x" * PHONE_LINE_CHARS) == 1 and phone_lines("x" * (PHONE_LINE_CHARS + 1)) == 2
+    assert phone_lines("Left\xa012%\xa0· Center\xa059%") == 1 and phone_lines("🟦" * 18) == 1  # emoji: 2 wide
