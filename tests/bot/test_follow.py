@@ -1,0 +1,224 @@
+"""Following a story, as a user meets it: the card's Follow button, the story growing in a served feed while the
+chat follows it (the next fetch and clustering pass, then the follow tick), the update as a reply to the card;
+throttled, held through the chat's night, not repeated by the digest; /following and its buttons; a merge, the
+story's end, /stop and a blocked chat. On a virtual clock; SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from email.utils import format_datetime
+from html import escape
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from fakes.telegram_state import ChatState as FakeState
+from storage import feeds as feed_store
+from storage.models import Chat, ChatState, FollowedStory
+from tests.bot.botkit import FAST, NOW, Item, button_data, press, say, wait_until
+from tests.bot.harness import Harness, running_bot
+
+WIRE = "/wire.xml"
+# (outlet domain, title): an aggregator's items name their outlet by their link, so these count as the rated outlets
+FIRST = [("reuters.com", "Dutch parliament votes to ban new gas boilers from 2030"),
+         ("theguardian.com", "Dutch parliament bans new gas boilers from 2030 in climate vote"),
+         ("cnn.com", "Netherlands parliament votes to ban gas boilers from 2030")]
+GROWN = [("foxnews.com", "Dutch parliament gas boiler ban from 2030 passes vote"),
+         ("npr.org", "Netherlands votes gas boilers ban from 2030, parliament says"),
+         ("bbc.com", "Dutch parliament passes ban on new gas boilers from 2030"),
+         ("nypost.com", "Dutch parliament votes gas boiler ban for 2030")]
+MORE = [("thehill.com", "Dutch parliament gas boilers ban vote for 2030 approved"),
+        ("usatoday.com", "Netherlands parliament bans new gas boilers from 2030 after vote"),
+        ("breitbart.com", "Dutch parliament votes to ban gas boilers by 2030"),
+        ("bloomberg.com", "Dutch parliament ban on gas boilers from 2030 passes")]
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def rss(items: Sequence[tuple[str, str, datetime]]) -> bytes:
+    entries = "".join(
+        f"<item><title>{escape(title)}</title><link>https://www.{domain}/world/gas-boilers-{n}</link>"
+        f"<guid>https://www.{domain}/world/gas-boilers-{n}</guid><pubDate>{format_datetime(when)}</pubDate></item>"
+        for n, (domain, title, when) in enumerate(items))
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Wire</title>'
+            f"<link>https://wire.example/</link><description>news</description>{entries}</channel></rss>").encode()
+
+
+class Newsroom:
+    """One aggregator feed, served locally, that grows; `publish` then does what the bot's jobs do."""
+
+    def __init__(self, h: Harness, clock: Clock) -> None:
+        self.h, self.clock = h, clock
+        self.items: list[tuple[str, str, datetime]] = []
+        url = h.feeds.add(WIRE, rss([]))
+        h.core.interactive.sync(feed_store.upsert_feeds, [(url, "Wire", "", True)])
+
+    async def publish(self, items: Sequence[tuple[str, str]]) -> None:
+        self.items += [(domain, title, self.clock.now - timedelta(minutes=5)) for domain, title in items]
+        self.h.feeds.add(WIRE, rss(self.items))
+        self.clock.now += timedelta(minutes=20)  # the feed is due again
+        await self.h.core.ingestor.fetch_due()
+        await asyncio.to_thread(self.h.core.cluster)
+        self.h.core.digests.invalidate()
+
+    async def tick(self) -> int:
+        """The follow job's tick, then the workers until they have sent what it wrote."""
+        written = await self.h.runtime.follow_updates.tick(self.clock.now)
+        await self.h.runtime.delivery.idle()
+        return written
+
+
+def follow_button(card_data: list[str]) -> str:
+    [data] = [d for d in card_data if d.startswith("fol:")]
+    return data
+
+
+async def test_a_followed_story_that_grows_gets_one_update_as_a_reply_to_its_card(tmp_path: Path,
+                                                                                   db_url: str) -> None:
+    clock = Clock(NOW)  # 18:00 UTC
+    async with running_bot(tmp_path, db_url, None, clock, **FAST) as h:
+        news = Newsroom(h, clock)
+        await news.publish(FIRST)
+        chat = h.telegram.add_private_chat(h.telegram.add_user("Ada"))
+        await say(h, chat.id, "/subscribe boilers")
+        card = await say(h, chat.id, "/story gas boilers ban")
+        assert card.text and "3 sources" in card.text
+        await press(h, card, follow_button(button_data(card)))
+        assert "Following" in h.telegram.callback_answers[-1]["text"]
+        followed = clock.now  # 18:20
+        assert await news.tick() == 0  # nothing new yet
+
+        await news.publish(GROWN)  # four more outlets, the right among them
+        assert await news.tick() == 0  # 20 minutes after the follow: at most one update per story per few hours
+        clock.now = updated = followed + timedelta(hours=3, minutes=1)
+        before = len(h.telegram.messages(chat.id))
+        assert await news.tick() == 1
+        [update] = (await h.telegram.wait_for_messages(chat.id, before + 1))[before:]
+        assert update.reply_to_message_id == card.message_id
+        assert update.text and "+4 sources (7 now)" in update.text and "the right now covers it" in update.text
+        assert "gas boiler" in update.text.lower()
+
+        digest = await say(h, chat.id, "/digest")  # the digest doesn't repeat what the update just said
+        assert digest.text and "boiler" not in digest.text.lower()
+
+        await news.publish(MORE)
+        assert await news.tick() == 0  # 20 minutes after the update
+        clock.now = updated + timedelta(hours=3, minutes=5)  # 00:26 UTC, the chat's night
+        assert await news.tick() == 0
+        clock.now = NOW + timedelta(hours=13, minutes=5)  # 07:05: the morning
+        before = len(h.telegram.messages(chat.id))
+        assert await news.tick() == 1
+        [morning] = (await h.telegram.wait_for_messages(chat.id, before + 1))[before:]
+        assert morning.text and "+4 sources (11 now)" in morning.text and morning.reply_to_message_id == card.message_id
+        assert await news.tick() == 0  # once
+
+
+async def test_a_merge_follows_the_survivor_and_the_end_says_so(tmp_path: Path, db_url: str) -> None:
+    volcano_a = [Item("Reuters", "reuters.com", "Volcano erupts on Iceland's Reykjanes peninsula near Grindavik", "",
+                      "center", 9),
+                 Item("AP", "apnews.com", "Iceland volcano eruption forces Grindavik evacuation", "", "center", 8),
+                 Item("BBC", "bbc.com", "Reykjanes volcano erupts again, Grindavik evacuated", "", "center", 7)]
+    volcano_b = [Item("CNN", "cnn.com", "Grindavik lava: Iceland volcano eruption on Reykjanes peninsula", "", "left",
+                      3),
+                 Item("Fox News", "foxnews.com", "Iceland's Reykjanes volcano eruption threatens Grindavik", "",
+                      "right", 2)]
+    clock = Clock(NOW)
+    async with running_bot(tmp_path, db_url, None, clock, **FAST) as h:
+        older, newer = h.seed("volcano-a", volcano_a), h.seed("volcano-b", volcano_b)
+        chat = h.telegram.add_private_chat(h.telegram.add_user("Ana", language_code="es"))
+        cards = [await say(h, chat.id, f"/start s{sid}") for sid in (older, newer)]
+        for card in cards:
+            await press(h, card, follow_button(button_data(card)))
+        listed = await say(h, chat.id, "/following")
+        assert listed.text and "(2/30)" in listed.text and button_data(listed) == [f"unf:{older}", f"unf:{newer}"]
+
+        assert (await asyncio.to_thread(h.core.refine)).merges == 1  # the two parts become one story
+        clock.now = NOW + timedelta(hours=3, minutes=1)
+        before = len(h.telegram.messages(chat.id))
+        assert await news_tick(h, clock) == 1  # one update, not one per part
+        [merged] = (await h.telegram.wait_for_messages(chat.id, before + 1))[before:]
+        assert merged.text and "fusionó" in merged.text  # in the chat's language
+        assert merged.reply_to_message_id in {card.message_id for card in cards}
+        listed = await say(h, chat.id, "/following")
+        assert listed.text and "(1/30)" in listed.text and button_data(listed) == [f"unf:{older}"]
+
+        clock.now = NOW + timedelta(hours=80)  # no article for CLUSTER_WINDOW_HOURS: the story closed
+        before = len(h.telegram.messages(chat.id))
+        assert await news_tick(h, clock) == 1
+        [last] = (await h.telegram.wait_for_messages(chat.id, before + 1))[before:]
+        assert last.text and last.text.startswith("🔕") and "Grindavik" in last.text
+        assert h.core.interactive.sync(lambda s: s.scalar(select(func.count()).select_from(FollowedStory))) == 0
+        assert await news_tick(h, clock) == 0
+        empty = await say(h, chat.id, "/following")
+        assert empty.text and not button_data(empty)
+
+
+async def news_tick(h: Harness, clock: Clock) -> int:
+    written = await h.runtime.follow_updates.tick(clock.now)
+    await h.runtime.delivery.idle()
+    return written
+
+
+async def test_following_lists_unfollows_and_stops_at_thirty(tmp_path: Path, db_url: str) -> None:
+    async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST) as h:
+        ids = [h.seed(f"story-{n}", [Item("Reuters", "reuters.com", f"Story number {n} headline words {n}", "",
+                                           "center", 1)]) for n in range(31)]
+        chat = h.telegram.add_private_chat(h.telegram.add_user("Ada"))
+        card = await say(h, chat.id, f"/start s{ids[0]}")
+        for sid in ids:  # a forged client can press any id: each is checked
+            await h.telegram.press_button(chat.id, card.message_id, f"fol:{sid}", forged=True)
+            await wait_until(lambda: len(h.telegram.callback_answers) >= ids.index(sid) + 1)
+        assert "30 stories" in h.telegram.callback_answers[-1]["text"]
+        assert h.telegram.callback_answers[-1].get("show_alert")
+        await press(h, card, f"fol:{ids[0]}")
+        assert "already" in h.telegram.callback_answers[-1]["text"]
+        for bad in ("fol:0", "fol:4294967296"):
+            await h.telegram.press_button(chat.id, card.message_id, bad, forged=True)
+            await wait_until(lambda: len(h.telegram.callback_answers) >= 34 + ("fol:0", "fol:4294967296").index(bad))
+            assert "no longer kept" in h.telegram.callback_answers[-1]["text"]
+
+        listed = await say(h, chat.id, "/following")
+        assert listed.text and "(30/30)" in listed.text and len(listed.text) <= 4096
+        assert len(button_data(listed)) == 30
+        await press(h, listed, f"unf:{ids[0]}")
+        await wait_until(lambda: listed.edits)
+        assert listed.text and "(29/30)" in listed.text and f"unf:{ids[0]}" not in button_data(listed)
+
+        before = h.core.interactive.sync(lambda s: s.get(Chat, chat.id).version)
+        await say(h, chat.id, "/following")  # reading never writes
+        assert h.core.interactive.sync(lambda s: s.get(Chat, chat.id).version) == before
+
+        await say(h, chat.id, "/stop")  # /stop ends every follow
+        empty = await say(h, chat.id, "/following")
+        assert empty.text and not button_data(empty)
+
+
+async def test_a_stopped_or_blocked_chat_gets_no_update(tmp_path: Path, db_url: str) -> None:
+    clock = Clock(NOW)
+    async with running_bot(tmp_path, db_url, None, clock, **FAST) as h:
+        news = Newsroom(h, clock)
+        await news.publish(FIRST)
+        ada = h.telegram.add_private_chat(h.telegram.add_user("Ada"))
+        bob = h.telegram.add_private_chat(h.telegram.add_user("Bob"))
+        for chat in (ada, bob):
+            card = await say(h, chat.id, "/story gas boilers ban")
+            await press(h, card, follow_button(button_data(card)))
+        await say(h, ada.id, "/stop")
+        await news.publish(GROWN)
+        clock.now = NOW + timedelta(hours=4)
+        h.telegram.world.chat(bob.id).state = FakeState.BLOCKED  # blocked while nobody looked: the send tells
+        sent = {chat.id: len(h.telegram.messages(chat.id)) for chat in (ada, bob)}
+        assert await news.tick() == 1  # Bob's: Ada stopped
+        assert {chat.id: len(h.telegram.messages(chat.id)) for chat in (ada, bob)} == sent
+        assert h.core.interactive.sync(lambda s: s.get(Chat, bob.id).state) == ChatState.BLOCKED  # the 403
+        await news.publish(MORE)
+        clock.now = NOW + timedelta(hours=8)
+        assert await news.tick() == 0
