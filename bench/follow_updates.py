@@ -52,7 +52,7 @@ def replay(items: list[tuple[datetime, str, str | None]], threshold: tuple[int, 
     """(updates, of which small ones, days it grew after the follow, hours followed) for one story."""
     seen: dict[str, str | None] = {}
     start = None
-    for i, (when, outlet, side) in enumerate(items):
+    for i, (_when, outlet, side) in enumerate(items):
         seen.setdefault(outlet, side)
         if len(seen) >= FOLLOW_AT:
             start = i + 1

@@ -103,7 +103,7 @@ def follow_merges(session: Session, limit: int = 1000) -> int:
     rows = session.execute(
         select(FollowedStory.id, FollowedStory.chat_id, FollowedStory.story_id)
         .join(Story, Story.id == FollowedStory.story_id).where(Story.merged_into_id.is_not(None))
-        .order_by(FollowedStory.id).limit(limit)
+        .order_by(FollowedStory.id).limit(limit).with_for_update(skip_locked=True, of=FollowedStory)
     ).all()
     moved = 0
     for follow_id, chat_id, story_id in rows:
@@ -124,7 +124,8 @@ def follow_merges(session: Session, limit: int = 1000) -> int:
 def due(session: Session, now: datetime, quiet_since: datetime, closed_before: datetime, limit: int) -> list[Due]:
     """Follows to look at: those ended (time up, or their story had no article since `closed_before`, or was
     archived), and those of active chats whose story changed since they were told (its articles, or a merge),
-    told before `quiet_since` (the throttle). Oldest told first."""
+    told before `quiet_since` (the throttle). Oldest told first. Locked until the transaction ends: on PostgreSQL
+    a follow another process is looking at is skipped, and once it commits the follow is told (or gone)."""
     story = aliased(Story)
     ended = or_(FollowedStory.ends_at <= now, story.last_updated < closed_before, story.archived_at.is_not(None))
     changed = and_(Chat.active, FollowedStory.told_at <= quiet_since,
@@ -137,6 +138,7 @@ def due(session: Session, now: datetime, quiet_since: datetime, closed_before: d
         .join(story, story.id == FollowedStory.story_id).join(Chat, Chat.id == FollowedStory.chat_id)
         .where(story.merged_into_id.is_(None), or_(ended, changed))
         .order_by(FollowedStory.told_at, FollowedStory.id).limit(limit)
+        .with_for_update(skip_locked=True, of=FollowedStory)  # two workers on PostgreSQL: each follow told once
     )
     return [Due(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], r[7], r[8],
                 frozenset(s for s in r[9].split(",") if s), r[10], bool(r[11]), r[12], bool(r[13]))

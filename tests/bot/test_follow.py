@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from fakes.telegram_state import ChatState as FakeState
+from fakes.telegram_state import SentMessage
 from storage import feeds as feed_store
 from storage.models import Chat, ChatState, FollowedStory
 from tests.bot.botkit import FAST, NOW, Item, button_data, press, say, wait_until
@@ -169,6 +170,13 @@ async def news_tick(h: Harness, clock: Clock) -> int:
     return written
 
 
+async def press_forged(h: Harness, message: SentMessage, data: str) -> None:
+    """A modified client sends callback data no button of the message carries; wait for the bot's answer."""
+    answered = len(h.telegram.callback_answers)
+    await h.telegram.press_button(message.chat_id, message.message_id, data, forged=True)
+    await wait_until(lambda: len(h.telegram.callback_answers) > answered)
+
+
 async def test_following_lists_unfollows_and_stops_at_thirty(tmp_path: Path, db_url: str) -> None:
     async with running_bot(tmp_path, db_url, None, lambda: NOW, command_burst=100, **FAST) as h:
         ids = [h.seed(f"story-{n}", [Item("Reuters", "reuters.com", f"Story number {n} headline words {n}", "",
@@ -176,15 +184,13 @@ async def test_following_lists_unfollows_and_stops_at_thirty(tmp_path: Path, db_
         chat = h.telegram.add_private_chat(h.telegram.add_user("Ada"))
         card = await say(h, chat.id, f"/start s{ids[0]}")
         for sid in ids:  # a forged client can press any id: each is checked
-            await h.telegram.press_button(chat.id, card.message_id, f"fol:{sid}", forged=True)
-            await wait_until(lambda: len(h.telegram.callback_answers) >= ids.index(sid) + 1)
+            await press_forged(h, card, f"fol:{sid}")
         assert "30 stories" in h.telegram.callback_answers[-1]["text"]
         assert h.telegram.callback_answers[-1].get("show_alert")
         await press(h, card, f"fol:{ids[0]}")
         assert "already" in h.telegram.callback_answers[-1]["text"]
         for bad in ("fol:0", "fol:9999999999", "fol:12345678901", "fol:1:2"):  # out of range, or no such button
-            await h.telegram.press_button(chat.id, card.message_id, bad, forged=True)
-            await wait_until(lambda answered=len(h.telegram.callback_answers): len(h.telegram.callback_answers) > answered)
+            await press_forged(h, card, bad)
             assert "following" not in h.telegram.callback_answers[-1].get("text", "").lower()
         assert h.core.interactive.sync(lambda s: s.scalar(select(func.count()).select_from(FollowedStory))) == 30
 
@@ -226,3 +232,24 @@ async def test_a_stopped_or_blocked_chat_gets_no_update(tmp_path: Path, db_url: 
         clock.now = NOW + timedelta(hours=16)  # 10:00 the next day
         assert await news.tick() == 0
         assert {chat.id: len(h.telegram.messages(chat.id)) for chat in (ada, bob)} == sent
+
+
+async def test_a_card_shared_inline_follows_in_the_pressers_private_chat(tmp_path: Path, db_url: str) -> None:
+    async with running_bot(tmp_path, db_url, None, lambda: NOW, **FAST) as h:
+        story = h.seed("iss", [Item("Reuters", "reuters.com", "Russian and US space chiefs meet in Houston", "",
+                                    "center", 2)])
+        bob = h.telegram.add_user("Bob")
+
+        async def press_inline() -> str:
+            answered = len(h.telegram.callback_answers)
+            await h.telegram.press_inline_button(bob, f"fol:{story}")
+            await wait_until(lambda: len(h.telegram.callback_answers) > answered)
+            return str(h.telegram.callback_answers[-1].get("text", ""))
+
+        assert "private chat" in await press_inline()  # the bot can't write first: nothing followed
+        assert h.core.interactive.sync(lambda s: s.scalar(select(func.count()).select_from(FollowedStory))) == 0
+        chat = h.telegram.add_private_chat(bob)
+        await say(h, chat.id, "/start")
+        assert "Following" in await press_inline()
+        listed = await say(h, chat.id, "/following")
+        assert listed.text and "(1/30)" in listed.text and button_data(listed) == [f"unf:{story}"]
