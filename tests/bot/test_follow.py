@@ -208,6 +208,9 @@ async def test_following_lists_unfollows_and_stops_at_thirty(tmp_path: Path, db_
         await say(h, chat.id, "/stop")  # /stop ends every follow
         empty = await say(h, chat.id, "/following")
         assert empty.text and not button_data(empty)
+        assert h.core.interactive.sync(lambda s: s.get(Chat, chat.id).state) == ChatState.STOPPED
+        await press(h, card, f"fol:{ids[0]}")  # following a story asks for updates: the chat comes back
+        assert h.core.interactive.sync(lambda s: s.get(Chat, chat.id).state) == ChatState.ACTIVE
 
 
 async def test_a_stopped_or_blocked_chat_gets_no_update(tmp_path: Path, db_url: str) -> None:
