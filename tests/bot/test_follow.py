@@ -18,7 +18,7 @@ from fakes.telegram_state import ChatState as FakeState
 from fakes.telegram_state import SentMessage
 from storage import feeds as feed_store
 from storage.models import Chat, ChatState, FollowedStory
-from tests.bot.botkit import FAST, NOW, Item, button_data, press, say, wait_until
+from tests.bot.botkit import FAST, NOW, Item, button_data, press, say, seed_story, wait_until
 from tests.bot.harness import Harness, running_bot
 
 WIRE = "/wire.xml"
@@ -256,3 +256,29 @@ async def test_a_card_shared_inline_follows_in_the_pressers_private_chat(tmp_pat
         assert "Following" in await press_inline()
         listed = await say(h, chat.id, "/following")
         assert listed.text and "(1/30)" in listed.text and button_data(listed) == [f"unf:{story}"]
+
+
+async def test_in_a_group_admins_follow_and_the_update_replies_there(tmp_path: Path, db_url: str) -> None:
+    clock = Clock(NOW)
+    async with running_bot(tmp_path, db_url, None, clock, **FAST) as h:
+        story = h.seed("iss", [Item("Reuters", "reuters.com", "Russian and US space chiefs meet in Houston", "",
+                                    "center", 2)])
+        owner, member = h.telegram.add_user("Olga"), h.telegram.add_user("Max")
+        group = await h.telegram.add_group("Newsroom", creator=owner, members=(member,))
+        await h.telegram.wait_for_messages(group.id, 1)
+        card = await say(h, group.id, "/story space chiefs houston", member)
+        await press(h, card, f"fol:{story}", member)  # only admins change what the group gets
+        assert h.telegram.callback_answers[-1].get("show_alert")
+        assert h.core.interactive.sync(lambda s: s.scalar(select(func.count()).select_from(FollowedStory))) == 0
+        await press(h, card, f"fol:{story}", owner)
+        assert "Following" in h.telegram.callback_answers[-1]["text"]
+
+        h.core.interactive.sync(seed_story, "iss", [
+            Item("Fox News", "foxnews.com", "US and Russian space chiefs meet in Houston", "", "right", 0.5),
+            Item("CNN", "cnn.com", "Space chiefs of US and Russia meet in Houston", "", "left", 0.5)], NOW)
+        clock.now = NOW + timedelta(hours=3, minutes=5)
+        before = len(h.telegram.messages(group.id))
+        assert await news_tick(h, clock) == 1
+        [update] = (await h.telegram.wait_for_messages(group.id, before + 1))[before:]
+        assert update.reply_to_message_id == card.message_id
+        assert update.text and "the left now covers it · the right now covers it" in update.text
