@@ -109,7 +109,7 @@ class Follows:
                 return Outcome.FULL, view
             state = state_of(view)
             added = store.follow(session, chat.id, view.story_id, message_id, now, now + timedelta(days=FOLLOW_DAYS),
-                                 view.article_count, state.sources, state.sides, state.headline)
+                                 view.article_count, state.sources, state.sides, state.headline, now - UPDATE_EVERY)
             return (Outcome.ADDED if added else Outcome.ALREADY), view
 
         return await self.chats.resuming(chat, run)

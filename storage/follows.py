@@ -61,9 +61,11 @@ def follows(session: Session, chat_id: int, story_id: int) -> bool:
 
 
 def follow(session: Session, chat_id: int, story_id: int, message_id: int | None, now: datetime,
-           ends_at: datetime, articles: int, sources: int, sides: frozenset[str], headline: str) -> bool:
+           ends_at: datetime, articles: int, sources: int, sides: frozenset[str], headline: str,
+           quiet_since: datetime) -> bool:
     """Follow (or, followed already, move the reply target to this card and start the time again); False when the
-    chat followed it already."""
+    chat followed it already. `quiet_since` is the throttle's mark: the follow itself is no update, so the story's
+    first development is told at once."""
     row = session.scalar(select(FollowedStory).where(FollowedStory.chat_id == chat_id,
                                                      FollowedStory.story_id == story_id))
     if row is not None:
@@ -71,7 +73,7 @@ def follow(session: Session, chat_id: int, story_id: int, message_id: int | None
         row.ends_at = ends_at
         return False
     session.add(FollowedStory(chat_id=chat_id, story_id=story_id, message_id=message_id, created_at=now,
-                              ends_at=ends_at, told_at=now, told_articles=articles, told_sources=sources,
+                              ends_at=ends_at, told_at=quiet_since, told_articles=articles, told_sources=sources,
                               told_sides=",".join(sorted(sides)), told_headline=headline, merged=False))
     session.flush()
     return True

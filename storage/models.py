@@ -313,7 +313,8 @@ class FollowedStory(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # the card followed from
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    told_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the last update (or the follow): the throttle's mark
+    # The last update: the throttle's mark (a new follow's is UPDATE_EVERY back: its first development is told at once)
+    told_at: Mapped[datetime] = mapped_column(UTCDateTime)
     told_articles: Mapped[int] = mapped_column(Integer, default=0)  # the story's articles then: changed = look again
     told_sources: Mapped[int] = mapped_column(Integer, default=0)
     told_sides: Mapped[str] = mapped_column(String(32), default="")  # comma-joined: left, center, right

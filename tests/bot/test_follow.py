@@ -97,9 +97,9 @@ async def test_a_followed_story_that_grows_gets_one_update_as_a_reply_to_its_car
         followed = clock.now  # 18:20
         assert await news.tick() == 0  # nothing new yet
 
-        await news.publish(GROWN)  # four more outlets, the right among them
-        assert await news.tick() == 0  # 20 minutes after the follow: at most one update per story per few hours
-        clock.now = updated = followed + timedelta(hours=3, minutes=1)
+        await news.publish(GROWN)  # four more outlets, the right among them: told at once
+        updated = clock.now
+        assert updated == followed + timedelta(minutes=20)
         before = len(h.telegram.messages(chat.id))
         assert await news.tick() == 1
         [update] = (await h.telegram.wait_for_messages(chat.id, before + 1))[before:]
@@ -111,8 +111,10 @@ async def test_a_followed_story_that_grows_gets_one_update_as_a_reply_to_its_car
         assert digest.text and "boiler" not in digest.text.lower()
 
         await news.publish(MORE)
-        assert await news.tick() == 0  # 20 minutes after the update
-        clock.now = updated + timedelta(hours=3, minutes=5)  # 00:26 UTC, the chat's night
+        assert await news.tick() == 0  # 20 minutes after the update: at most one per story every few hours
+        clock.now = updated + timedelta(hours=2, minutes=50)  # 21:30 UTC
+        assert await news.tick() == 0
+        clock.now = updated + timedelta(hours=4, minutes=5)  # 22:45 UTC, the chat's night
         assert await news.tick() == 0
         clock.now = NOW + timedelta(hours=13, minutes=5)  # 07:05: the morning
         before = len(h.telegram.messages(chat.id))
