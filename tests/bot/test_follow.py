@@ -237,6 +237,10 @@ async def test_a_stopped_or_blocked_chat_gets_no_update(tmp_path: Path, db_url: 
         clock.now = NOW + timedelta(hours=16)  # 10:00 the next day
         assert await news.tick() == 0
         assert {chat.id: len(h.telegram.messages(chat.id)) for chat in (ada, bob)} == sent
+        clock.now = NOW + timedelta(days=8)  # Bob's follow is over: it ends without a last line to a blocked chat
+        assert await news.tick() == 0
+        assert h.core.interactive.sync(lambda s: s.scalar(select(func.count()).select_from(FollowedStory))) == 0
+        assert {chat.id: len(h.telegram.messages(chat.id)) for chat in (ada, bob)} == sent
 
 
 async def test_a_card_shared_inline_follows_in_the_pressers_private_chat(tmp_path: Path, db_url: str) -> None:
