@@ -108,8 +108,9 @@ class Follows:
             if store.count(session, chat.id) >= MAX_FOLLOWS and not store.follows(session, chat.id, view.story_id):
                 return Outcome.FULL, view
             state = state_of(view)
-            added = store.follow(session, chat.id, view.story_id, message_id, now, now + timedelta(days=FOLLOW_DAYS),
-                                 view.article_count, state.sources, state.sides, state.headline, now - UPDATE_EVERY)
+            added = store.follow(session, chat.id, view.story_id, message_id, chat.thread_id, now,
+                                 now + timedelta(days=FOLLOW_DAYS), view.article_count, state.sources, state.sides,
+                                 state.headline, now - UPDATE_EVERY)
             return (Outcome.ADDED if added else Outcome.ALREADY), view
 
         return await self.chats.resuming(chat, run)
@@ -168,7 +169,7 @@ class FollowUpdates:
                     ending = Ending.EXPIRED if now >= follow.ends_at else Ending.CLOSED
                     text = self.render(FollowNote(follow.chat_id, follow.language, view, None, ending))
                     messages.append(outbox.Message(follow.chat_id, f"follow:{follow.id}:end", text, (),
-                                                   follow.message_id))
+                                                   follow.message_id, follow.thread_id))
                 continue
             state = state_of(view)
             told = StoryState(follow.told_sources, follow.told_sides, follow.told_headline)
@@ -179,6 +180,6 @@ class FollowUpdates:
             store.told(session, follow.id, now, view.article_count, state.sources, state.sides, state.headline)
             text = self.render(FollowNote(follow.chat_id, follow.language, view, change))
             messages.append(outbox.Message(follow.chat_id, f"follow:{follow.id}:{now:%Y-%m-%dT%H:%M}", text,
-                                           (view.story_id,), follow.message_id))
+                                           (view.story_id,), follow.message_id, follow.thread_id))
         store.end(session, ended)
         return outbox.add_messages(session, messages, now, DeliveryKind.FOLLOW, lease)

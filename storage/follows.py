@@ -39,6 +39,7 @@ class Due:
     chat_id: int
     story_id: int
     message_id: int | None
+    thread_id: int | None
     active: bool  # the chat gets messages (a stopped or blocked one gets none)
     timezone: str
     language: str | None
@@ -60,7 +61,8 @@ def follows(session: Session, chat_id: int, story_id: int) -> bool:
                                                          FollowedStory.story_id == story_id)) is not None
 
 
-def follow(session: Session, chat_id: int, story_id: int, message_id: int | None, now: datetime,
+def follow(session: Session, chat_id: int, story_id: int, message_id: int | None, thread_id: int | None,
+           now: datetime,
            ends_at: datetime, articles: int, sources: int, sides: frozenset[str], headline: str,
            quiet_since: datetime) -> bool:
     """Follow (or, followed already, move the reply target to this card and start the time again); False when the
@@ -69,10 +71,12 @@ def follow(session: Session, chat_id: int, story_id: int, message_id: int | None
     row = session.scalar(select(FollowedStory).where(FollowedStory.chat_id == chat_id,
                                                      FollowedStory.story_id == story_id))
     if row is not None:
-        row.message_id = message_id if message_id is not None else row.message_id
+        if message_id is not None:
+            row.message_id, row.thread_id = message_id, thread_id
         row.ends_at = ends_at
         return False
-    session.add(FollowedStory(chat_id=chat_id, story_id=story_id, message_id=message_id, created_at=now,
+    session.add(FollowedStory(chat_id=chat_id, story_id=story_id, message_id=message_id, thread_id=thread_id,
+                              created_at=now,
                               ends_at=ends_at, told_at=quiet_since, told_articles=articles, told_sources=sources,
                               told_sides=",".join(sorted(sides)), told_headline=headline, merged=False))
     session.flush()
@@ -134,16 +138,16 @@ def due(session: Session, now: datetime, quiet_since: datetime, closed_before: d
                    or_(FollowedStory.merged, story.article_count != FollowedStory.told_articles))
     query = (
         select(FollowedStory.id, FollowedStory.chat_id, FollowedStory.story_id, FollowedStory.message_id,
-               Chat.active, Chat.timezone, Chat.language, FollowedStory.told_at, FollowedStory.told_sources,
-               FollowedStory.told_sides, FollowedStory.told_headline, FollowedStory.merged, FollowedStory.ends_at,
-               ended)
+               FollowedStory.thread_id, Chat.active, Chat.timezone, Chat.language, FollowedStory.told_at,
+               FollowedStory.told_sources, FollowedStory.told_sides, FollowedStory.told_headline,
+               FollowedStory.merged, FollowedStory.ends_at, ended)
         .join(story, story.id == FollowedStory.story_id).join(Chat, Chat.id == FollowedStory.chat_id)
         .where(story.merged_into_id.is_(None), or_(ended, changed))
         .order_by(FollowedStory.told_at, FollowedStory.id).limit(limit)
         .with_for_update(skip_locked=True, of=FollowedStory)  # two workers on PostgreSQL: each follow told once
     )
-    return [Due(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], r[7], r[8],
-                frozenset(s for s in r[9].split(",") if s), r[10], bool(r[11]), r[12], bool(r[13]))
+    return [Due(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7], r[8], r[9],
+                frozenset(s for s in r[10].split(",") if s), r[11], bool(r[12]), r[13], bool(r[14]))
             for r in session.execute(query)]
 
 

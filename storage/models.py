@@ -296,6 +296,7 @@ class Delivery(Base):
         default=DeliveryKind.DIGEST, server_default=DeliveryKind.DIGEST.value,
     )
     reply_to: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # the message a FOLLOW row answers
+    thread_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # ...and its forum topic (None: none)
 
 
 class FollowedStory(Base):
@@ -311,6 +312,7 @@ class FollowedStory(Base):
     chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
     story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
     message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # the card followed from
+    thread_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # the card's forum topic
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # The last update: the throttle's mark (a new follow's is UPDATE_EVERY back: its first development is told at once)

@@ -202,8 +202,9 @@ class DigestDelivery(WorkPool):
         if loaded is None:
             return False
         item, chat = loaded
-        # A followed story's update answers the card it was followed from (in that card's thread).
-        thread_id, reply = (None, {"reply_to": item.reply_to}) if item.reply_to is not None else (chat.thread_id, {})
+        # A followed story's update answers the card it was followed from, in that card's forum topic.
+        thread_id, reply = ((item.thread_id, {"reply_to": item.reply_to}) if item.reply_to is not None
+                            else (chat.thread_id, {}))
         if item.messages is None:
             corpus = await self.digests.corpus(now)
             try:

@@ -79,6 +79,7 @@ class OutboxItem:
     created_at: datetime
     kind: DeliveryKind = DeliveryKind.DIGEST
     reply_to: int | None = None  # the message this one answers (a FOLLOW row: the card followed from)
+    thread_id: int | None = None  # a FOLLOW row's forum topic (its card's); a digest goes to its chat's
 
     @property
     def failures(self) -> int:
@@ -187,7 +188,7 @@ def _item(row: Delivery) -> OutboxItem:
     messages = tuple(json.loads(row.messages)) if row.messages is not None else None
     sent = tuple(int(m) for m in row.message_ids.split(",") if m)
     return OutboxItem(row.id, row.chat_id, row.period, row.status, messages, sent, row.attempts, row.created_at,
-                      row.kind, row.reply_to)
+                      row.kind, row.reply_to, row.thread_id)
 
 
 def load(session: Session, delivery_id: int) -> OutboxItem | None:

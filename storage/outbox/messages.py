@@ -9,13 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import Delivery, DeliveryKind, DeliveryStatus
 from storage.outbox.leases import Lease
 
-__all__ = ["Message", "add_messages"]
+__all__ = ["Message", "add_messages", "forget_thread"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,7 @@ class Message:
     text: str
     story_ids: tuple[int, ...]  # what the chat's next digest counts as sent
     reply_to: int | None
+    thread_id: int | None = None  # the forum topic of the message it answers
 
 
 def add_messages(session: Session, messages: Sequence[Message], now: datetime, kind: DeliveryKind,
@@ -37,7 +39,12 @@ def add_messages(session: Session, messages: Sequence[Message], now: datetime, k
     values = [{"chat_id": m.chat_id, "period": m.period, "status": DeliveryStatus.PENDING, "created_at": now,
                "built_at": now, "story_ids": ",".join(map(str, m.story_ids)), "message_ids": "", "attempts": 0,
                "messages": json.dumps([m.text], ensure_ascii=False), "kind": kind, "reply_to": m.reply_to,
-               "lease_owner": owner, "lease_until": until} for m in messages]
+               "thread_id": m.thread_id,               "lease_owner": owner, "lease_until": until} for m in messages]
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(Delivery).on_conflict_do_nothing(index_elements=["chat_id", "period"]).returning(Delivery.id)
     return sorted(session.scalars(statement, values))
+
+
+def forget_thread(session: Session, delivery_id: int) -> None:
+    """The row's forum topic is gone: it goes to the chat's main thread."""
+    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(thread_id=None))

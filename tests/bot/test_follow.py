@@ -288,3 +288,33 @@ async def test_in_a_group_admins_follow_and_the_update_replies_there(tmp_path: P
         [update] = (await h.telegram.wait_for_messages(group.id, before + 1))[before:]
         assert update.reply_to_message_id == card.message_id
         assert update.text and "the left now covers it · the right now covers it" in update.text
+
+
+async def test_in_a_forum_the_update_goes_to_the_cards_topic_until_the_topic_is_gone(tmp_path: Path,
+                                                                                      db_url: str) -> None:
+    clock = Clock(NOW)
+    async with running_bot(tmp_path, db_url, None, clock, **FAST) as h:
+        story = h.seed("iss", [Item("Reuters", "reuters.com", "Russian and US space chiefs meet in Houston", "",
+                                    "center", 2)])
+        owner = h.telegram.add_user("Olga")
+        forum = await h.telegram.add_supergroup("Forum", creator=owner, is_forum=True)
+        await h.telegram.wait_for_messages(forum.id, 1)
+        topic = await h.telegram.create_topic(forum.id, "Space", owner)
+        card = await say(h, forum.id, "/story space chiefs houston", owner, thread_id=topic)
+        assert card.thread_id == topic
+        await press(h, card, f"fol:{story}", owner)
+
+        async def grow(key: str, items: list[Item]) -> SentMessage:
+            h.core.interactive.sync(seed_story, "iss", items, clock.now)
+            before = len(h.telegram.messages(forum.id))
+            assert await news_tick(h, clock) == 1
+            [update] = (await h.telegram.wait_for_messages(forum.id, before + 1))[before:]
+            return update
+
+        update = await grow("iss", [Item("Fox News", "foxnews.com", "US and Russian space chiefs meet", "", "right",
+                                         0.5)])
+        assert update.thread_id == topic and update.reply_to_message_id == card.message_id
+        h.telegram.delete_topic(forum.id, topic)
+        clock.now = NOW + timedelta(hours=3, minutes=5)
+        update = await grow("iss", [Item("CNN", "cnn.com", "Space chiefs of US and Russia meet", "", "left", 0.5)])
+        assert update.thread_id is None  # the topic is gone: the main thread

@@ -1,6 +1,6 @@
 """followed stories: a chat follows one story (followed_stories, deleted with its chat or story), and the outbox
 carries a third kind of message beside replies and digests: a followed story's update, a reply to its card
-(deliveries.kind, deliveries.reply_to)
+(deliveries.kind, deliveries.reply_to, deliveries.thread_id)
 
 Revision ID: 0016_followed_stories
 Revises: 0015_outbox_lifecycle
@@ -25,12 +25,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("kind", sa.Enum("digest", "follow", name="deliverykind", native_enum=False,
                                                       length=8), server_default="digest", nullable=False))
         batch_op.add_column(sa.Column("reply_to", sa.BigInteger(), nullable=True))
+        batch_op.add_column(sa.Column("thread_id", sa.BigInteger(), nullable=True))
     op.create_table(
         "followed_stories",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("chat_id", sa.BigInteger(), nullable=False),
         sa.Column("story_id", sa.Integer(), nullable=False),
         sa.Column("message_id", sa.BigInteger(), nullable=True),
+        sa.Column("thread_id", sa.BigInteger(), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("ends_at", UTCDateTime(), nullable=False),
         sa.Column("told_at", UTCDateTime(), nullable=False),
@@ -54,5 +56,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("followed_stories")
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
+        batch_op.drop_column("thread_id")
         batch_op.drop_column("reply_to")
         batch_op.drop_column("kind")
