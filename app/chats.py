@@ -26,6 +26,7 @@ from app.chat_view import ChatView, ChatViews
 from app.digest_time import InvalidSchedule, format_times, next_digest_at, parse_times, parse_zone
 from app.tx import Transactions
 from storage import chats as chat_store
+from storage import follows as follow_store
 from storage.models import ChatState
 
 __all__ = ["MAX_TOPICS", "ChatRef", "Chats", "Follow", "Permission", "Schedule", "ScheduleDefaults", "Toggle",
@@ -147,6 +148,10 @@ class Chats:
         """`work` in the transaction that registers the chat, without resuming it (app.mutes)."""
         return await self._with_chat(chat, work)
 
+    async def resuming(self, chat: ChatRef, work: Callable[[Session], T]) -> T:
+        """`work` in the transaction that registers the chat and brings it back if stopped (app.follows)."""
+        return await self._with_chat(chat, work, record_thread=True, resume=True)
+
     async def set_blindspot_weekly(self, chat: ChatRef, on: bool) -> Schedule:
         """A weekly Blindspot section in the chat's digest, or none; the chat's settings now."""
 
@@ -194,6 +199,7 @@ class Chats:
             if chat_store.schedule(session, chat.id) is None:
                 return 0
             removed = chat_store.unsubscribe_all(session, chat.id)
+            follow_store.unfollow_all(session, chat.id)  # followed stories end too, without a last line
             chat_store.deactivate(session, chat.id, ChatState.STOPPED, "stopped with /stop", self.clock())
             return removed
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import islice
@@ -141,20 +141,23 @@ def grew_markedly(articles: Sequence[StoryArticle], since: datetime) -> int:
 
 
 def select(corpus: Corpus, topics: Sequence[str], since: datetime, per_topic: int,
-           sent: frozenset[int] = frozenset(), muted: frozenset[int] = frozenset()) -> list[tuple[str, StoryView]]:
+           sent: frozenset[int] = frozenset(), muted: frozenset[int] = frozenset(),
+           told: Mapping[int, datetime] | None = None) -> list[tuple[str, StoryView]]:
     """(topic, card view) pairs in the chat's topic order, best first within each topic, each story once.
 
     A story is new (first seen after `since`), or was in one of this chat's digests (`sent`) and grew markedly
     since. Topics share fairly: the most specific one (the fewest matching stories) chooses first, so a story
     matching several topics goes under the narrowest, and a broad topic can't take every story from the others.
-    `muted` stories are never picked; TOP_STORIES picks among all stories.
+    `muted` stories are never picked; TOP_STORIES picks among all stories. A followed story's update (`told`: when)
+    said how it grew until then: its growth counts from the update.
     """
+    told = told or {}
     eligible: dict[int, StoryView | None] = {}
 
     def fresh(sid: int) -> StoryView | None:
         if sid not in eligible:
             view = corpus.view(sid)
-            grown = grew_markedly(corpus.articles[sid], since) if sid in sent else 0
+            grown = grew_markedly(corpus.articles[sid], max(since, told.get(sid, since))) if sid in sent else 0
             eligible[sid] = view if view.first_seen > since and sid not in sent else (
                 dataclasses.replace(view, new_sources=grown) if grown else None)
         return eligible[sid]
@@ -211,7 +214,7 @@ def digest_for(corpus: Corpus, chat: outbox.DigestChat, now: datetime, per_topic
     day = day or now.astimezone(zone).date()
     muted = corpus.muted(chat.muted_words)
     picked = select(corpus, chat.topics or (TOP_STORIES,), since_for(chat.last_digest_at, corpus.newest),
-                    per_topic, chat.sent_story_ids, muted)
+                    per_topic, chat.sent_story_ids, muted, dict(chat.told))
     shown = {view.story_id for _, view in picked}
     blind = [] if not chat.blindspot_weekly or day.weekday() != BLINDSPOT_WEEKDAY else [
         corpus.view(sid) for sid in blindspots(corpus, muted | shown, per_topic)]

@@ -13,6 +13,10 @@ send paces.
   sent" reads the ids, and a story gone is never offered again.
 - A group's send pace (PostgreSQL, bot.pace) whose next slot is a day past is forgotten; the next message to the
   group starts a new one.
+- A followed story (`followed_stories`) is not this job's: the follow tick (app.follows) deletes it when its story
+  closes or FOLLOW_DAYS after it was followed (after one last line), `/stop` and the unfollow button delete it, and
+  the database deletes it with its chat or its story (ON DELETE CASCADE). Its updates are outbox rows, deleted as
+  above.
 """
 
 from __future__ import annotations

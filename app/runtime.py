@@ -19,6 +19,7 @@ from app.chats import Chats, ScheduleDefaults
 from app.clustering import ClusterSummary, RefineSummary, StoryEngine, cluster_encoder, cluster_params
 from app.digests import Digests
 from app.feeds import Ingestor, IngestPolicy
+from app.follows import Follows
 from app.headlines import Headlines
 from app.mutes import Mutes
 from app.operators import Operators
@@ -89,6 +90,8 @@ class Core:
     mutes: Mutes
     headlines: Headlines
     profiles: Outlets  # outlet profiles (`outlets` is the outlet table)
+    follows: Follows
+    cards: CardCache
 
     @classmethod
     def build(cls, settings: Settings, *, client: httpx.AsyncClient | None = None,
@@ -119,6 +122,7 @@ class Core:
             interactive=interactive, background=background, clock=clock, mutes=Mutes(chats),
             headlines=Headlines(digests, clock, settings.digest_timezone),
             profiles=Outlets(interactive, digests, outlets, clock),
+            follows=Follows(interactive, chats, cards, clock), cards=cards,
         )
 
     def prepare(self) -> int:

@@ -37,7 +37,8 @@ class RecordingSender:
         self._next_id = 0
 
     async def send(self, chat_id: int, text: str, before: Callable[[], Awaitable[bool]],
-                   after: Callable[[int], Awaitable[object]], thread_id: int | None = None) -> int | None:
+                   after: Callable[[int], Awaitable[object]], thread_id: int | None = None,
+                   reply_to: int | None = None) -> int | None:
         """bot.sender.TelegramSender.send's contract: `before()` right ahead of the request (None when it refuses),
         `await after(message_id)` right after the answer; a refusal raises before either."""
         if chat_id in self.moved:

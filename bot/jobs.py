@@ -13,6 +13,7 @@ import time
 from telegram.ext import ContextTypes
 
 from app.delivery import DigestDelivery
+from app.follows import FollowUpdates
 from app.health import Health
 from app.metrics import Metrics
 from app.runtime import Core
@@ -31,9 +32,10 @@ CORPUS_CHECK_SECONDS = 60
 
 class Jobs:
     def __init__(self, core: Core, delivery: DigestDelivery, health: Health | None = None,
-                 metrics: Metrics | None = None) -> None:
+                 metrics: Metrics | None = None, follows: FollowUpdates | None = None) -> None:
         self.core = core
         self.delivery = delivery
+        self.follow_updates = follows
         self.health = health or Health()  # each tick reports its runs (/readyz)
         self.metrics = metrics or delivery.metrics
         self._corpus_ready = False
@@ -82,6 +84,16 @@ class Jobs:
         if enqueued:
             log.info("%d digests due", enqueued)
 
+    async def follows(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Tell the chats whose followed stories developed, end the follows that are over (app.follows); the
+        digest workers send what it wrote."""
+        if self.follow_updates is None:
+            return
+        with self.health.tick("follows"):
+            written = await self.follow_updates.tick(self.core.clock())
+        if written:
+            log.info("%d followed-story messages due", written)
+
     async def prune(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Remove the articles older than RETENTION_DAYS, in short batches off the event loop (app.retention)."""
         await asyncio.to_thread(self.core.retention.prune)
@@ -100,7 +112,7 @@ class Jobs:
         assert queue is not None, "python-telegram-bot[job-queue] is required"
         # First runs right after start: a new install has stories within a minute.
         every = 60 * self.core.settings.cluster_interval_minutes
-        for name, interval in (("refresh", 60), ("cluster", every), ("digests", 60)):
+        for name, interval in (("refresh", 60), ("cluster", every), ("digests", 60), ("follows", 60)):
             self.health.expect(name, interval)
         queue.run_repeating(self.refresh, interval=60, first=1, name="refresh-feeds", job_kwargs=ONE_AT_A_TIME)
         queue.run_repeating(self.cluster, interval=every, first=5, name="cluster", job_kwargs=ONE_AT_A_TIME)
@@ -112,6 +124,9 @@ class Jobs:
         queue.run_once(self.digests, when=1, name="digests-start", job_kwargs=LATE_RUNS_RUN)
         to_next_minute = 60 - time.time() % 60
         queue.run_repeating(self.digests, interval=60, first=to_next_minute + 1, name="digests",
+                            job_kwargs=ONE_AT_A_TIME)
+        # Half a minute after the digests (the recovery at start has run by then).
+        queue.run_repeating(self.follows, interval=60, first=to_next_minute + 31, name="follows",
                             job_kwargs=ONE_AT_A_TIME)
         # Daily, the first an hour after start (a restart loop never prunes more than once an hour).
         queue.run_repeating(self.prune, interval=24 * 3600, first=3600, name="prune", job_kwargs=ONE_AT_A_TIME)

@@ -20,7 +20,7 @@ import gc
 import logging
 import signal
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Literal
 
@@ -32,6 +32,7 @@ from telegram.ext import Application, Defaults
 
 from app.delivery import DigestDelivery, delivery_policy
 from app.digests import Digest
+from app.follows import FOLLOW_DAYS, FollowNote, FollowUpdates
 from app.health import Health
 from app.metrics import Metrics
 from app.runtime import Core, StartupError, utc_now
@@ -44,6 +45,7 @@ from bot.jobs import Jobs
 from bot.logs import PollingErrors
 from bot.pace import SendLimits, SharedPace
 from bot.render_digest import digest_messages
+from bot.render_follow import follow_message
 from bot.sender import ProjectRateLimiter, TelegramSender
 from bot.service import ServiceEndpoint
 from bot.updates import ChatOrderedProcessor, update_kind
@@ -107,8 +109,10 @@ class Runtime:
                                        delivery_policy(settings), clock, metrics=self.metrics, alone=alone,
                                        part_tx=self._part_tx)
         self.language = settings.default_language
+        self.follow_updates = FollowUpdates(self.core.background, self.delivery, self.core.cards, self._render_follow,
+                                            clock, timedelta(hours=settings.cluster_window_hours))
         handlers.register(self.application, self.core)
-        self.jobs = Jobs(self.core, self.delivery, self.health, self.metrics)
+        self.jobs = Jobs(self.core, self.delivery, self.health, self.metrics, self.follow_updates)
         answers = self.role != "worker"
         self.polling = polling and answers and not webhook
         self.webhook = self._webhook_listener() if webhook else None
@@ -219,6 +223,11 @@ class Runtime:
         language (the default one for a chat whose language is not known)."""
         with use(self.language):
             return digest_messages(digest, self.application.bot.username)
+
+    def _render_follow(self, note: FollowNote) -> str:
+        """A followed story's update or last line, in its chat's language."""
+        with use(note.language or self.language):
+            return follow_message(note, self.application.bot.username, FOLLOW_DAYS)
 
     async def _command_menus(self) -> None:
         """Everyone sees the user commands; each operator's own chat also lists the operator commands. The menu

@@ -21,7 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from telegram import LinkPreviewOptions
+from telegram import LinkPreviewOptions, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.warnings import PTBDeprecationWarning
@@ -118,7 +118,8 @@ class TelegramSender:
         self.limits = limits
 
     async def send(self, chat_id: int, text: str, before: Callable[[], Awaitable[bool]],
-                   after: Callable[[int], Awaitable[object]], thread_id: int | None = None) -> int | None:
+                   after: Callable[[int], Awaitable[object]], thread_id: int | None = None,
+                   reply_to: int | None = None) -> int | None:
         """The new message id; None when `before` (the outbox's compare-and-set) refused the slot."""
         async with self.limits.bulk(chat_id, before) as going:
             if not going:
@@ -126,6 +127,8 @@ class TelegramSender:
             try:
                 message = await self.bot.send_message(
                     chat_id, text, message_thread_id=thread_id, link_preview_options=NO_PREVIEW,
+                    reply_parameters=None if reply_to is None else ReplyParameters(
+                        reply_to, allow_sending_without_reply=True),
                     rate_limit_args={"paced": True},
                 )
             except RetryAfter as exc:

@@ -34,9 +34,11 @@ __all__ = [
     "Chat",
     "ChatState",
     "Delivery",
+    "DeliveryKind",
     "DeliveryStatus",
     "Feed",
     "FeedStatus",
+    "FollowedStory",
     "ModelState",
     "Mute",
     "SendPace",
@@ -105,6 +107,11 @@ class DeliveryStatus(enum.StrEnum):
     FAILED = "failed"  # Telegram refused for good (blocked, chat gone)
     SKIPPED = "skipped"  # too late, or nothing to say
     UNKNOWN = "unknown"  # caught mid-send by a crash: never re-sent blindly
+
+
+class DeliveryKind(enum.StrEnum):
+    DIGEST = "digest"  # a scheduled digest: its last part moves chats.last_digest_at
+    FOLLOW = "follow"  # a followed story's update or last line (app.follows), a reply to the card it came from
 
 
 class Source(Base):
@@ -287,6 +294,37 @@ class Delivery(Base):
     # The process working on the row, until when (renewed while it does); an expired lease is free to take over.
     lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    kind: Mapped[DeliveryKind] = mapped_column(
+        Enum(DeliveryKind, native_enum=False, length=8, values_callable=lambda e: [m.value for m in e]),
+        default=DeliveryKind.DIGEST, server_default=DeliveryKind.DIGEST.value,
+    )
+    reply_to: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # the message a FOLLOW row answers
+    thread_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # ...and its forum topic (None: none)
+
+
+class FollowedStory(Base):
+    """A chat following one story (app.follows): what it was last told, so an update says only what is new.
+
+    Lives until the story closes, or FOLLOW_DAYS after it was followed (the follow tick deletes it after one last
+    line), or until the chat unfollows or stops; the database deletes it with its chat or its story (CASCADE).
+    A story merged into another moves its follows to the survivor (`merged` until an update says so)."""
+
+    __tablename__ = "followed_stories"
+    __table_args__ = (UniqueConstraint("chat_id", "story_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # the card followed from
+    thread_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # the card's forum topic
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # The last update: the throttle's mark (a new follow's is UPDATE_EVERY back: its first development is told at once)
+    told_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    told_articles: Mapped[int] = mapped_column(Integer, default=0)  # the story's articles then: changed = look again
+    told_sources: Mapped[int] = mapped_column(Integer, default=0)
+    told_sides: Mapped[str] = mapped_column(String(32), default="")  # comma-joined: left, center, right
+    told_headline: Mapped[str] = mapped_column(Text, default="")
+    merged: Mapped[bool] = mapped_column(Boolean, default=False)  # merged with another story since told
 
 
 class SendPace(Base):

@@ -1,4 +1,5 @@
-"""Digest delivery: how a digest is sent, in one package. Read the modules in this order:
+"""Digest delivery: how a digest is sent, in one package; a followed story's update (app.follows) is an outbox row
+built before it is written (storage.outbox.messages) and sent by the same workers. Read the modules in this order:
 
     claims.py    which chats are due: a compare-and-set on chats.next_digest_at writes one outbox row per
                  scheduled instant (the period key), in the claiming transaction

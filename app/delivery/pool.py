@@ -30,6 +30,11 @@ class WorkPool:
         self._workers: list[asyncio.Task[None]] = []
         self._timers: set[asyncio.TimerHandle] = set()
 
+    @property
+    def closing(self) -> bool:
+        """Draining for a shutdown: nothing new is started."""
+        return self._closing
+
     async def deliver(self, item_id: int) -> bool:
         """Work on one id; True when it was handed back for later."""
         raise NotImplementedError

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from storage import chats as chat_store
 from storage.models import ChatState, DeliveryStatus
 from storage.outbox import deliveries as outbox
+from storage.outbox import messages
 
 __all__ = ["build_failed", "chat_gone", "follow_move", "to_main_thread"]
 
@@ -17,9 +18,13 @@ log = logging.getLogger(__name__)
 
 
 def to_main_thread(session: Session, item: outbox.OutboxItem, reason: str) -> None:
-    """The chat's forum topic is gone: forget it, and send the row again to the main thread."""
+    """The forum topic is gone: forget it (the row's own, a followed story's card's; else the chat's), and send the
+    row again to the main thread."""
     outbox.release(session, item.id, reason)
-    chat_store.set_thread(session, item.chat_id, None)
+    if item.thread_id is not None:
+        messages.forget_thread(session, item.id)
+    else:
+        chat_store.set_thread(session, item.chat_id, None)
 
 
 def chat_gone(session: Session, item: outbox.OutboxItem, reason: str, now: datetime) -> None:

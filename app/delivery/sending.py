@@ -59,9 +59,11 @@ class MaybeSent(SendError):
 
 class Sender(Protocol):
     async def send(self, chat_id: int, text: str, before: Callable[[], Awaitable[bool]],
-                   after: Callable[[int], Awaitable[object]], thread_id: int | None = None) -> int | None:
-        """Send one message at the chat's pace. `before()` (the outbox's write-ahead) runs once the pace lets the
-        request leave, right ahead of it; `after(message_id)` (the outbox's record) right after Telegram's answer.
+                   after: Callable[[int], Awaitable[object]], thread_id: int | None = None,
+                   reply_to: int | None = None) -> int | None:
+        """Send one message at the chat's pace (as a reply to `reply_to`, sent even if that message is gone).
+        `before()` (the outbox's write-ahead) runs once the pace lets the request leave, right ahead of it;
+        `after(message_id)` (the outbox's record) right after Telegram's answer.
         A process holds only a few parts between the two, so a crash leaves only those in doubt. The new message
         id, or None when `before` refused. Raises SendError."""
         ...

@@ -202,7 +202,9 @@ class DigestDelivery(WorkPool):
         if loaded is None:
             return False
         item, chat = loaded
-        thread_id = chat.thread_id
+        # A followed story's update answers the card it was followed from, in that card's forum topic.
+        thread_id, reply = ((item.thread_id, {"reply_to": item.reply_to}) if item.reply_to is not None
+                            else (chat.thread_id, {}))
         if item.messages is None:
             corpus = await self.digests.corpus(now)
             try:
@@ -222,7 +224,7 @@ class DigestDelivery(WorkPool):
             record = functools.partial(self._record_part, delivery_id, recorded)
             try:
                 message_id = await self.sender.send(item.chat_id, item.messages[len(sent)], before, record,
-                                                    thread_id)
+                                                    thread_id, **reply)
             except (RateLimited, Transient, ChatMoved, ChatGone, ThreadGone, Refused, MaybeSent) as exc:
                 return await self._failed(item, exc)
             if message_id is None:

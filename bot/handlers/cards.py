@@ -32,12 +32,13 @@ from bot.render_outlet import raters_line
 from news.types import StoryView
 
 __all__ = [
-    "OUTLET", "SOURCES", "CardHandlers", "card_keyboard", "card_preview", "gone", "handlers", "pager_keyboard",
+    "FOLLOW", "OUTLET", "SOURCES", "CardHandlers",
+    "card_keyboard", "card_preview", "gone", "handlers", "pager_keyboard",
     "reply_card",
 ]
 
 log = logging.getLogger(__name__)
-SOURCES, CARD, COVERAGE, OUTLET = "src:", "card:", "cov:", "out:"
+SOURCES, CARD, COVERAGE, OUTLET, FOLLOW = "src:", "card:", "cov:", "out:", "fol:"
 REPOST_AFTER = 600.0  # seconds before a group gets the same story's chart again
 CHART_CACHE = 256
 
@@ -55,7 +56,7 @@ def card_keyboard(view: StoryView) -> InlineKeyboardMarkup:
         InlineKeyboardButton(ngettext("All {count} source", "All {count} sources", n).format(count=number(n)),
                              callback_data=f"{SOURCES}{view.story_id}:0"),
         InlineKeyboardButton(_("📊 Coverage"), callback_data=f"{COVERAGE}{view.story_id}"),
-    ]])
+    ], [InlineKeyboardButton(_("🔔 Follow"), callback_data=f"{FOLLOW}{view.story_id}")]])
 
 
 def card_preview(view: StoryView) -> LinkPreviewOptions:

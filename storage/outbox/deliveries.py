@@ -26,7 +26,7 @@ from sqlalchemy import or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from storage.models import Chat, Delivery, DeliveryStatus, Mute, Subscription
+from storage.models import Chat, Delivery, DeliveryKind, DeliveryStatus, Mute, Subscription
 from storage.outbox.leases import Lease
 from storage.stories import live_story_ids
 
@@ -77,6 +77,9 @@ class OutboxItem:
     sent: tuple[int, ...]  # Telegram message ids of the parts already sent, in order
     attempts: int
     created_at: datetime
+    kind: DeliveryKind = DeliveryKind.DIGEST
+    reply_to: int | None = None  # the message this one answers (a FOLLOW row: the card followed from)
+    thread_id: int | None = None  # a FOLLOW row's forum topic (its card's); a digest goes to its chat's
 
     @property
     def failures(self) -> int:
@@ -97,6 +100,7 @@ class DigestChat:
     muted_outlets: frozenset[str] = frozenset()  # case-folded outlet names whose links are hidden
     blindspot_weekly: bool = False  # a Blindspot section once a week
     language: str | None = None  # the chat's language code; None: not known (the bot's default)
+    told: tuple[tuple[int, datetime], ...] = ()  # (story id, when): followed stories' updates sent (app.follows)
 
 # --- claiming due chats ----------------------------------------------------------------------------
 
@@ -183,7 +187,8 @@ def insert_deliveries(
 def _item(row: Delivery) -> OutboxItem:
     messages = tuple(json.loads(row.messages)) if row.messages is not None else None
     sent = tuple(int(m) for m in row.message_ids.split(",") if m)
-    return OutboxItem(row.id, row.chat_id, row.period, row.status, messages, sent, row.attempts, row.created_at)
+    return OutboxItem(row.id, row.chat_id, row.period, row.status, messages, sent, row.attempts, row.created_at,
+                      row.kind, row.reply_to, row.thread_id)
 
 
 def load(session: Session, delivery_id: int) -> OutboxItem | None:
@@ -199,17 +204,22 @@ def digest_chat(session: Session, chat_id: int, sent_since: datetime | None = No
     query = select(Subscription.topic).where(Subscription.chat_id == chat_id).order_by(Subscription.id)
     topics = tuple(session.scalars(query))
     sent: set[int] = set()
+    told: dict[int, datetime] = {}
     if sent_since is not None:
-        rows = session.scalars(select(Delivery.story_ids).where(
-            Delivery.chat_id == chat_id, Delivery.status == DeliveryStatus.SENT, Delivery.created_at >= sent_since))
+        rows = session.execute(select(Delivery.story_ids, Delivery.kind, Delivery.sent_at).where(
+            Delivery.chat_id == chat_id, Delivery.status == DeliveryStatus.SENT, Delivery.created_at >= sent_since)
+        ).all()
         # A story sent before it was merged into another counts the survivor as sent too.
-        sent = live_story_ids(session, {int(s) for ids in rows for s in ids.split(",") if s})
+        sent = live_story_ids(session, {int(s) for ids, _kind, _at in rows for s in ids.split(",") if s})
+        for ids, kind, sent_at in rows:  # an update said how the story grew until then
+            if kind == DeliveryKind.FOLLOW and sent_at is not None:
+                told.update({int(s): max(sent_at, told.get(int(s), sent_at)) for s in ids.split(",") if s})
     mutes = session.execute(select(Mute.kind, Mute.value).where(Mute.chat_id == chat_id).order_by(Mute.id)).all()
     return DigestChat(chat.id, chat.active, chat.timezone, chat.thread_id, chat.send_empty_digest,
                       chat.last_digest_at, topics, frozenset(sent),
                       tuple(value for kind, value in mutes if kind == "word"),
                       frozenset(value for kind, value in mutes if kind == "source"), chat.blindspot_weekly,
-                      chat.language)
+                      chat.language, tuple(sorted(told.items())))
 
 
 def save_content(
@@ -251,8 +261,9 @@ def part_sent(session: Session, delivery_id: int, message_id: int, now: datetime
     row.sent_at = now
     row.error = None
     item = _item(row)
-    if done:
+    if done and row.kind != DeliveryKind.FOLLOW:  # a followed story's update is not the chat's digest
         session.execute(update(Chat).where(Chat.id == row.chat_id).values(last_digest_at=row.built_at or now))
+    if done:
         row.messages = None  # sent: the parts are in the chat now; the row keeps their ids and story ids
     session.flush()
     return item

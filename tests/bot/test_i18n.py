@@ -20,18 +20,34 @@ from PIL import Image
 
 from app.chats import MAX_TOPICS, Schedule
 from app.digests import Digest
+from app.follows import MAX_FOLLOWS, Ending, Followed, FollowNote
 from app.mutes import MAX_MUTES, Mute, MuteKind
 from app.outlets import Lookup, OutletProfile
 from app.settings import LANGUAGES
 from bot import i18n
 from bot.chart import WIDTH, coverage_chart
-from bot.handlers import admin, cards, common, fallback, groups, language, mute, outlets, settings, start, topics
+from bot.handlers import (
+    admin,
+    cards,
+    common,
+    fallback,
+    follow,
+    groups,
+    language,
+    mute,
+    outlets,
+    settings,
+    start,
+    topics,
+)
 from bot.i18n import _, languages, normalize, use
 from bot.render import sources_page, story_card
 from bot.render_digest import digest_messages
+from bot.render_follow import follow_message, following_message
 from bot.render_outlet import outlet_card, unknown_outlet
 from bot.render_today import blindspot_messages, top_messages
 from fakes.telegram_html import parse_html, utf16_len
+from news.follow import SIDES, Development
 from news.types import Bias, Coverage, Outlet, Provenance, SourceLine, StoryView
 from storage.feeds import FeedHealth
 
@@ -141,6 +157,9 @@ VIEW = StoryView(
 )
 
 
+FOLLOWED = [Followed(2**31 - i, VIEW if i % 2 else None, NOW + timedelta(days=7)) for i in range(MAX_FOLLOWS)]
+
+
 def _rendered() -> list[tuple[str, str]]:
     """(kind, text) of every message and caption the bot builds, at its longest."""
     sources = [SourceLine(f"Outlet {i} " + "o" * 80, "H" * 400, "https://x.example/" + "q" * 1900, "left")
@@ -178,6 +197,11 @@ def _rendered() -> list[tuple[str, str]]:
                                    "chats_inactive": 10**6, "subscriptions": 10**7})),
         *(("text", block) for block in admin.failing_feeds_blocks(health)),
         ("caption", _("Coverage: who reports it, and when")),
+        ("text", follow_message(FollowNote(1, None, VIEW, Development(10**6, 10**7, SIDES, "H" * 400, True)),
+                                "b" * 32, 10**6)),
+        *(("text", follow_message(FollowNote(1, None, VIEW, None, ending), "b" * 32, 10**6)) for ending in Ending),
+        ("text", following_message(FOLLOWED, ZoneInfo("Pacific/Chatham"), NOW)),
+        ("text", following_message([], UTC_ZONE, NOW)),
     ]
     constants = [common.REFUSAL, common.NO_CHAT, fallback.UNKNOWN, fallback.NOT_A_COMMAND,
                  fallback.STALE_BUTTON, groups.GROUP_HELLO, mute.MUTE_HOW, mute.NO_MUTES, outlets.BACK_TO_SOURCES]
@@ -192,7 +216,8 @@ def test_every_template_renders_within_telegram_limits(code: str) -> None:
             parsed = parse_html(text, strict_entities=True)
             limit = MAX_CAPTION if kind == "caption" else MAX_TEXT
             assert utf16_len(parsed.text) <= limit, text[:200]  # Telegram counts the text after parsing
-        for answer in (cards.gone(10**6), _(common.REFUSAL), _(common.NO_CHAT), _(fallback.STALE_BUTTON)):
+        answers = [_(text).format(limit=MAX_FOLLOWS) for text in follow.FOLLOWED.values()]
+        for answer in (cards.gone(10**6), _(common.REFUSAL), _(common.NO_CHAT), _(fallback.STALE_BUTTON), *answers):
             assert len(answer) <= MAX_ANSWER
         menu = start.command_menu(operator=True)
         assert all(1 <= len(c.description) <= MAX_DESCRIPTION for c in menu)
@@ -207,7 +232,8 @@ def test_every_keyboard_has_bounded_callback_data(code: str) -> None:
                      language.language_keyboard(),
                      topics.topics_message([(2**31 - i, "t" * 64) for i in range(MAX_TOPICS)],
                                            [Mute(2**31 - i, MuteKind.WORD, "w" * 64) for i in range(MAX_MUTES)])[1],
-                     cards.pager_keyboard(2**31 - 1, 9998, 9999, [(9999, "n" * 60)] * 8)]
+                     cards.pager_keyboard(2**31 - 1, 9998, 9999, [(9999, "n" * 60)] * 8),
+                     follow.following_keyboard(FOLLOWED)]
         for keyboard in keyboards:
             assert keyboard is not None
             for row in keyboard.inline_keyboard:

@@ -57,7 +57,7 @@ async def test_reading_never_brings_a_stopped_chat_back(tmp_path: Path, db_url: 
         card = await say(h, chat, "/story space station")
         assert "space" in (card.text or "").lower()
         for command in ("/topics", "/settings", "/digest", "/top", "/blindspot", "/unmute", "/help", "/language",
-                        f"/start s{story}", "/mute football", "/unsubscribe space"):
+                        "/following", f"/start s{story}", "/mute football", "/unsubscribe space"):
             assert (await say(h, chat, command)).text, command
         await press(h, card, button_data(card)[0])  # "All N sources": pages in place
         await h.telegram.inline_query(user, "space")

@@ -109,7 +109,7 @@ async def test_readyz_says_which_tick_is_late(tmp_path: Path) -> None:
         late = await client.get(base + "/readyz")
         assert late.status_code == 503
         lines = late.text.splitlines()
-        assert [line.split()[0] for line in lines] == ["cluster", "digests", "refresh"], lines
+        assert [line.split()[0] for line in lines] == ["cluster", "digests", "follows", "refresh"], lines
         assert all("last ran" in line for line in lines)
         assert (await client.get(base + "/healthz")).status_code == 200  # alive all the same
         queue.scheduler.resume()
