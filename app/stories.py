@@ -20,6 +20,7 @@ from app.mutes import hide_outlets, hide_source_links, is_muted
 from app.retention import decode_archive
 from app.tx import Transactions
 from news.coverage import source_lines
+from news.first_report import FirstReport, first_report
 from news.rank import rank_score
 from news.relevance import relevance
 from news.types import SourceLine, StoryArticle, StoryView
@@ -55,6 +56,7 @@ class StoryDetail:
     sources: list[SourceLine]
     published: list[datetime]
     zone: ZoneInfo  # the asking chat's timezone
+    first: FirstReport | None = None  # who broke it and when each side joined; None once archived or untimed
 
 
 def reference_time(session: Session, now: datetime) -> datetime:
@@ -144,7 +146,8 @@ class Stories:
         view = self._cards.view(live, articles, now)
         outlets = chat.muted_outlets if chat is not None else frozenset()
         lines = hide_source_links(source_lines(articles), articles, outlets)
-        return StoryDetail(hide_outlets(view, articles, outlets), lines, published, self._zone_of(chat))
+        return StoryDetail(hide_outlets(view, articles, outlets), lines, published, self._zone_of(chat),
+                           first_report(articles))
 
     def _archived(self, session: Session, story_id: int, chat: ChatView | None) -> StoryDetail | None:
         """The card a story kept when its articles were pruned (app.retention); None when it has none."""

@@ -117,6 +117,8 @@ class SourceLine:
     title: str
     url: str
     side: str | None  # "left", "center", "right", or None when unrated
+    repost_of: str = ""  # the outlet (or wire) whose text this outlet only reposts; "" for original reporting
+    reposted_by: int = 0  # how many other outlets repost this one's article (listed right after it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,3 +142,4 @@ class StoryView:
     place: str = ""  # "HOUSTON" from wire-style leads, "" when none opens with a place
     first_reported: datetime | None = None  # the core's first report (strays left out); None: use first_seen
     image_url: str = ""  # the story's picture: the headline article's, else a core article's; "" when none
+    reposting: int = 0  # sources that only repost another's text (news.originals): "19 sources · 12 original"
