@@ -11,21 +11,24 @@
    the share of sources that are reposts, how many stories' bias bar (10 cells) would change if reposting
    outlets were left out, and how many of each day's 10 biggest stories would change if stories were ranked by
    original sources instead of sources.
+3. What it costs: a card's build time with repost counting, and the share of it that counting takes.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
-from news.coverage import outlet_key
+from news.coverage import outlet_key, source_lines
 from news.originals import find_reposts, is_copy
 from news.sources import load_outlets
+from news.summary import build_story_view
 from news.types import Bias, StoryArticle
 
 HERE = Path(__file__).resolve().parent
@@ -114,6 +117,26 @@ def what_reposts_change(uci: list[Item]) -> None:
         top_original = {s for _n, _o, s in sorted(stories, key=lambda t: (t[1], t[0]), reverse=True)[:10]}
         changed += len(top - top_original)
     print(f"  biggest stories: {changed} of {10 * len(by_day)} day-top-10 places change if ranked by originals")
+    card_cost(groups)
+
+
+def card_cost(groups: dict[tuple[str, str], list[StoryArticle]]) -> None:
+    """What counting originals adds to building a card: the 10 story-days nearest 300 articles, each card built
+    (news.summary.build_story_view, which now counts reposts) and find_reposts + source_lines alone, medians."""
+    chosen = sorted(groups.values(), key=lambda arts: abs(len(arts) - 300))[:10]
+    now = datetime(2014, 3, 20, tzinfo=UTC)
+    cards, extra = [], []
+    for articles in chosen:
+        started = time.perf_counter()
+        build_story_view(1, articles, now)
+        cards.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        source_lines(articles, find_reposts(articles, outlet_key))
+        extra.append(time.perf_counter() - started)
+    card, added = statistics.median(cards), statistics.median(extra)
+    print(f"  card build, {len(chosen)} stories of {min(map(len, chosen))}-{max(map(len, chosen))} articles: median "
+          f"{card * 1000:.0f} ms with originals counted, of which reposts {added * 1000:.0f} ms "
+          f"(main's card: about {(card - added) * 1000:.0f} ms, ratio {card / max(card - added, 1e-9):.2f})")
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
-from news.originals import find_reposts
+from news.originals import Reposts, find_reposts
 from news.sitenames import looks_like_host, site_name
 from news.types import Coverage, Outlet, SourceLine, StoryArticle
 
@@ -110,10 +110,10 @@ def coverage_of(articles: Sequence[StoryArticle]) -> Coverage:
     )
 
 
-def source_lines(articles: Sequence[StoryArticle]) -> list[SourceLine]:
+def source_lines(articles: Sequence[StoryArticle], reposts: Reposts | None = None) -> list[SourceLine]:
     """One line per outlet (its first original article, else its first), rated sides left to right, then
     unrated, by name; an outlet that only reposts another's text (news.originals) follows the line it reposts."""
-    reposts = find_reposts(articles, outlet_key)
+    reposts = reposts or find_reposts(articles, outlet_key)
     chosen: dict[str, int] = {}
     for i, article in enumerate(articles):
         key = outlet_key(article) or article.url

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from news.coverage import outlet_key, outlet_label
-from news.originals import find_reposts
+from news.originals import Reposts, find_reposts
 from news.types import StoryArticle
 
 __all__ = ["SIDES", "FirstReport", "first_report"]
@@ -29,9 +29,10 @@ class FirstReport:
     joined: tuple[tuple[str, timedelta | None], ...]  # per side in SIDES: time after the first report, or None
 
 
-def first_report(articles: Sequence[StoryArticle]) -> FirstReport | None:
-    """The story's first original report and each side's delay after it; None when no original has a time."""
-    reposts = find_reposts(articles, outlet_key)
+def first_report(articles: Sequence[StoryArticle], reposts: Reposts | None = None) -> FirstReport | None:
+    """The story's first original report and each side's delay after it; None when no original has a time.
+    `reposts`: find_reposts of these articles, when the caller has it."""
+    reposts = reposts or find_reposts(articles, outlet_key)
     timed = [(a.published, i) for i, a in enumerate(articles) if a.published is not None]
     originals = [(when, i) for when, i in timed if not reposts.copied[i]]
     if not originals:

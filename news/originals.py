@@ -5,7 +5,8 @@ One AP story reprinted by thirty papers is one report, not thirty. An article is
 - its text is a near copy of an earlier article of the story from another outlet: the same wire text. Title and
   lead are normalized (case, accents, punctuation, an aggregator's "  ..." cut, a trailing " - Outlet") and cut
   into word shingles; a pair is a copy when the shingles of the shorter text are nearly all in the longer one
-  (containment, so a lead trimmed by one paper still matches). With no lead on either side, only a headline that
+  (containment, so a lead trimmed by one paper still matches), or the leads alone are (a copy under a new
+  headline). With no lead on either side, only a headline that
   is the same, long enough to be nobody's coincidence, counts (`same_headline`);
 - or its lead credits a wire that is not its own outlet: "WASHINGTON (AP) —", "(Reuters) -", "… — Reuters" at
   the end. Such a copy is grouped under the wire's own article when the story has one, else under the first
@@ -28,7 +29,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from news.summary.titles import clean_title
 from news.types import StoryArticle
 
 __all__ = ["LEAD_WORDS", "MIN_CONTAINMENT", "MIN_HEADLINE_WORDS", "SHINGLE", "WIRE_NAMES", "Reposts", "find_reposts",
@@ -40,17 +40,22 @@ MIN_CONTAINMENT = 0.8  # share of the shorter text's shingles found in the longe
 MIN_TEXT_WORDS = 15  # title + lead shorter than this is compared as a headline alone
 MIN_HEADLINE_WORDS = 8  # a headline alone is a copy only when at least this long and the same (bench/reposts.py)
 MAX_ARTICLES = 2000  # articles of one story looked at (earliest first); later ones count as original
+MAX_CANDIDATES = 20  # earlier originals compared with each article, those sharing the most shingles first
+MAX_POSTING = 50  # a shingle that many originals share ("said on tuesday") finds no candidate: it tells none apart
+MAX_LEAD_CHARS = 2000  # of a summary read for its lead and credit
 
 _WORD = re.compile(r"[^\W_]+")
 _ELLIPSIS = re.compile(r"(?:\s*(?:\.\.\.|…))+\s*$")
 _CUT_SITE = re.compile(r"\s+[-–—|]\s+[^-–—|]{1,40}$")
+_SITE = re.compile(r"\s+[-–—|]\s+(?P<tail>[^-–—|]{2,40})$")
+_WIRE_SLUG = re.compile(r"^\s*(?:(?:REFILE|UPDATE(?:\s*\d+)?|EXCLUSIVE|CORRECTED|RPT|[A-Z]{2,}(?: [A-Z]{2,}){0,2})-)+")
 _ATTRIBUTION = re.compile(r"\s+[-–—]\s+(?:sources?|reports?|report says|analyst blog)\s*$", re.IGNORECASE)
 # A wire's credit at the top of a lead ("WASHINGTON (AP) —", "(Reuters) -") or at its end ("— Reuters").
-_WIRES = {"ap": "associated press", "associated press": "associated press", "reuters": "reuters",
-          "afp": "afp", "agence france-presse": "afp", "agence france presse": "afp"}
+_WIRES = {"AP": "associated press", "Associated Press": "associated press", "Reuters": "reuters",
+          "AFP": "afp", "Agence France-Presse": "afp", "Agence France Presse": "afp"}
 _WIRE_NAMES = "|".join(sorted((re.escape(w) for w in _WIRES), key=len, reverse=True))
-_LEAD_CREDIT = re.compile(rf"^[^()\n]{{0,80}}\((?P<wire>{_WIRE_NAMES})\)\s*[-–—:]", re.IGNORECASE)
-_END_CREDIT = re.compile(rf"[-–—]\s*(?:the\s+)?(?P<wire>{_WIRE_NAMES})\s*\.?\s*$", re.IGNORECASE)
+_LEAD_CREDIT = re.compile(rf"^[^()\n]{{0,80}}\((?P<wire>{_WIRE_NAMES})\)\s*[-–—:]")
+_END_CREDIT = re.compile(rf"[-–—]\s*(?:The\s+|the\s+)?(?P<wire>{_WIRE_NAMES})\s*\.?\s*$")
 WIRE_NAMES = {"associated press": "AP", "reuters": "Reuters", "afp": "AFP"}
 # Outlets that are the wire itself: their own credit is no repost.
 _WIRE_OUTLETS = {"associated press": ("associated press", "apnews.com", "ap.org", "ap news"),
@@ -69,19 +74,31 @@ class Reposts:
 
 
 def _words(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return _WORD.findall(text.casefold())
 
 
+def _without_site(title: str, source: str) -> str:
+    """" - Reuters", " | Fox News": a site's name after the headline (its own, or up to 4 capitalised words)."""
+    match = _SITE.search(title)
+    if match is None:
+        return title
+    tail = match.group("tail").split()
+    named = bool(source) and tail == source.split()
+    if named or (len(tail) <= 4 and all(w[:1].isupper() or w[:1].isdigit() or "." in w for w in tail)):
+        return title[: match.start()]
+    return title
+
+
 def _headline(title: str, source: str) -> tuple[tuple[str, ...], bool]:
-    """The headline's words without slugs, kickers or a site's name (news.summary.titles), and whether the feed
+    """The headline's words without a wire's slug ("UPDATE 2-") or a site's name, and whether the feed
     cut it off (its last word may then be cut too, so it is dropped)."""
     bare = _ELLIPSIS.sub("", title.strip())
     cut = bare != title.strip()
     if cut:  # "Toyota settlement - WNCN: News, Weather  ...": a site's name, cut with the title
         bare = _CUT_SITE.sub("", bare)
-    words = _words(clean_title(_ATTRIBUTION.sub("", bare), source))
+    words = _words(_without_site(_WIRE_SLUG.sub("", _ATTRIBUTION.sub("", bare)), source))
     return tuple(words[:-1] if cut else words), cut
 
 
@@ -93,9 +110,9 @@ def _shingles(words: Sequence[str]) -> frozenset[int]:
 
 def wire_credit(summary: str) -> str:
     """The wire a lead credits ("associated press", "reuters", "afp"), or "" when it credits none."""
-    text = " ".join(summary.split())
+    text = " ".join(summary[:MAX_LEAD_CHARS].split())
     found = _LEAD_CREDIT.match(text) or _END_CREDIT.search(text[-60:])
-    return _WIRES[found.group("wire").casefold()] if found else ""
+    return _WIRES[found.group("wire")] if found else ""
 
 
 def _is_the_wire(wire: str, article: StoryArticle) -> bool:
@@ -111,14 +128,16 @@ class _Text:
     cut: bool  # the feed cut the headline off: it may match the start of a longer one
     shingles: frozenset[int]
     has_lead: bool
+    lead: frozenset[int]  # the lead's own shingles when it is long enough alone ("" otherwise): a new headline
 
 
 def _text(article: StoryArticle) -> _Text:
     headline, cut = _headline(article.title, article.source_name)
-    lead = _words(article.summary)[:LEAD_WORDS]
+    lead = _words(article.summary[:MAX_LEAD_CHARS])[:LEAD_WORDS]
     words = [*headline, *lead]
     has_lead = len(lead) > 0 and len(words) >= MIN_TEXT_WORDS
-    return _Text(headline, cut, _shingles(words if has_lead else headline), has_lead)
+    alone = _shingles(lead) if len(lead) >= MIN_TEXT_WORDS else frozenset()
+    return _Text(headline, cut, _shingles(words if has_lead else headline), has_lead, alone)
 
 
 def same_headline(a: Sequence[str], b: Sequence[str], a_cut: bool = False, b_cut: bool = False) -> bool:
@@ -134,7 +153,9 @@ def same_headline(a: Sequence[str], b: Sequence[str], a_cut: bool = False, b_cut
 
 def _copies(a: _Text, b: _Text, shared: int) -> bool:
     if a.has_lead and b.has_lead:
-        return shared >= MIN_CONTAINMENT * min(len(a.shingles), len(b.shingles))
+        if shared >= MIN_CONTAINMENT * min(len(a.shingles), len(b.shingles)):
+            return True
+        return bool(a.lead and b.lead) and len(a.lead & b.lead) >= MIN_CONTAINMENT * min(len(a.lead), len(b.lead))
     return same_headline(a.headline, b.headline, a.cut, b.cut)
 
 
@@ -166,13 +187,14 @@ def find_reposts(articles: Sequence[StoryArticle], outlet_of: Callable[[StoryArt
     postings: dict[int, list[int]] = {}
     for i in order:
         text = texts[i] = _text(articles[i])
-        shared = Counter(j for s in text.shingles for j in postings.get(s, ()))
-        for j, count in shared.most_common():
-            if outlets[j] != outlets[i] and _copies(text, texts[j], count):
-                original[i] = original[j] if original[j] is not None else j
+        shared = Counter(j for s in text.shingles if len(found := postings.get(s, ())) <= MAX_POSTING for j in found)
+        for j, _count in shared.most_common(MAX_CANDIDATES):
+            if outlets[j] != outlets[i] and _copies(text, texts[j], len(text.shingles & texts[j].shingles)):
+                original[i] = j
                 break
-        for s in text.shingles:
-            postings.setdefault(s, []).append(i)
+        if original[i] is None:  # only originals are looked up: a copy of a copy is a copy of its original
+            for s in text.shingles:
+                postings.setdefault(s, []).append(i)
     _root_at_wires(articles, original)
     copied = [o is not None for o in original]
     wire = [wire_credit(a.summary) for a in articles]
@@ -180,12 +202,16 @@ def find_reposts(articles: Sequence[StoryArticle], outlet_of: Callable[[StoryArt
     return Reposts(tuple(original), tuple(copied), tuple(WIRE_NAMES.get(w, "") for w in wire))
 
 
+def _is_a_wire(article: StoryArticle) -> bool:
+    return any(_is_the_wire(w, article) for w in _WIRE_OUTLETS)
+
+
 def _root_at_wires(articles: Sequence[StoryArticle], original: list[int | None]) -> None:
     """A group of copies that holds a wire's own article is that wire's: it becomes the original even when a
     reprint was fetched first."""
     for i, article in enumerate(articles):
         root = original[i]
-        if root is None or not any(_is_the_wire(w, article) for w in _WIRE_OUTLETS):
+        if root is None or not _is_a_wire(article) or _is_a_wire(articles[root]):
             continue
         for k in range(len(original)):
             if original[k] == root:
