@@ -57,7 +57,7 @@ class StoryDetail:
     sources: list[SourceLine]
     published: list[datetime]
     zone: ZoneInfo  # the asking chat's timezone
-    first: FirstReport | None = None  # who broke it and when each side joined; None once archived or untimed
+    first: FirstReport | None = None  # who broke it and when each side joined; None when no original has a time
 
 
 def reference_time(session: Session, now: datetime) -> datetime:
@@ -157,4 +157,4 @@ class Stories:
         if data is None:
             return None
         kept = decode_archive(data)
-        return StoryDetail(kept.view, list(kept.sources), list(kept.published), self._zone_of(chat))
+        return StoryDetail(kept.view, list(kept.sources), list(kept.published), self._zone_of(chat), kept.first)
