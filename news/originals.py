@@ -6,10 +6,11 @@ One AP story reprinted by thirty papers is one report, not thirty. An article is
   lead are normalized (case, accents, punctuation, an aggregator's "  ..." cut, a trailing " - Outlet") and cut
   into word shingles; a pair is a copy when the shingles of the shorter text are nearly all in the longer one
   (containment, so a lead trimmed by one paper still matches), or the leads alone are (a copy under a new
-  headline). With no lead on either side, only a headline that
-  is the same, long enough to be nobody's coincidence, counts (`same_headline`);
-- or its lead credits a wire that is not its own outlet: "WASHINGTON (AP) —", "(Reuters) -", "… — Reuters" at
-  the end. Such a copy is grouped under the wire's own article when the story has one, else under the first
+  headline). With no lead on either side, only a headline that is the same, long enough to be nobody's
+  coincidence, counts (`same_headline`);
+- or its lead or byline credits a wire that is not its own outlet: "WASHINGTON (AP) —", "(Reuters) -",
+  "By The Associated Press", "… — Reuters" at the end; a feed's author "Jane Doe, Associated Press". Such a copy
+  is grouped under the wire's own article when the story has one, else under the first
   article crediting the same wire.
 
 Calling an original a repost is worse than missing one (it hides a voice), so every rule leans to "original":
@@ -43,6 +44,7 @@ MAX_ARTICLES = 2000  # articles of one story looked at (earliest first); later o
 MAX_CANDIDATES = 20  # earlier originals compared with each article, those sharing the most shingles first
 MAX_POSTING = 50  # a shingle that many originals share ("said on tuesday") finds no candidate: it tells none apart
 MAX_LEAD_CHARS = 2000  # of a summary read for its lead and credit
+MAX_BYLINE = 200
 
 _WORD = re.compile(r"[^\W_]+")
 _ELLIPSIS = re.compile(r"(?:\s*(?:\.\.\.|…))+\s*$")
@@ -55,6 +57,10 @@ _WIRES = {"AP": "associated press", "Associated Press": "associated press", "Reu
           "AFP": "afp", "Agence France-Presse": "afp", "Agence France Presse": "afp"}
 _WIRE_NAMES = "|".join(sorted((re.escape(w) for w in _WIRES), key=len, reverse=True))
 _LEAD_CREDIT = re.compile(rf"^[^()\n]{{0,80}}\((?P<wire>{_WIRE_NAMES})\)\s*[-–—:]")
+_BY_LINE = re.compile(rf"^By\s+(?:The\s+|the\s+)?(?P<wire>{_WIRE_NAMES})\b")  # "By The Associated Press"
+# A byline naming a wire: "The Associated Press", "Reuters Staff", "Jane Doe, Associated Press", "AFP".
+_ROLE = r"(?:\s+(?:[Ss]taff\s+)?(?:[Ss]taff|[Ww]riter|[Cc]orrespondent))?"
+_AUTHOR_CREDIT = re.compile(rf"(?:^|[\s,;(]|\bBy\s)(?:The\s+|the\s+)?(?P<wire>{_WIRE_NAMES}){_ROLE}\s*\)?\s*$")
 _END_CREDIT = re.compile(rf"[-–—]\s*(?:The\s+|the\s+)?(?P<wire>{_WIRE_NAMES})\s*\.?\s*$")
 WIRE_NAMES = {"associated press": "AP", "reuters": "Reuters", "afp": "AFP"}
 # Outlets that are the wire itself: their own credit is no repost.
@@ -108,10 +114,14 @@ def _shingles(words: Sequence[str]) -> frozenset[int]:
     return frozenset(hash(tuple(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1))
 
 
-def wire_credit(summary: str) -> str:
-    """The wire a lead credits ("associated press", "reuters", "afp"), or "" when it credits none."""
+def wire_credit(summary: str, byline: str = "") -> str:
+    """The wire a lead or byline credits ("associated press", "reuters", "afp"), or "" when none: a dateline
+    credit ("NORFOLK, Va. (AP) —"), "By The Associated Press" opening the lead, "— Reuters" closing it, or a
+    byline that ends with the wire's name ("Jane Doe, Associated Press", "Reuters Staff")."""
     text = " ".join(summary[:MAX_LEAD_CHARS].split())
-    found = _LEAD_CREDIT.match(text) or _END_CREDIT.search(text[-60:])
+    found = _LEAD_CREDIT.match(text) or _BY_LINE.match(text) or _END_CREDIT.search(text[-60:])
+    if found is None:
+        found = _AUTHOR_CREDIT.search(" ".join(byline[:MAX_BYLINE].split()))
     return _WIRES[found.group("wire")] if found else ""
 
 
@@ -197,7 +207,7 @@ def find_reposts(articles: Sequence[StoryArticle], outlet_of: Callable[[StoryArt
                 postings.setdefault(s, []).append(i)
     _root_at_wires(articles, original)
     copied = [o is not None for o in original]
-    wire = [wire_credit(a.summary) for a in articles]
+    wire = [wire_credit(a.summary, a.byline) for a in articles]
     _credit_wires(articles, order, outlets, original, copied, wire)
     return Reposts(tuple(original), tuple(copied), tuple(WIRE_NAMES.get(w, "") for w in wire))
 

@@ -55,6 +55,7 @@ class ArticleIn:
     domain: str  # host of the canonical url, without "www."
     categories: tuple[str, ...] = ()
     image_url: str = ""  # the entry's picture (news.images), "" when none
+    byline: str = ""  # who the feed says wrote it (<author>, <dc:creator>), "" when it doesn't say
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,7 @@ class StoryArticle:
     published: datetime | None = None
     categories: tuple[str, ...] = ()
     image_url: str = ""  # the article's picture from its feed (news.images), "" when none
+    byline: str = ""  # who the feed says wrote it; a wire's name there marks a copy (news.originals)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,15 +28,18 @@ AP_LEAD = ("NORFOLK, Va. (AP) — A storm surge flooded coastal towns across Vir
            "a state of emergency for the storm-battered coast.")
 
 
-def _item(title: str, lead: str, minutes: int, link: str, source: tuple[str, str] | None = None) -> str:
+def _item(title: str, lead: str, minutes: int, link: str, source: tuple[str, str] | None = None,
+          author: str = "") -> str:
     credit = f'<source url="{source[1]}">{source[0]}</source>' if source else ""
+    credit += f"<dc:creator>{escape(author)}</dc:creator>" if author else ""
     when = format_datetime(BROKE + timedelta(minutes=minutes))
     return (f"<item><title>{escape(title)}</title><link>{link}</link><guid>{link}</guid>"
             f"<description>{escape(lead)}</description><pubDate>{when}</pubDate>{credit}</item>")
 
 
 def _rss(title: str, items: list[str]) -> bytes:
-    return (f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>{escape(title)}</title>'
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
+            f'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>{escape(title)}</title>'
             f'<link>http://example.org/</link>{"".join(items)}</channel></rss>').encode()
 
 
@@ -57,13 +60,19 @@ WIRE = _rss("Top stories", [
           "and rescuers in boats pulled thousands of residents and families from rooftops and homes.",
           360, "https://www.foxnews.com/us/virginia-storm-surge", ("Fox News", "https://www.foxnews.com/")),
 ])
-# Three local papers reprint AP's text (one with the aggregator's cut title); a fourth writes its own story and
-# only quotes the wire: it stays original.
+# Three local papers reprint AP's text (one with the aggregator's cut title), a fourth prints AP's story under its
+# own headline and lead but with AP's byline; a fifth writes its own story and only quotes the wire: it stays
+# original.
 LOCALS = {
     "/tidewater.xml": ("Tidewater Gazette", _item(AP_TITLE, AP_LEAD, 70, "http://tidewater.example/storm")),
     "/hampton.xml": ("Hampton Ledger", _item(AP_TITLE, AP_LEAD + " Check back for updates.", 75,
                                              "http://hampton.example/storm")),
     "/bay.xml": ("Bay Courier", _item(AP_TITLE[:60] + "  ...", AP_LEAD, 80, "http://bay.example/storm")),
+    "/harbor.xml": ("Harbor Herald", _item(
+        "Storm surge floods Virginia coast as rescuers in boats reach thousands of residents",
+        "Rescuers in boats reached thousands of residents on Tuesday after the storm surge flooded coastal towns "
+        "in Virginia, where the governor declared a state of emergency.", 85, "http://harbor.example/storm",
+        author="By JANE DOE, Associated Press Writer")),
     "/shore.xml": ("Shore Daily", _item(
         "Storm surge floods Virginia coastal towns, thousands of residents flee homes by boat",
         "Thousands of residents of Virginia's coastal towns fled their homes by boat on Tuesday as the storm surge "
@@ -95,7 +104,7 @@ def _clustered(core: Core) -> bool:
         return int(total or 0), int(loose or 0)
 
     total, loose = core.interactive.sync(counts)
-    return total == 8 and loose == 0
+    return total == 9 and loose == 0
 
 
 async def test_reposts_are_counted_grouped_and_the_first_report_named(tmp_path: Path, db_url: str) -> None:
@@ -105,8 +114,8 @@ async def test_reposts_are_counted_grouped_and_the_first_report_named(tmp_path: 
 
         card = await say(h, chat.id, "/story virginia storm surge")
         assert card.text, card
-        assert "8 articles · 8 sources · 5 original" in card.text  # three papers only reprint AP
-        sources = next(b["callback_data"] for row in card.buttons for b in row if b["text"] == "All 8 sources")
+        assert "9 articles · 9 sources · 5 original" in card.text  # four papers only reprint AP
+        sources = next(b["callback_data"] for row in card.buttons for b in row if b["text"] == "All 9 sources")
 
         await press(h, card, sources)
         await wait_until(lambda: card.edits)
@@ -116,18 +125,21 @@ async def test_reposts_are_counted_grouped_and_the_first_report_named(tmp_path: 
         assert "Center: with the first report · Right: 6 h after the first report" in page
         lines = page.split("\n")
         ap = next(i for i, line in enumerate(lines) if line.startswith("🟦 Associated Press:"))
-        assert lines[ap].endswith("· reposted by 3")
-        reposts = lines[ap + 1 : ap + 4]
+        assert lines[ap].endswith("· reposted by 4")
+        reposts = lines[ap + 1 : ap + 5]
         assert all(line.strip().startswith("↳ ❔") and line.endswith(": reposts Associated Press") for line in reposts)
         assert {re.sub(r"^\s*↳ ❔ (.*?):.*$", r"\1", line) for line in reposts} == {
-            "Tidewater Gazette", "Hampton Ledger", "Bay Courier"}
-        assert any(line.startswith("❔ Shore Daily:") for line in lines)  # quoting the wire is not reposting it
+            "Tidewater Gazette", "Hampton Ledger", "Bay Courier", "Harbor Herald"}
         copies = {e["url"] for e in card.entities if e["type"] == "text_link"}
         assert {"http://tidewater.example/storm", "http://bay.example/storm"} <= copies  # each copy still linked
 
         story = sources.split(":")[1]
-        await press(h, card, f"card:{story}")
+        await press(h, card, f"src:{story}:1")
         await wait_until(lambda: len(card.edits) == 2)
+        assert card.text and "page 2/2" in card.text and "First reported" not in card.text
+        assert "\n❔ Shore Daily: " in card.text  # quoting the wire is not reposting it
+        await press(h, card, f"card:{story}")
+        await wait_until(lambda: len(card.edits) == 3)
         await press(h, card, f"cov:{story}")
         chart = (await h.telegram.wait_for_messages(chat.id, 2))[1]
         assert chart.photo is not None and chart.text is not None
@@ -141,10 +153,10 @@ async def test_in_spanish_and_in_the_readers_zone(tmp_path: Path, db_url: str) -
         chat = h.telegram.add_private_chat(h.telegram.add_user("Ana", language_code="es"))
         await say(h, chat.id, "/timezone America/New_York")
         card = await say(h, chat.id, "/story virginia storm surge")
-        assert card.text and "8 fuentes · 5 originales" in card.text
+        assert card.text and "9 fuentes · 5 originales" in card.text
         story = next(b["callback_data"] for row in card.buttons for b in row if b["callback_data"].startswith("src:"))
         await press(h, card, story)
         await wait_until(lambda: card.edits)
         assert card.text and "Primera noticia: Reuters, 31 jul, 8:00" in card.text
         assert "Derecha: 6 h después de la primera noticia" in card.text
-        assert "republicado por 3" in card.text
+        assert "republicado por 4" in card.text

@@ -8,6 +8,7 @@ import pytest
 
 from news.coverage import outlet_key, source_lines
 from news.first_report import first_report
+from news.normalize import normalize_feed
 from news.originals import MAX_ARTICLES, find_reposts, is_copy, same_headline, wire_credit
 from news.types import Bias, Outlet, StoryArticle
 
@@ -37,6 +38,30 @@ def art(source: str, title: str, summary: str = "", minutes: int | None = 0, out
 ])
 def test_wire_credit_reads_datelines_and_end_credits_only(summary: str, wire: str) -> None:
     assert wire_credit(summary) == wire
+
+
+@pytest.mark.parametrize(("byline", "wire"), [
+    ("The Associated Press", "associated press"),
+    ("By JOHN SMITH, Associated Press Writer", "associated press"),
+    ("Reuters Staff", "reuters"),
+    ("news@example.com (Reuters)", "reuters"),
+    ("Jane Doe", ""),
+    ("Kevin Reuters-Smith", ""),  # a name, not the wire
+    ("Mapping the AP style guide", ""),
+    ("x" * 10_000, ""),
+])
+def test_a_byline_naming_a_wire_credits_it(byline: str, wire: str) -> None:
+    assert wire_credit("Senators voted on Tuesday.", byline) == wire
+
+
+def test_a_byline_credit_groups_the_copy_under_the_wire() -> None:
+    articles = [art("AP", "Senate acts", "Senators acted.", 0, AP),
+                StoryArticle("Shutdown averted for now", "https://paper.example/1", "Congress beat the deadline.",
+                             "Paper", published=T0 + timedelta(minutes=30), byline="Associated Press"),
+                StoryArticle("Our own story", "https://other.example/1", "Our reporter watched the vote.",
+                             "Other", published=T0 + timedelta(minutes=40), byline="Jane Doe")]
+    reposts = find_reposts(articles, outlet_key)
+    assert reposts.original_of == (None, 0, None) and reposts.copied == (False, True, False)
 
 
 def test_near_copies_of_title_and_lead_are_copies_and_rewrites_are_not() -> None:
@@ -138,3 +163,15 @@ def test_a_story_past_the_limit_counts_the_rest_as_original() -> None:
     articles = [art(f"Paper {i}", title, lead, i) for i in range(MAX_ARTICLES + 5)]
     copied = find_reposts(articles, outlet_key).copied
     assert sum(copied) == MAX_ARTICLES - 1 and not any(copied[MAX_ARTICLES:])
+
+
+def test_a_feeds_author_becomes_the_articles_byline_bounded_and_plain() -> None:
+    body = (b'<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
+            b"<title>Paper</title>"
+            b"<item><title>One</title><link>https://paper.example/1</link>"
+            b"<dc:creator>&lt;b&gt;Jane Doe, Associated Press&lt;/b&gt;</dc:creator></item>"
+            b"<item><title>Two</title><link>https://paper.example/2</link><author>" + b"x" * 5000 + b"</author></item>"
+            b"<item><title>Three</title><link>https://paper.example/3</link></item></channel></rss>")
+    articles = normalize_feed(body, "application/rss+xml", T0).articles
+    assert [a.byline for a in articles][::2] == ["Jane Doe, Associated Press", ""]
+    assert 0 < len(articles[1].byline) <= 200
