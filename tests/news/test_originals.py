@@ -14,7 +14,8 @@ from news.types import Bias, Outlet, StoryArticle
 
 T0 = datetime(2026, 7, 31, 12, 0, tzinfo=UTC)
 LEAD = ("WASHINGTON (AP) — The Senate passed a bill on Tuesday that would fund the government through December, "
-        "sending it to the House days before a shutdown deadline, after senators from both parties agreed on aid.")
+        "sending it to the House days before a shutdown deadline, after senators from both parties agreed on aid. "
+        "The House is expected to vote on Wednesday, and the president has said he will sign it.")
 REUTERS = Outlet("Reuters", ("reuters.com",), bias=Bias.CENTER)
 AP = Outlet("Associated Press", ("apnews.com",), bias=Bias.LEAN_LEFT)
 FOX = Outlet("Fox News", ("foxnews.com",), bias=Bias.RIGHT)
@@ -66,12 +67,22 @@ def test_a_byline_credit_groups_the_copy_under_the_wire() -> None:
 
 def test_near_copies_of_title_and_lead_are_copies_and_rewrites_are_not() -> None:
     wire = art("AP", "Senate passes stopgap bill, sending it to the House ahead of shutdown deadline", LEAD)
-    trimmed = art("Local", "Senate OKs funding bill", LEAD.rsplit(",", 1)[0] + ". Check back for updates.")
+    trimmed = art("Local", "Senate OKs funding bill", LEAD.rsplit(" ", 4)[0] + ". Check back for updates.")
     rewrite = art("Other", "Senate votes to avert shutdown",
                   "Senators from both parties agreed on Tuesday to fund the government until December, and the "
                   "bill now goes to the House, days before the shutdown deadline would have hit.")
     assert is_copy(wire, trimmed) and is_copy(trimmed, wire)
     assert not is_copy(wire, rewrite)
+
+
+
+def test_two_outlets_quoting_one_statement_are_not_copies() -> None:
+    quote = ("We will not let the government shut down while families are waiting for help, and we will stay here "
+             "until it is done")
+    one = art("One", "Senate leader vows to stay until funding deal is done", f'"{quote}," the leader said.')
+    two = art("Two", "Shutdown looms as talks drag on", f'In a statement the leader said: "{quote}." Critics said '
+              "the promise came too late for federal workers already sent home.")
+    assert not is_copy(one, two)
 
 
 @pytest.mark.parametrize(("a", "b", "copy"), [
