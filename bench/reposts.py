@@ -66,6 +66,7 @@ def labelled_check(items: dict[str, Item]) -> None:
     print(f"labelled pairs: {len(rows)} ({counts['copy']} copy, {counts['not']} not, {counts['unsure']} unsure)")
     print(f"  news.originals.is_copy       {_score(pairs, is_copy)}")
     print(f"  baseline headline Jaccard>=.7 {_score(pairs, _headline_jaccard)}")
+    print(f"  main (no detection: every source original) recall 0.000 (0/{counts['copy']})")
     unsure = [(a, b) for label, a, b in pairs if label == "unsure"]
     print(f"  unsure pairs called copies: {sum(is_copy(a, b) for a, b in unsure)} of {len(unsure)}")
     bands = sorted({r["band"] for r in rows})
