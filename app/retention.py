@@ -25,7 +25,9 @@ from sqlalchemy.orm import Session
 from app.cards import CardCache
 from app.lifecycle import Kept, prune_kept
 from app.tx import Transactions
-from news.coverage import source_lines
+from news.coverage import outlet_key, source_lines
+from news.first_report import FirstReport, first_report
+from news.originals import find_reposts
 from news.types import SourceLine, StoryView
 from storage import chats as chat_store
 from storage import retention as store
@@ -47,6 +49,7 @@ class StoryArchive:
     view: StoryView
     sources: tuple[SourceLine, ...]
     published: tuple[datetime, ...]
+    first: FirstReport | None = None  # who broke it (none in archives written before it was kept)
 
 
 _ARCHIVE = TypeAdapter(StoryArchive)
@@ -117,8 +120,10 @@ class Retention:
             if not arts:
                 archives[story_id] = None  # merged away, or never had any: nothing to show
                 continue
-            archive = StoryArchive(self.cards.view(story_id, arts, now), tuple(source_lines(arts)),
-                                   tuple(a.published for a in arts if a.published is not None))
+            reposts = find_reposts(arts, outlet_key)
+            archive = StoryArchive(self.cards.view(story_id, arts, now), tuple(source_lines(arts, reposts)),
+                                   tuple(a.published for a in arts if a.published is not None),
+                                   first_report(arts, reposts))
             archives[story_id] = _ARCHIVE.dump_json(archive).decode()
         store.archive_stories(session, archives, now)
         return len(ids), store.delete_story_articles(session, ids)

@@ -19,7 +19,9 @@ from app.digest_time import zone_or_utc
 from app.mutes import hide_outlets, hide_source_links, is_muted
 from app.retention import decode_archive
 from app.tx import Transactions
-from news.coverage import source_lines
+from news.coverage import outlet_key, source_lines
+from news.first_report import FirstReport, first_report
+from news.originals import find_reposts
 from news.rank import rank_score
 from news.relevance import relevance
 from news.types import SourceLine, StoryArticle, StoryView
@@ -55,6 +57,7 @@ class StoryDetail:
     sources: list[SourceLine]
     published: list[datetime]
     zone: ZoneInfo  # the asking chat's timezone
+    first: FirstReport | None = None  # who broke it and when each side joined; None when no original has a time
 
 
 def reference_time(session: Session, now: datetime) -> datetime:
@@ -143,8 +146,10 @@ class Stories:
         published = [a.published for a in articles if a.published is not None]
         view = self._cards.view(live, articles, now)
         outlets = chat.muted_outlets if chat is not None else frozenset()
-        lines = hide_source_links(source_lines(articles), articles, outlets)
-        return StoryDetail(hide_outlets(view, articles, outlets), lines, published, self._zone_of(chat))
+        reposts = find_reposts(articles, outlet_key)
+        lines = hide_source_links(source_lines(articles, reposts), articles, outlets)
+        return StoryDetail(hide_outlets(view, articles, outlets), lines, published, self._zone_of(chat),
+                           first_report(articles, reposts))
 
     def _archived(self, session: Session, story_id: int, chat: ChatView | None) -> StoryDetail | None:
         """The card a story kept when its articles were pruned (app.retention); None when it has none."""
@@ -152,4 +157,4 @@ class Stories:
         if data is None:
             return None
         kept = decode_archive(data)
-        return StoryDetail(kept.view, list(kept.sources), list(kept.published), self._zone_of(chat))
+        return StoryDetail(kept.view, list(kept.sources), list(kept.published), self._zone_of(chat), kept.first)

@@ -101,9 +101,14 @@ def bias_bar(coverage: Coverage) -> str:
 
 
 def counts_line(view: StoryView) -> str:
+    """"9 articles · 8 sources", and "· 5 original" when some sources only repost another's text."""
     articles = ngettext("{count} article", "{count} articles", view.article_count)
     sources = ngettext("{count} source", "{count} sources", view.source_count)
-    return f"{articles.format(count=number(view.article_count))} · {sources.format(count=number(view.source_count))}"
+    line = f"{articles.format(count=number(view.article_count))} · {sources.format(count=number(view.source_count))}"
+    original = view.source_count - view.reposting
+    if 0 < view.reposting <= view.source_count:
+        line += " · " + ngettext("{count} original", "{count} original", original).format(count=number(original))
+    return line
 
 
 def dateline(view: StoryView, zone: ZoneInfo) -> str:
@@ -160,18 +165,32 @@ def story_card(view: StoryView, *, zone: ZoneInfo = UTC_ZONE, compact: bool = Fa
     return "\n".join(lines)
 
 
-def sources_page(headline: str, sources: Sequence[SourceLine], page: int) -> tuple[str, int, int]:
-    """Page `page` (clamped) of every outlet's headline and link: (html, page, pages)."""
+def sources_page(headline: str, sources: Sequence[SourceLine], page: int,
+                 intro: Sequence[str] = ()) -> tuple[str, int, int]:
+    """Page `page` (clamped) of every outlet's headline and link: (html, page, pages). An outlet that reposts
+    another's text follows it, indented, with a link to its copy; `intro` (HTML lines) heads the first page."""
     pages = max(1, -(-len(sources) // SOURCES_PER_PAGE))
     page = min(max(page, 0), pages - 1)
     shown = sources[page * SOURCES_PER_PAGE : (page + 1) * SOURCES_PER_PAGE]
     heading = ngettext("All {count} source · page {page}/{pages}", "All {count} sources · page {page}/{pages}",
                        len(sources)).format(count=number(len(sources)), page=number(page + 1), pages=number(pages))
-    lines = [f"<b>{_e(_clip(headline, MAX_HEADLINE))}</b>", heading, ""]
-    for item in shown:
-        mark = SIDE_MARK.get(item.side or "", UNRATED_MARK)
-        lines.append(f"{mark} <b>{_e(_clip(item.outlet, MAX_NAME))}</b>: {link(item.title, item.url, MAX_HEADLINE)}")
+    lines = [f"<b>{_e(_clip(headline, MAX_HEADLINE))}</b>", heading, *(intro if page == 0 else ()), ""]
+    lines.extend(_source_line(item) for item in shown)
     return "\n".join(lines), page, pages
+
+
+def _source_line(item: SourceLine) -> str:
+    mark = SIDE_MARK.get(item.side or "", UNRATED_MARK)
+    outlet = f"{mark} <b>{_e(_clip(item.outlet, MAX_NAME))}</b>"
+    if item.repost_of:
+        reposts = _("reposts {outlet}").format(outlet=_clip(item.repost_of, MAX_NAME))
+        line = f"    ↳ {outlet}: {link(reposts, item.url, MAX_HEADLINE)}"
+    else:
+        line = f"{outlet}: {link(item.title, item.url, MAX_HEADLINE)}"
+    if item.reposted_by:
+        line += " · " + _e(ngettext("reposted by {count}", "reposted by {count}", item.reposted_by)
+                           .format(count=number(item.reposted_by)))
+    return line
 
 
 def pack(blocks: Iterable[str], limit: int = MAX_MESSAGE, separator: str = "\n\n") -> list[str]:

@@ -26,11 +26,13 @@ carried only by the centre is nobody's blindspot.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from news.originals import Reposts, find_reposts
 from news.sitenames import looks_like_host, site_name
 from news.types import Coverage, Outlet, SourceLine, StoryArticle
 
@@ -136,16 +138,48 @@ def coverage_of(articles: Sequence[StoryArticle]) -> Coverage:
     )
 
 
-def source_lines(articles: Sequence[StoryArticle]) -> list[SourceLine]:
-    """One line per outlet (its first article), rated sides left to right, then unrated, by name."""
-    first: dict[str, StoryArticle] = {}
-    for article in articles:
-        first.setdefault(outlet_key(article) or article.url, article)
+def source_lines(articles: Sequence[StoryArticle], reposts: Reposts | None = None) -> list[SourceLine]:
+    """One line per outlet (its first original article, else its first), rated sides left to right, then
+    unrated, by name; an outlet that only reposts another's text (news.originals) follows the line it reposts."""
+    reposts = reposts or find_reposts(articles, outlet_key)
+    chosen: dict[str, int] = {}
+    for i, article in enumerate(articles):
+        key = outlet_key(article) or article.url
+        if key not in chosen or (reposts.copied[chosen[key]] and not reposts.copied[i]):
+            chosen[key] = i
+    parents: dict[str, str] = {}  # an outlet that reposts -> the outlet it reposts
+    lines: dict[str, SourceLine] = {}
+    for key, i in chosen.items():
+        root = reposts.original_of[i]
+        via = reposts.wire[i]
+        if root is not None and (outlet_key(articles[root]) or articles[root].url) != key:
+            parents[key] = outlet_key(articles[root]) or articles[root].url
+            via = outlet_label(articles[root])
+        lines[key] = SourceLine(outlet_label(articles[i]), articles[i].title, articles[i].url,
+                                _side(articles[i]), via if reposts.copied[i] else "")
+    return _grouped(lines, parents)
+
+
+def _side(article: StoryArticle) -> str | None:
+    outlet = article.outlet
+    return outlet.bias.side if outlet is not None and outlet.bias is not None else None
+
+
+def _grouped(lines: dict[str, SourceLine], parents: dict[str, str]) -> list[SourceLine]:
+    """Top lines in side order then by name, each followed by the outlets reposting it, by name."""
     order = {"left": 0, "center": 1, "right": 2}
 
-    def side(article: StoryArticle) -> str | None:
-        outlet = article.outlet
-        return outlet.bias.side if outlet is not None and outlet.bias is not None else None
+    def rank(key: str) -> tuple[int, str]:
+        return (order.get(lines[key].side or "", 3), lines[key].outlet.casefold())
 
-    lines = [SourceLine(outlet_label(a), a.title, a.url, side(a)) for a in first.values()]
-    return sorted(lines, key=lambda line: (order.get(line.side or "", 3), line.outlet.casefold()))
+    children: dict[str, list[str]] = {}
+    for key, parent in parents.items():
+        if parent in lines and parent not in parents:
+            children.setdefault(parent, []).append(key)
+    nested = {key for keys in children.values() for key in keys}
+    out: list[SourceLine] = []
+    for key in sorted((k for k in lines if k not in nested), key=rank):
+        kids = sorted(children.get(key, ()), key=rank)
+        out.append(dataclasses.replace(lines[key], reposted_by=len(kids)) if kids else lines[key])
+        out.extend(lines[kid] for kid in kids)
+    return out

@@ -51,6 +51,7 @@ CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 MAX_TITLE = 500
 MAX_URL = 2048  # the articles.url column: a longer link cannot be stored, and no real article has one
 MAX_SUMMARY = 2000
+MAX_BYLINE = 200  # the articles.byline column
 FUTURE_SLACK = timedelta(minutes=10)
 EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)  # before news feeds existed: a placeholder date, not a real one
 
@@ -134,6 +135,7 @@ def normalize_entry(entry: RawEntry, fetched_at: datetime) -> ArticleIn | None:
         domain=_hostname(claimed) or _hostname(domain_of(link)),
         categories=tuple(c for c in (clean_text(c, 64) for c in entry.categories[:10]) if c),
         image_url=entry.image,
+        byline=clean_text(entry.author, MAX_BYLINE),
     )
 
 

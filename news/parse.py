@@ -34,6 +34,7 @@ __all__ = ["MAX_CATEGORIES", "MAX_FIELD", "MAX_TTL_MINUTES", "FeedParseError", "
 MAX_FIELD = 64 * 1024  # characters kept of any text field before cleaning (a card shows a few hundred)
 MAX_LINK = 4096  # characters of a link or guid; news.normalize drops links too long to store
 MAX_CATEGORIES = 20
+MAX_AUTHOR = 1000  # characters of an author field before cleaning
 MAX_TTL_MINUTES = 366 * 24 * 60
 _DIGITS = re.compile(r"\s*([0-9]{1,12})\s*")
 
@@ -52,6 +53,7 @@ class RawEntry:
     categories: tuple[str, ...]
     source_url: str = ""  # an aggregator's <source url="..."> (RSS) or <source><link> (Atom): the original outlet
     image: str = ""  # the entry's picture, already checked (news.images); "" when it has none
+    author: str = ""  # <author>, <dc:creator> or an Atom author's name, as the feed gives it
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +152,7 @@ def _entry(entry: Any) -> RawEntry:
         categories=tuple(_text(t.get("term"), 200).strip() for t in tags[:MAX_CATEGORIES] if t.get("term")),
         source_url=_text(source.get("href") or source.get("link"), MAX_LINK).strip(),
         image=entry_image(entry, _text(summary)),
+        author=_text(entry.get("author"), MAX_AUTHOR),
     )
 
 

@@ -69,6 +69,7 @@ class ArticleIn:
     domain: str  # host of the canonical url, without "www."
     categories: tuple[str, ...] = ()
     image_url: str = ""  # the entry's picture (news.images), "" when none
+    byline: str = ""  # who the feed says wrote it (<author>, <dc:creator>), "" when it doesn't say
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,7 @@ class StoryArticle:
     published: datetime | None = None
     categories: tuple[str, ...] = ()
     image_url: str = ""  # the article's picture from its feed (news.images), "" when none
+    byline: str = ""  # who the feed says wrote it; a wire's name there marks a copy (news.originals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +133,8 @@ class SourceLine:
     title: str
     url: str
     side: str | None  # "left", "center", "right", or None when unrated
+    repost_of: str = ""  # the outlet (or wire) whose text this outlet only reposts; "" for original reporting
+    reposted_by: int = 0  # how many other outlets repost this one's article (listed right after it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,3 +158,4 @@ class StoryView:
     place: str = ""  # "HOUSTON" from wire-style leads, "" when none opens with a place
     first_reported: datetime | None = None  # the core's first report (strays left out); None: use first_seen
     image_url: str = ""  # the story's picture: the headline article's, else a core article's; "" when none
+    reposting: int = 0  # sources that only repost another's text (news.originals): "19 sources · 12 original"

@@ -68,6 +68,7 @@ def insert_articles(
                 "categories": "\n".join(a.categories),
                 "published_at": a.published,
                 "image_url": a.image_url[:2048],
+                "byline": a.byline[:200],
             }
         )
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert

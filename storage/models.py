@@ -189,6 +189,7 @@ class Article(Base):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)  # search's window (0011)
     story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), nullable=True)
     image_url: Mapped[str] = mapped_column(String(2048), default="", server_default="")  # news.images
+    byline: Mapped[str] = mapped_column(String(200), default="", server_default="")  # the feed's author (0017)
 
     source: Mapped[Source | None] = relationship(lazy="joined")
 

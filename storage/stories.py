@@ -182,8 +182,8 @@ def _articles(session: Session, condition: ColumnElement[bool]) -> list[tuple[in
     query = (
         select(
             Article.story_id, Article.title, Article.url, Article.summary, Article.categories,
-            Article.published_at, Article.image_url, Feed.category, Feed.title, Feed.url, Source.name, Source.domain,
-            Source.country, Source.bias, Source.factuality,
+            Article.published_at, Article.image_url, Article.byline, Feed.category, Feed.title, Feed.url,
+            Source.name, Source.domain, Source.country, Source.bias, Source.factuality,
         )
         .outerjoin(Source, Article.source_id == Source.id)
         .join(Feed, Article.feed_id == Feed.id)
@@ -192,9 +192,9 @@ def _articles(session: Session, condition: ColumnElement[bool]) -> list[tuple[in
     )
     outlets: dict[str, Outlet | None] = {}
     found: list[tuple[int | None, StoryArticle]] = []
-    for story_id, title, url, summary, categories, published, image, feed_category, feed_title, feed_url, *source in (
-        session.execute(query)
-    ):
+    rows = session.execute(query)
+    for story_id, title, url, summary, categories, published, image, byline, feed_category, feed_title, feed_url, \
+            *source in rows:
         name, domain = source[0], source[1]
         if domain not in outlets:
             outlets[domain] = _outlet_of(*source)
@@ -205,6 +205,7 @@ def _articles(session: Session, condition: ColumnElement[bool]) -> list[tuple[in
             source_name=name or feed_title or urlsplit(feed_url).hostname or "",
             outlet=outlets[domain], published=published,
             categories=tuple(c for c in categories.split("\n") if c) + extra, image_url=image or "",
+            byline=byline or "",
         )))
     return found
 

@@ -28,6 +28,7 @@ from bot.handlers.common import NO_PREVIEW, bounded_id, chat_view, edit, reply
 from bot.i18n import _, ngettext, number
 from bot.i18n import current as current_language
 from bot.render import SOURCES_PER_PAGE, caption_fits, sources_page, story_card
+from bot.render_origins import first_report_lines
 from bot.render_outlet import raters_line
 from news.types import StoryView
 
@@ -111,7 +112,8 @@ class CardHandlers:
         if found is None:
             await query.answer(gone(self.core.settings.retention_days), show_alert=True)
             return
-        text, page, pages = sources_page(found.view.headline, found.sources, page)
+        intro = first_report_lines(found.first, found.zone) if found.first is not None else []
+        text, page, pages = sources_page(found.view.headline, found.sources, page, intro)
         first = page * SOURCES_PER_PAGE
         shown = [(first + i, line.outlet) for i, line in enumerate(found.sources[first : first + SOURCES_PER_PAGE])]
         if rated_by := raters_line(self.core.profiles.raters(name for _i, name in shown)):
@@ -139,7 +141,8 @@ class CardHandlers:
         query = update.callback_query
         assert query is not None and query.data is not None
         story_id = bounded_id(query.data.removeprefix(COVERAGE))
-        found = await self.core.stories.detail(story_id) if story_id else None
+        chat = await chat_view(self.core.chats, update)  # the reader's zone for the first report's time
+        found = await self.core.stories.detail(story_id, chat) if story_id else None
         if found is None:
             await query.answer(gone(self.core.settings.retention_days), show_alert=True)
             return
@@ -156,7 +159,7 @@ class CardHandlers:
         thread = message.message_thread_id if message is not None and message.is_topic_message else None
         replying = ReplyParameters(message.message_id, allow_sending_without_reply=True) if message else None
         try:
-            await context.bot.send_photo(chat_id, png, caption=_("Coverage: who reports it, and when"),
+            await context.bot.send_photo(chat_id, png, caption=chart_caption(found),
                                          message_thread_id=thread, reply_parameters=replying)
         except TelegramError:
             log.info("could not send the coverage chart to %s", chat_id, exc_info=True)
@@ -179,6 +182,12 @@ class CardHandlers:
         if len(self._posted) > 10_000:
             self._posted.clear()
         return png
+
+
+def chart_caption(found: StoryDetail) -> str:
+    """"Coverage: who reports it, and when", then who broke it and when each side joined."""
+    first = first_report_lines(found.first, found.zone) if found.first is not None else []
+    return "\n".join([_("Coverage: who reports it, and when"), *first])
 
 
 def handlers(core: Core) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:

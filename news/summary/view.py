@@ -7,7 +7,7 @@ from datetime import datetime
 
 import numpy as np
 
-from news.coverage import coverage_of, outlet_key, outlet_label, outlets_of
+from news.coverage import coverage_of, outlet_key, outlet_label, outlets_of, source_lines
 from news.rank import growth
 from news.summary.dateline import find_place
 from news.summary.headline import pick_headline
@@ -77,4 +77,5 @@ def build_story_view(
         place=place,
         first_reported=first_reported,
         image_url=articles[headline.index].image_url or next((a.image_url for a in core_articles if a.image_url), ""),
+        reposting=sum(1 for line in source_lines(articles) if line.repost_of),
     )

@@ -5,7 +5,7 @@ PostgreSQL, growing with the chats; bench/scale.py --explain).
 Built CONCURRENTLY on PostgreSQL, outside the migration's transaction, as 0015's indexes are.
 
 Revision ID: 0024_inactive_chats_index
-Revises: 0016_followed_stories
+Revises: 0017_article_byline
 Create Date: 2026-12-07 05:30:00
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0024_inactive_chats_index"
-down_revision: str | Sequence[str] | None = "0016_followed_stories"
+down_revision: str | Sequence[str] | None = "0017_article_byline"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
