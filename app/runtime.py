@@ -17,6 +17,7 @@ import httpx
 from app.cards import CardCache
 from app.chats import Chats, ScheduleDefaults
 from app.clustering import ClusterSummary, RefineSummary, StoryEngine, cluster_encoder, cluster_params
+from app.compare import Compare
 from app.digests import Digests
 from app.feeds import Ingestor, IngestPolicy
 from app.headlines import Headlines
@@ -89,6 +90,7 @@ class Core:
     mutes: Mutes
     headlines: Headlines
     profiles: Outlets  # outlet profiles (`outlets` is the outlet table)
+    compare: Compare  # a card's "Compare sides" view
 
     @classmethod
     def build(cls, settings: Settings, *, client: httpx.AsyncClient | None = None,
@@ -119,6 +121,7 @@ class Core:
             interactive=interactive, background=background, clock=clock, mutes=Mutes(chats),
             headlines=Headlines(digests, clock, settings.digest_timezone),
             profiles=Outlets(interactive, digests, outlets, clock),
+            compare=Compare(interactive, clock, cards),
         )
 
     def prepare(self) -> int:

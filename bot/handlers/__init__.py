@@ -10,6 +10,7 @@ renders the result. Group-admin checks and flood control happen here, before the
     mute.py      /mute, /unmute
     outlets.py   /source NAME, and an outlet's profile from a card's sources pages
     cards.py     a card's buttons: all sources, coverage chart
+    sides.py     a card's "Compare sides": one part per side, a side's outlets page by page
     inline.py    @bot words, in any chat
     groups.py    the bot added to or removed from a chat; a group becoming a supergroup
     admin.py     operators' /stats and /feeds
@@ -19,7 +20,21 @@ renders the result. Group-admin checks and flood control happen here, before the
 from __future__ import annotations
 
 from app.runtime import Core
-from bot.handlers import admin, cards, fallback, groups, inline, language, mute, outlets, start, story, today, topics
+from bot.handlers import (
+    admin,
+    cards,
+    fallback,
+    groups,
+    inline,
+    language,
+    mute,
+    outlets,
+    sides,
+    start,
+    story,
+    today,
+    topics,
+)
 from bot.handlers import settings as chat_settings
 from bot.handlers.common import Access, TelegramApplication
 from bot.throttle import Throttle
@@ -44,6 +59,7 @@ def register(application: TelegramApplication, core: Core) -> None:
     application.add_handlers(today.handlers(core))
     application.add_handlers(mute.handlers(core, access))
     application.add_handlers(cards.handlers(core))
+    application.add_handlers(sides.handlers(core))
     application.add_handlers(outlets.handlers(core))
     application.add_handlers(inline.handlers(core))
     application.add_handlers(groups.handlers(core))
