@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import random
 
-from news.sides import (
-    HEADLINES,
-    MIN_GROUP_OUTLETS,
-    Evidence,
-    distinctive_terms,
-    side_parts,
-    sides_from_lines,
-)
+from news.logodds import MIN_GROUP_OUTLETS, distinctive_terms
+from news.sides import HEADLINES, Evidence, side_parts, sides_from_lines
 from news.types import Bias, Outlet, SourceLine, StoryArticle
 
 
