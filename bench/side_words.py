@@ -51,7 +51,7 @@ def _stories(path: Path, outlets: OutletDirectory) -> list[list[StoryArticle]]:
 
 def _shuffled(articles: list[StoryArticle], rng: random.Random) -> list[StoryArticle]:
     """The story with its rated outlets' sides shuffled among them (each outlet keeps its words)."""
-    sides = {}
+    sides: dict[str, Bias] = {}
     for a in articles:
         if a.outlet is not None and a.outlet.bias is not None:
             sides.setdefault(a.outlet.name, a.outlet.bias)

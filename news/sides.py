@@ -99,7 +99,9 @@ def _outlets(articles: Sequence[StoryArticle], indices: Sequence[int], score: np
     best: dict[str, int] = {}
     for i in sorted(indices, key=lambda i: (-score[i] if titles[i] else 1.0, i)):
         best.setdefault(owner(articles[i]), i)
-    return tuple(SideOutlet(outlet_label(articles[i]), titles[i] or articles[i].title, articles[i].url)
+    return tuple(SideOutlet(outlet_label(articles[i]),
+                            titles[i] or " ".join(articles[i].title.split()) or outlet_label(articles[i]),
+                            articles[i].url)
                  for i in best.values())
 
 
