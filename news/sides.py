@@ -120,7 +120,7 @@ def side_parts(articles: Sequence[StoryArticle]) -> list[SidePart]:
             owner_side[owner(article)] = side
     parts = []
     for side in (*SIDES, None):
-        indices = [i for i, s in enumerate(sides) if s == side]
+        indices = [i for i, a in enumerate(articles) if owner_side[owner(a)] == side]  # an outlet has one side
         if side is None and not indices:
             continue
         outlets = _outlets(articles, indices, score, titles)

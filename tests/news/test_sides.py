@@ -58,6 +58,13 @@ def test_headlines_are_one_per_outlet_cleaned_and_central_first() -> None:
     assert all(not o.title.endswith("Fox News") for o in right.outlets)  # the site's name is cleaned off
 
 
+def test_an_outlet_rated_on_one_article_only_is_on_its_side_not_also_unrated() -> None:
+    unrated_copy = StoryArticle(title="Texas abortion law signed", url="https://guardian.example/9",
+                                source_name="Guardian")
+    parts = side_parts([*TEXAS, unrated_copy])
+    assert [o.outlet for o in parts[3].outlets] == ["Local Wire"] and len(parts[0].outlets) == 3
+
+
 def test_a_side_with_no_outlet_is_an_empty_part_and_no_unrated_part_without_unrated() -> None:
     parts = side_parts([a for a in TEXAS if a.outlet and a.outlet.bias and a.outlet.bias.side != "right"])
     assert [p.side for p in parts] == ["left", "center", "right"]
