@@ -17,6 +17,7 @@ outlets, with at least MIN_GROUP_OUTLETS outlets in the group and in the rest.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
@@ -25,12 +26,12 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from news.coverage import outlet_key
 from news.types import StoryArticle
-from news.words import stem, tokens
+from news.words import stem
 
 __all__ = [
     "FAMILY_LEVEL", "MAX_TERMS", "MIN_GROUP_OUTLETS", "MIN_TERM_OUTLETS", "MIN_Z", "PERMUTATIONS", "PRIOR_WEIGHT",
     "content_words",
-    "distinctive_terms", "outlet_words", "owner", "side_of", "side_words",
+    "distinctive_terms", "outlet_words", "owner", "side_of", "side_words", "term_test",
 ]
 
 MAX_TERMS = 5
@@ -45,10 +46,19 @@ _STOP = ENGLISH_STOP_WORDS | {"said", "says", "say", "new", "update", "updated",
                              "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
 def content_words(text: str) -> list[tuple[str, str]]:
-    """(word, stem) of each content word: lowercase, letters only, three or more, not a stop word."""
-    return [(word, stem(word)) for word in tokens(text.replace("…", " "))
-            if len(word) >= 3 and word.isalpha() and word not in _STOP]
+    """(word, stem) of each content word: lowercase letters, three or more, not a stop word. A hyphenated
+    compound stays one word, unstemmed ("pro-life", "six-week"): its parts alone say something else."""
+    found = []
+    for word in _WORD.findall(text.lower()):
+        if "-" in word:
+            found.append((word, word))
+        elif len(word) >= 3 and word not in _STOP:
+            found.append((word, stem(word)))
+    return found
 
 
 def side_of(article: StoryArticle) -> str | None:
@@ -98,6 +108,13 @@ def _z_scores(counts: np.ndarray, groups: np.ndarray) -> np.ndarray:
 def distinctive_terms(
     group: Sequence[Mapping[str, float]], rest: Sequence[Mapping[str, float]], limit: int | None = MAX_TERMS
 ) -> list[tuple[str, float]]:
+    """The words that pass `term_test`, strongest first (at most `limit`)."""
+    return term_test(group, rest, limit)[0]
+
+
+def term_test(
+    group: Sequence[Mapping[str, float]], rest: Sequence[Mapping[str, float]], limit: int | None = MAX_TERMS
+) -> tuple[list[tuple[str, float]], bool]:
     """(stem, z) of the words `group` uses more than `rest` (each a list of outlets' word counts), strongest
     first: the weighted log-odds ratio with an informative Dirichlet prior (Monroe et al. 2008, eq. 16-22), the
     prior being the two groups' pooled word shares worth PRIOR_WEIGHT words.
@@ -108,9 +125,12 @@ def distinctive_terms(
     outlet's words come together and a story has hundreds of them, so by chance alone some word of a random
     group of outlets passes z >= MIN_Z in most large stories (bench/side_words.py); the largest z under random
     groups is what chance gives, and a word must beat it. Nothing when either group has fewer than
-    MIN_GROUP_OUTLETS outlets, or when a word is used by fewer than MIN_TERM_OUTLETS of the group's."""
+    MIN_GROUP_OUTLETS outlets, or when a word is used by fewer than MIN_TERM_OUTLETS of the group's.
+
+    Returns the passing words and whether any word was a candidate (z >= MIN_Z) at all: candidates that do not
+    beat chance mean too little evidence, not that nothing sets the group apart."""
     if len(group) < MIN_GROUP_OUTLETS or len(rest) < MIN_GROUP_OUTLETS:
-        return []
+        return [], False
     # a word fewer than MIN_TERM_OUTLETS outlets use passes in no group: its counts go to one last column,
     # which keeps every group's total words (the z-scores need them) and never passes
     users = Counter(word for counts in (*group, *rest) for word, count in counts.items() if count > 0)
@@ -124,13 +144,13 @@ def distinctive_terms(
     real[0, : len(group)] = True
     z = _z_scores(counts, real)[0, :-1]
     if not len(z) or z.max() < MIN_Z:
-        return []  # no candidate: what chance gives needs no asking
+        return [], False  # no candidate: what chance gives needs no asking
     rng = np.random.default_rng(0)
     shuffled = np.array([rng.permutation(real[0]) for _ in range(PERMUTATIONS)])
     chance = float(np.quantile(_z_scores(counts, shuffled)[:, :-1].max(axis=1), 1 - FAMILY_LEVEL))
     passing = np.flatnonzero(z >= max(MIN_Z, chance))
     ranked = sorted(((vocabulary[j], float(z[j])) for j in passing), key=lambda item: (-item[1], item[0]))
-    return ranked if limit is None else ranked[:limit]
+    return (ranked if limit is None else ranked[:limit]), True
 
 
 def side_words(articles: Sequence[StoryArticle]) -> dict[str, dict[str, float]]:

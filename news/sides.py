@@ -8,8 +8,9 @@ their own, shown apart, never folded into a side. For each side:
   times its tone (a facet of claims and questions is commentary, not the event), junk cleaned by clean_title;
 - its distinctive terms (news.logodds): the words its outlets' titles and leads use more than the story's other
   articles, by the weighted log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008),
-  shown only with evidence enough (the thresholds are there). Below that the part says there are too few outlets
-  to tell; with enough outlets and no word passing, that no word sets the side apart.
+  shown only with evidence enough (the thresholds are there). When the words it uses more do not beat chance,
+  or there are too few outlets to test, the part says there are too few outlets to tell; when no word even
+  comes near (and there are outlets enough), that no word sets the side apart.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from enum import StrEnum
 import numpy as np
 
 from news.coverage import outlet_label
-from news.logodds import MIN_GROUP_OUTLETS, distinctive_terms, outlet_words, owner, side_of
+from news.logodds import MIN_GROUP_OUTLETS, outlet_words, owner, side_of, term_test
 from news.summary.headline import voices
 from news.summary.similarity import article_text, centrality, core_mask, unit_vectors
 from news.summary.titles import casing_of, clean_title
@@ -38,8 +39,8 @@ class Evidence(StrEnum):
     """Why a side part shows its terms or not."""
 
     SHOWN = "shown"  # terms passed the test
-    NONE_APART = "none_apart"  # enough outlets, but no word sets the side apart
-    TOO_FEW = "too_few"  # too few outlets on this side or the others to tell
+    NONE_APART = "none_apart"  # enough outlets, and no word comes near setting the side apart
+    TOO_FEW = "too_few"  # too few outlets, on this side or the others, for the words it uses more to beat chance
     NOT_KEPT = "not_kept"  # the story's articles are no longer kept (an archived story): only titles remain
 
 
@@ -126,8 +127,8 @@ def side_parts(articles: Sequence[StoryArticle]) -> list[SidePart]:
         outlets = _outlets(articles, indices, score, titles)
         group = [words[o] for o, s in owner_side.items() if s == side and side is not None]
         rest = [words[o] for o, s in owner_side.items() if s != side]
-        found = distinctive_terms(group, rest) if side is not None else []
-        enough = len(group) >= MIN_GROUP_OUTLETS and len(rest) >= MIN_GROUP_OUTLETS
+        found, candidates = term_test(group, rest) if side is not None else ([], True)
+        enough = len(group) >= MIN_GROUP_OUTLETS and len(rest) >= MIN_GROUP_OUTLETS and not candidates
         evidence = Evidence.SHOWN if found else Evidence.NONE_APART if enough else Evidence.TOO_FEW
         parts.append(SidePart(side, outlets, outlets[:HEADLINES], tuple(surface[w] for w, _z in found), evidence))
     return parts

@@ -85,16 +85,16 @@ def _rated(name: str, bias: Bias) -> Outlet:
 
 
 def test_a_sides_loaded_words_do_not_head_the_story() -> None:
-    """The left's four outlets all say "extreme", the right's three "heartbeat": the most central title is the
+    """The left's six outlets all say "extreme", the right's four "heartbeat": the most central title is the
     left's framing, and a title the sides share heads the story instead (issue 22)."""
     left = [article(f"Texas governor signs extreme six-week abortion ban into law {tail}",
                     "Critics decry the extreme Texas abortion ban signed by the governor.",
                     outlet=_rated(f"Left{n}", Bias.LEFT))
-            for n, tail in enumerate(("", "today", "amid outcry", "as critics rage"))]
+            for n, tail in enumerate(("", "today", "amid outcry", "as critics rage", "on Wednesday", "in Austin"))]
     right = [article(f"Texas governor signs heartbeat abortion bill into law {tail}",
                      "Advocates cheer the heartbeat bill the Texas governor signed.",
                      outlet=_rated(f"Right{n}", Bias.RIGHT))
-             for n, tail in enumerate(("", "today", "to cheers"))]
+             for n, tail in enumerate(("", "today", "to cheers", "in Austin"))]
     center = article("Texas governor signs law banning abortion after six weeks",
                      "The Texas governor signed the abortion bill into law.", outlet=_rated("Middle", Bias.CENTER))
     chosen = choose_headline([*left, *right, center]).title.lower()
