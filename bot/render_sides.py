@@ -26,7 +26,7 @@ from bot.i18n import N_, _, ngettext, number
 from bot.render import MAX_HEADLINE, MAX_NAME, SIDE_MARK, UNRATED_MARK, link
 from news.sides import Evidence, SidePart
 
-__all__ = ["MAX_SIDE_TITLE", "SIDE_NAMES", "SIDE_PAGE", "compare_view", "side_page"]
+__all__ = ["MAX_SIDE_TITLE", "SIDE_NAMES", "SIDE_PAGE", "compare_view", "mark", "side_page"]
 
 SIDE_PAGE = 8  # outlets per page of one side
 MAX_SIDE_TITLE = 140  # a headline in the compare view: three sides' worth must fit one message
