@@ -17,6 +17,7 @@ import httpx
 from app.cards import CardCache
 from app.chats import Chats, ScheduleDefaults
 from app.clustering import ClusterSummary, RefineSummary, StoryEngine, cluster_encoder, cluster_params
+from app.compare import Compare
 from app.digests import Digests
 from app.feeds import Ingestor, IngestPolicy
 from app.follows import Follows
@@ -92,6 +93,7 @@ class Core:
     profiles: Outlets  # outlet profiles (`outlets` is the outlet table)
     follows: Follows
     cards: CardCache
+    compare: Compare  # a card's "Compare sides" view
 
     @classmethod
     def build(cls, settings: Settings, *, client: httpx.AsyncClient | None = None,
@@ -123,6 +125,7 @@ class Core:
             headlines=Headlines(digests, clock, settings.digest_timezone),
             profiles=Outlets(interactive, digests, outlets, clock),
             follows=Follows(interactive, chats, cards, clock), cards=cards,
+            compare=Compare(interactive, clock, cards),
         )
 
     def prepare(self) -> int:

@@ -11,6 +11,7 @@ renders the result. Group-admin checks and flood control happen here, before the
     outlets.py   /source NAME, and an outlet's profile from a card's sources pages
     cards.py     a card's buttons: all sources, coverage chart
     follow.py    a card's Follow button, /following
+    sides.py     a card's "Compare sides": one part per side, a side's outlets page by page
     inline.py    @bot words, in any chat
     groups.py    the bot added to or removed from a chat; a group becoming a supergroup
     admin.py     operators' /stats and /feeds
@@ -30,6 +31,7 @@ from bot.handlers import (
     language,
     mute,
     outlets,
+    sides,
     start,
     story,
     today,
@@ -60,6 +62,7 @@ def register(application: TelegramApplication, core: Core) -> None:
     application.add_handlers(mute.handlers(core, access))
     application.add_handlers(cards.handlers(core))
     application.add_handlers(follow.handlers(core, access))
+    application.add_handlers(sides.handlers(core))
     application.add_handlers(outlets.handlers(core))
     application.add_handlers(inline.handlers(core))
     application.add_handlers(groups.handlers(core))

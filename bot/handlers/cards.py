@@ -1,4 +1,5 @@
-"""A story card's buttons: "All N sources" pages through every outlet in place, "Coverage" sends the chart."""
+"""A story card's buttons: "All N sources" pages through every outlet in place, "Coverage" sends the chart;
+"Compare sides" is bot.handlers.sides."""
 
 from __future__ import annotations
 
@@ -33,13 +34,12 @@ from bot.render_outlet import raters_line
 from news.types import StoryView
 
 __all__ = [
-    "FOLLOW", "OUTLET", "SOURCES", "CardHandlers",
-    "card_keyboard", "card_preview", "gone", "handlers", "pager_keyboard",
-    "reply_card",
+    "CARD", "COMPARE", "FOLLOW", "OUTLET", "SOURCES", "CardHandlers", "card_keyboard", "card_preview", "gone",
+    "handlers", "pager_keyboard", "reply_card",
 ]
 
 log = logging.getLogger(__name__)
-SOURCES, CARD, COVERAGE, OUTLET, FOLLOW = "src:", "card:", "cov:", "out:", "fol:"
+SOURCES, CARD, COVERAGE, OUTLET, COMPARE, FOLLOW = "src:", "card:", "cov:", "out:", "cmp:", "fol:"
 REPOST_AFTER = 600.0  # seconds before a group gets the same story's chart again
 CHART_CACHE = 256
 
@@ -57,7 +57,8 @@ def card_keyboard(view: StoryView) -> InlineKeyboardMarkup:
         InlineKeyboardButton(ngettext("All {count} source", "All {count} sources", n).format(count=number(n)),
                              callback_data=f"{SOURCES}{view.story_id}:0"),
         InlineKeyboardButton(_("📊 Coverage"), callback_data=f"{COVERAGE}{view.story_id}"),
-    ], [InlineKeyboardButton(_("🔔 Follow"), callback_data=f"{FOLLOW}{view.story_id}")]])
+    ], [InlineKeyboardButton(_("⚖️ Compare sides"), callback_data=f"{COMPARE}{view.story_id}"),
+        InlineKeyboardButton(_("🔔 Follow"), callback_data=f"{FOLLOW}{view.story_id}")]])
 
 
 def card_preview(view: StoryView) -> LinkPreviewOptions:

@@ -6,6 +6,12 @@ story where a quarter of the outlets ran it, by any measure of similarity tried 
 tells it apart is its tone, and the tone of the titles around it: a facet made of claims, guesses and
 questions is commentary on the event, not the event. So each title's score is its centrality within the
 story's core, times its own tone, times its facet's tone squared, times a small bonus for rated outlets.
+
+A headline should also be neutral (issue 22: "Texas governor signs extreme six-week abortion ban" is one
+side's framing). Titles the sides share are already the most central; on top of that a title loses up to
+LOADED_WEIGHT of its score by the share of its content words that set its outlet's side apart from the rest of
+the story (news.logodds, the measure "Compare sides" shows, with the same evidence thresholds), and center
+outlets' and wire services' titles get a small bonus (NEUTRAL_BONUS).
 """
 
 from __future__ import annotations
@@ -15,16 +21,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from news.coverage import outlet_label
+from news.coverage import outlet_key, outlet_label
+from news.logodds import content_words, side_of, side_words
 from news.summary.similarity import article_text, centrality, core_mask, unit_vectors
 from news.summary.titles import casing_of, clean_title, is_truncated, tone
 from news.types import StoryArticle
 
-__all__ = ["FACET_SIZE", "HeadlineChoice", "choose_headline", "pick_headline", "voices"]
+__all__ = ["FACET_SIZE", "LOADED_WEIGHT", "NEUTRAL_BONUS", "HeadlineChoice", "choose_headline", "loaded_shares",
+           "pick_headline", "voices"]
 
 FACET_SIZE = 10  # the titles closest to a title, whose tone is its facet's
 _CENTRALITY_FLOOR = 0.2  # keeps tone and outlet from deciding alone when nothing is similar
 _TIE = 0.01  # scores this close are a tie: the plainer title wins it, then the first report (it broke the story)
+LOADED_WEIGHT = 0.5  # a title made only of its side's own words keeps half its score
+NEUTRAL_BONUS = 1.05  # center outlets and wire services: their titles are written for every reader
+WIRE_SERVICES = frozenset({"associated press", "the associated press", "ap", "ap news", "reuters", "afp",
+                           "agence france-presse", "upi", "united press international"})
 _FACTUALITY = {"very high": 1.1, "high": 1.1, "mostly factual": 1.05, "mixed": 0.95, "low": 0.85, "very low": 0.8}
 
 
@@ -42,7 +54,24 @@ def _outlet_factor(article: StoryArticle) -> float:
     if outlet is None:
         return 1.0
     factor = 1.1 if outlet.bias is not None else 1.05
+    if side_of(article) == "center" or outlet_key(article) in WIRE_SERVICES:
+        factor *= NEUTRAL_BONUS
     return factor * _FACTUALITY.get((outlet.factuality or "").strip().lower(), 1.0)
+
+
+def loaded_shares(articles: Sequence[StoryArticle], titles: Sequence[str]) -> np.ndarray:
+    """Per title, the share of its content words that set its outlet's side apart from the rest of the story
+    (news.logodds.side_words); 0 for unrated outlets and where no side has evidence enough."""
+    apart = side_words(articles)
+    shares = np.zeros(len(articles))
+    if not any(apart.values()):
+        return shares
+    for i, (article, title) in enumerate(zip(articles, titles, strict=True)):
+        stems = {root for _word, root in content_words(title)}
+        loaded = apart.get(side_of(article) or "", {})
+        if stems and loaded:
+            shares[i] = len(stems & loaded.keys()) / len(stems)
+    return shares
 
 
 def _facet_tone(title_vectors: np.ndarray, tones: np.ndarray) -> np.ndarray:
@@ -93,6 +122,7 @@ def pick_headline(
     voice = voices(title_vectors, titles)
     score = (_CENTRALITY_FLOOR + central) * voice
     score = score * np.array([_outlet_factor(a) for a in articles])
+    score = score * (1 - LOADED_WEIGHT * loaded_shares(articles, titles))
     score = np.where(core & np.array([bool(t) for t in titles]), score, -1.0)
     best = _first_of_best(articles, score, voice)
     rank = 1 + int(np.sum(central[core] > central[best]))

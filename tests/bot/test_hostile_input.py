@@ -16,6 +16,7 @@ from tests.bot.harness import Harness, running_bot
 FORGED = [
     "set:z:9", "set:t:9999", "set:t:", "src:" + "9" * 40 + ":0", "src:9999999999:0", "card:0", "cov:2147483648",
     "rm:99999999999", "tog:hackers", "tog:", "zzz", "card:1 OR 1=1", "src:1:99999",
+    "cmp:9999999999", "cmp:1:z:0", "cmp:1:l:99999", "cmp:" + "9" * 40 + ":r:0", "cmp:1:l:-1",
 ]
 NO_CHAT = ["set:z:1", "set:t:0800", "rm:1", "tog:world", "card:1", "src:1:0", "cov:999"]
 

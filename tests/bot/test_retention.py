@@ -74,6 +74,10 @@ async def test_a_pruned_story_keeps_its_card_sources_and_chart(tmp_path: Path, d
         await press(h, card, f"card:{story_id}")
         await wait_until(lambda: len(card.edits) == 6)
         assert card.text == before
+        await press(h, card, f"cmp:{story_id}")  # the sides of an archived story: its kept titles, no words
+        await wait_until(lambda: len(card.edits) == 7)
+        assert card.text and "Compare the sides · 5 sources" in card.text and "🟥 Right · 1 outlet" in card.text
+        assert "This story's articles are no longer kept: their words can't be compared." in card.text
 
 
 async def test_prune_from_the_command_line_prints_what_it_removed(
@@ -113,7 +117,7 @@ async def test_a_card_past_its_archive_answers_that_the_story_is_no_longer_kept(
         assert summary.kept.archives == 1 and "1 archived stories" in summary.line()
         gone = "This story is older than 30 days and is no longer kept."
         for message, data in ((card, f"src:{story_id}:0"), (card, f"cov:{story_id}"), (pager, f"card:{story_id}"),
-                              (pager, f"out:{story_id}:0")):
+                              (pager, f"out:{story_id}:0"), (card, f"cmp:{story_id}")):
             await press(h, message, data)
             answer = h.telegram.callback_answers[-1]
             assert (answer.get("text"), answer.get("show_alert")) == (gone, True), data

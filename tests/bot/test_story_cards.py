@@ -33,7 +33,8 @@ async def test_story_card_pages_sources_and_sends_the_coverage_chart(tmp_path: P
         assert "unrated" not in card.text and "%" not in card.text and "🟦" not in card.text
         links = {e["url"] for e in card.entities if e["type"] == "text_link"}
         assert {"https://theguardian.com/iss/2", "https://foxnews.com/iss/3"} <= links
-        assert button_data(card) == [f"src:{story_id}:0", f"cov:{story_id}", f"fol:{story_id}"]
+        assert button_data(card) == [
+            f"src:{story_id}:0", f"cov:{story_id}", f"cmp:{story_id}", f"fol:{story_id}"]
         assert card.buttons[0][0]["text"] == "All 5 sources"
 
         await press(h, card, f"src:{story_id}:0")

@@ -43,7 +43,8 @@ async def test_a_merged_storys_old_id_still_opens_the_card(tmp_path: Path, db_ur
 
         card = await say(h, chat.id, f"/start s{newer}")  # a digest's "Full card" link made before the merge
         assert card.text and "5 articles · 5 sources" in card.text
-        assert button_data(card) == [f"src:{older}:0", f"cov:{older}", f"fol:{older}"]  # the older id survives
+        assert button_data(card) == [
+            f"src:{older}:0", f"cov:{older}", f"cmp:{older}", f"fol:{older}"]  # the older id survives
         await press(h, shared, f"src:{newer}:0")  # the old card's button
         await wait_until(lambda: shared.edits)
         assert shared.text and "All 5 sources · page 1/1" in shared.text and "Fox News" in shared.text

@@ -78,3 +78,32 @@ def test_wire_slugs_never_reach_the_card(uci: dict[str, list[StoryArticle]]) -> 
     chosen = choose_headline(story)
     assert "car sales" in clean_title(chosen.title).lower()
     assert not clean_title(chosen.title).startswith(("REFILE", "UPDATE", "REPEAT", "Amended"))
+
+
+def _rated(name: str, bias: Bias) -> Outlet:
+    return Outlet(name, (f"{name.lower()}.example",), bias=bias)
+
+
+def test_a_sides_loaded_words_do_not_head_the_story() -> None:
+    """The left's six outlets all say "extreme", the right's four "heartbeat": the most central title is the
+    left's framing, and a title the sides share heads the story instead (issue 22)."""
+    left = [article(f"Texas governor signs extreme six-week abortion ban into law {tail}",
+                    "Critics decry the extreme Texas abortion ban signed by the governor.",
+                    outlet=_rated(f"Left{n}", Bias.LEFT))
+            for n, tail in enumerate(("", "today", "amid outcry", "as critics rage", "on Wednesday", "in Austin"))]
+    right = [article(f"Texas governor signs heartbeat abortion bill into law {tail}",
+                     "Advocates cheer the heartbeat bill the Texas governor signed.",
+                     outlet=_rated(f"Right{n}", Bias.RIGHT))
+             for n, tail in enumerate(("", "today", "to cheers", "in Austin"))]
+    center = article("Texas governor signs law banning abortion after six weeks",
+                     "The Texas governor signed the abortion bill into law.", outlet=_rated("Middle", Bias.CENTER))
+    chosen = choose_headline([*left, *right, center]).title.lower()
+    assert "extreme" not in chosen and "heartbeat" not in chosen
+
+
+def test_without_sides_the_choice_is_unchanged_by_the_neutrality_rules() -> None:
+    """Unrated outlets have no side whose words could be loaded: the most central title still wins."""
+    articles = [article(f"Texas governor signs extreme abortion ban {tail}", "The extreme ban was signed.",
+                        source=f"Blog{n}") for n, tail in enumerate(("", "today", "amid outcry"))]
+    articles.append(article("Texas governor signs law banning abortion", "Signed.", source="Other"))
+    assert "extreme" in choose_headline(articles).title
