@@ -2,7 +2,8 @@
 
     PYTHONPATH=. .venv/bin/python bench/memory.py                      # PostgreSQL, 1M articles, 100k stories
     PYTHONPATH=. .venv/bin/python bench/memory.py --scale 0.01 --db sqlite   # a smoke test (about a minute)
-    ... [--day-chats 3000] [--feeds 100] [--ticks 96] [--postgres-url URL]
+    ... [--day-chats 3000] [--feeds 100] [--ticks 96] [--tick-minutes 15] [--postgres-url URL]
+    ... --loaded URL    # a database this bench loaded before (kept): go on from its last article, no new load
 
 The database is loaded as bench/scale.py loads it (bench/scale_data.py: at --scale 1.0, 1,000,000 articles in
 100,000 stories over 300 days and 100,000 chats with three topics each), on a fresh database made and dropped.
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -46,7 +48,7 @@ from typing import Any
 from fanout import control, open_private_chats
 from scale_data import FULL, fix_sequences, load
 from soak_feeds import FeedFarm
-from sqlalchemy import create_engine, text, update
+from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.engine import make_url
 
 from app.settings import Settings
@@ -58,10 +60,9 @@ from news.opml import export_opml
 from storage import feeds as feed_store
 from storage.db import Database, normalize_url
 from storage.migrate import upgrade
-from storage.models import Chat
+from storage.models import Article, Chat
 
-TICK = timedelta(minutes=15)
-REFINE_EVERY = 2  # ticks: the default CLUSTER_REFINE_MINUTES is 30
+REFINE_MINUTES = 30  # the default CLUSTER_REFINE_MINUTES
 PRUNE_AT = timedelta(hours=3, minutes=15)
 GROWTH_LIMIT = 1.05
 
@@ -80,8 +81,10 @@ async def run_child(args: argparse.Namespace) -> None:
     """The bot, as `storybot run` builds it, through one simulated day; one JSON line per tick on stdout."""
     configure_logging("ERROR")
     start = datetime.fromisoformat(args.start)
+    tick_length = timedelta(minutes=args.tick_minutes)
+    refine_every = max(1, REFINE_MINUTES // args.tick_minutes)
     clock = [start]
-    farm = FeedFarm(args.feeds, start.date(), 2, 1, clock, max_age=int(TICK.total_seconds()))
+    farm = FeedFarm(args.feeds, start.date(), 3, 1, clock, max_age=int(tick_length.total_seconds()))
     work = Path(tempfile.mkdtemp(prefix="memory-"))
     feeds = work / "feeds.opml"
     feeds.write_text(export_opml([]))
@@ -91,22 +94,24 @@ async def run_child(args: argparse.Namespace) -> None:
                       polling=False, role="all")
     context: Any = SimpleNamespace(job_queue=None)
     try:
+        await asyncio.to_thread(runtime.core.prepare)  # as `storybot run` starts: migrate (a kept database may lag)
         runtime.core.interactive.sync(feed_store.upsert_feeds, farm.urls())
         await runtime.application.initialize()
         print(json.dumps({"tick": -1, **resident()}), flush=True)
         for tick in range(args.ticks):
-            clock[0] = at = start + tick * TICK
+            clock[0] = at = start + tick * tick_length
             day = (at.date() - start.date()).days
-            if at.time() == datetime.min.time() or tick == 0:
+            if tick == 0 or at.date() != (at - tick_length).date():
                 farm.make_day(day)
             began = time.perf_counter()
             await runtime.jobs.refresh(context)
             await runtime.jobs.cluster(context)
-            if tick % REFINE_EVERY == REFINE_EVERY - 1:
+            if tick % refine_every == refine_every - 1:
                 await runtime.jobs.refine(context)
             await runtime.jobs.digests(context)
             await runtime.delivery.idle(timeout=1800)
-            if at - datetime.combine(at.date(), datetime.min.time(), UTC) == PRUNE_AT:
+            since_midnight = at - datetime.combine(at.date(), datetime.min.time(), UTC)
+            if PRUNE_AT <= since_midnight < PRUNE_AT + tick_length:
                 await runtime.jobs.prune(context)
             print(json.dumps({"tick": tick, "at": at.isoformat(), "seconds": round(time.perf_counter() - began, 2),
                               **resident()}), flush=True)
@@ -179,15 +184,46 @@ def summarize(ticks: list[dict[str, Any]], limit_mb: float) -> dict[str, Any]:
             "ok": peak < limit_mb and last / second <= GROWTH_LIMIT}
 
 
+def last_article(url: str, tick_minutes: int) -> datetime:
+    """Where a kept database's simulated time stopped: its newest article, rounded up to the next tick."""
+    db = Database(url)
+    try:
+        with db.session() as s:
+            newest = s.scalar(select(func.max(Article.fetched_at)))
+    finally:
+        db.dispose()
+    assert newest is not None, "the database holds no articles: load it first (run without --loaded)"
+    minutes = tick_minutes - newest.minute % tick_minutes
+    return newest.replace(second=0, microsecond=0) + timedelta(minutes=minutes)
+
+
+def run_bot(url: str, api: str, start: datetime, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The bot's child process; its tick lines are echoed to stderr as they come (a long run shows its progress)."""
+    command = [sys.executable, __file__, "--child", "--url", url, "--api", api, "--start", start.isoformat(),
+               "--ticks", str(args.ticks), "--tick-minutes", str(args.tick_minutes), "--feeds", str(args.feeds)]
+    ticks: list[dict[str, Any]] = []
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as child:
+        assert child.stdout is not None
+        for line in child.stdout:
+            if line.startswith("{"):
+                ticks.append(json.loads(line))
+                print(line.rstrip(), file=sys.stderr, flush=True)
+    if child.returncode != 0 or not ticks:
+        raise SystemExit(f"the bot process failed (exit {child.returncode})")
+    return ticks
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="share of the full load (1,000,000 articles)")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="postgres")
     parser.add_argument("--postgres-url", default=os.environ.get("STORYBOT_TEST_POSTGRES_URL",
                                                                  "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--loaded", help="a database loaded by an earlier run, kept: no load, not dropped")
     parser.add_argument("--day-chats", type=int, default=3000, help="chats whose digest falls within the day")
     parser.add_argument("--feeds", type=int, default=100, help="generated feeds polled (of 300)")
-    parser.add_argument("--ticks", type=int, default=96, help="15-minute ticks (96 = one day)")
+    parser.add_argument("--ticks", type=int, default=96, help="ticks (96 of 15 minutes = one day)")
+    parser.add_argument("--tick-minutes", type=int, default=15, choices=(5, 10, 15, 20, 30, 60))
     parser.add_argument("--limit-mb", type=float, default=400.0)
     parser.add_argument("--port", type=int, default=18091)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -201,17 +237,15 @@ def main() -> None:
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     report: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
                               "load_average_before": os.getloadavg()}
-    with tempfile.TemporaryDirectory(prefix="memory-") as tmp, database(args.db, args.postgres_url, Path(tmp)) as url, \
-            fake_bot_api(args.port) as api:
-        report.update(prepare(url, args, now))
-        asyncio.run(open_private_chats(api, range(1, args.day_chats + 1)))
-        child = subprocess.run([sys.executable, __file__, "--child", "--url", url, "--api", api,
-                                "--start", now.isoformat(), "--ticks", str(args.ticks), "--feeds", str(args.feeds)],
-                               capture_output=True, text=True, check=False)
-        ticks = [json.loads(line) for line in child.stdout.splitlines() if line.startswith("{")]
-        if child.returncode != 0 or not ticks:
-            print(child.stderr[-4000:], file=sys.stderr)
-            raise SystemExit(f"the bot process failed (exit {child.returncode})")
+    with tempfile.TemporaryDirectory(prefix="memory-") as tmp, fake_bot_api(args.port) as api:
+        with contextlib.ExitStack() as stack:
+            if args.loaded:
+                url, start = args.loaded, last_article(args.loaded, args.tick_minutes)
+            else:
+                url, start = stack.enter_context(database(args.db, args.postgres_url, Path(tmp))), now
+                report.update(prepare(url, args, now))
+            asyncio.run(open_private_chats(api, range(1, args.day_chats + 1)))
+            ticks = run_bot(url, api, start, args)
         sent = control(api, "stats")
     report.update({"db": args.db, "day_chats": args.day_chats, "ticks": len(ticks) - 1, "fake_bot_api": sent,
                    "memory": summarize(ticks, args.limit_mb), "load_average_after": os.getloadavg(),

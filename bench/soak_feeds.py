@@ -108,7 +108,10 @@ class FeedFarm:
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         self.requests += 1
-        feed = int(request.url.path.rsplit("/", 1)[1].removesuffix(".xml"))
+        name = request.url.path.rsplit("/", 1)[1].removesuffix(".xml")
+        if not name.isdigit():  # not one of the farm's feeds (bench/memory.py's loaded database has others)
+            return httpx.Response(404, text="no such feed")
+        feed = int(name)
         now = self.clock[0]
         dead = self.dead.get(feed)
         if dead is not None and dead[0] <= now < dead[1]:
