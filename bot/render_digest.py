@@ -17,15 +17,25 @@ from bot.render import MAX_MESSAGE, pack, story_card
 from news.types import StoryView
 
 __all__ = [
-    "BLINDSPOT_EXPLAINED", "BLINDSPOT_SECTION", "NOTHING_NEW", "NOTHING_NEW_TOP", "TOP_SECTION", "digest_messages",
-    "digest_title", "open_link",
+    "BLINDSPOT_EXPLAINED", "BLINDSPOT_SECTION", "NOTHING_NEW", "NOTHING_NEW_TOP", "NOTHING_NEW_TOPIC", "TOP_SECTION",
+    "digest_messages", "digest_title", "open_link", "quiet_topics",
 ]
 
 NOTHING_NEW = N_("📭 Nothing new in your topics since the last digest.")
 NOTHING_NEW_TOP = N_("📭 No new top stories since the last digest. Follow a topic with /subscribe to get more.")
+NOTHING_NEW_TOPIC = N_("📭 <b>{topic}</b>: nothing new since the last digest.")
 TOP_SECTION = N_("⭐ Top stories")  # the section of a chat that follows nothing
 BLINDSPOT_SECTION = N_("🔍 Blindspot of the week")
 BLINDSPOT_EXPLAINED = N_("A blindspot is a story that the left or the right barely covers.")
+
+
+_QUIET = "\x00quiet"  # the section of the one-line "nothing new" notes (no topic can be named so: news.topics)
+
+
+def quiet_topics(digest: Digest) -> list[str]:
+    """The followed topics with no story in this digest, in the chat's order."""
+    shown = {topic for topic, _view in digest.picked}
+    return [topic for topic in digest.topics if topic not in shown]
 
 
 def digest_title(when: date) -> str:
@@ -66,16 +76,23 @@ def _messages(digest: Digest, bot_username: str | None) -> list[str]:
     messages: list[str] = []
     current = f"<b>{escape(digest_title(digest.day), quote=False)}</b>"
     current_topic: tuple[str | None] | None = None
-    sections: list[tuple[str | None, StoryView]] = [*digest.picked, *((None, view) for view in digest.blindspots)]
+    sections: list[tuple[str | None, StoryView | None]] = [
+        *digest.picked, *((topic, None) for topic in quiet_topics(digest)),
+        *((None, view) for view in digest.blindspots)]
     for topic, view in sections:
-        card = story_card(view, zone=zone, compact=True) + open_link(view.story_id, bot_username)
+        if view is None:  # a followed topic with nothing new: one line, never a silent gap
+            card, topic = _(NOTHING_NEW_TOPIC).format(topic=escape(topic or "", quote=False)), _QUIET
+        else:
+            card = story_card(view, zone=zone, compact=True) + open_link(view.story_id, bot_username)
         same = (topic,) == current_topic
-        block = ("" if same else _header(topic, False)) + card
-        if len(current) + 2 + len(block) <= MAX_MESSAGE:
-            current = f"{current}\n\n{block}"
+        head = "" if topic == _QUIET else _header(topic, same)
+        block = card if same else head + card
+        gap = "\n" if same and topic == _QUIET else "\n\n"
+        if len(current) + len(gap) + len(block) <= MAX_MESSAGE:
+            current = f"{current}{gap}{block}"
         else:
             messages.append(current)
-            *whole, current = pack([_header(topic, same) + card])
+            *whole, current = pack([head + card])
             messages += whole
         current_topic = (topic,)
     messages.append(current)

@@ -97,6 +97,7 @@ class DigestChat:
     muted_outlets: frozenset[str] = frozenset()  # case-folded outlet names whose links are hidden
     blindspot_weekly: bool = False  # a Blindspot section once a week
     language: str | None = None  # the chat's language code; None: not known (the bot's default)
+    new_topics: frozenset[str] = frozenset()  # topics followed since the last digest
 
 # --- claiming due chats ----------------------------------------------------------------------------
 
@@ -196,8 +197,12 @@ def digest_chat(session: Session, chat_id: int, sent_since: datetime | None = No
     chat = session.get(Chat, chat_id)
     if chat is None:
         return None
-    query = select(Subscription.topic).where(Subscription.chat_id == chat_id).order_by(Subscription.id)
-    topics = tuple(session.scalars(query))
+    query = select(Subscription.topic, Subscription.created_at).where(
+        Subscription.chat_id == chat_id).order_by(Subscription.id)
+    followed = session.execute(query).all()
+    topics = tuple(topic for topic, _ in followed)
+    last = chat.last_digest_at
+    new = frozenset(topic for topic, since in followed if last is not None and since > last)
     sent: set[int] = set()
     if sent_since is not None:
         rows = session.scalars(select(Delivery.story_ids).where(
@@ -209,7 +214,7 @@ def digest_chat(session: Session, chat_id: int, sent_since: datetime | None = No
                       chat.last_digest_at, topics, frozenset(sent),
                       tuple(value for kind, value in mutes if kind == "word"),
                       frozenset(value for kind, value in mutes if kind == "source"), chat.blindspot_weekly,
-                      chat.language)
+                      chat.language, new)
 
 
 def save_content(
