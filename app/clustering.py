@@ -93,6 +93,11 @@ def cluster_params(settings: Settings) -> ClusterParams:
     )
 
 
+def vector_model(encoder: Encoder) -> str:
+    """The name an encoder's vectors are stored under (storage.vectors): a new model's vectors never mix in."""
+    return f"{type(encoder).__name__}:{encoder.dim}"[:64]
+
+
 def cluster_encoder(settings: Settings) -> Encoder | None:
     """The MiniLM encoder when CLUSTER_EMBEDDINGS is on (raises EmbeddingsUnavailable without the extra)."""
     return MiniLMEncoder() if settings.cluster_embeddings else None
@@ -173,7 +178,7 @@ class StoryEngine:
 
     def _model(self) -> str:
         assert self.encoder is not None
-        return f"{type(self.encoder).__name__}:{self.encoder.dim}"[:64]
+        return vector_model(self.encoder)
 
     def _assign(self, clusterer: OnlineClusterer, items: list[ClusterItem], session: Session) -> list[str]:
         """Assign a batch (one encoder call); with embeddings, store each article's vector as float16."""

@@ -1,0 +1,134 @@
+"""Search: the stories a query means, for `/story` and inline mode (app.stories.Stories.search).
+
+1. Candidates by words: the full-text index finds the window's articles holding each query word (storage.search);
+   a word no article holds is read as the nearest headline word, if one is near (app.spelling: "zelenksy").
+2. Each candidate story is scored by its words: news.relevance.relevance says how much of the query it holds
+   (rarer words weigh more); BM25F over its articles' titles and leads ranks the CANDIDATES best
+   (news.relevance.field_scores).
+3. With sentence embeddings (CLUSTER_EMBEDDINGS: the clusterer stores every article's vector), the query's vector
+   re-ranks them by meaning (news.semantic), and when no story holds enough of the words, the recent stories
+   nearest in meaning are the answer, if near enough (NEAR_ENOUGH).
+4. Suggestions, when nothing is found, must hold words worth SUGGEST_SHARE of the query's findable words:
+   an unrelated story that shares one common word ("world cup draw" -> a Fed story that "draws") is no answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from app.spelling import HeadlineWords
+from news.embed import Encoder
+from news.relevance import Match, field_scores, idf_weights, relevance
+from news.semantic import blend, nearness
+from news.types import StoryArticle
+from news.words import search_words, word_forms
+from storage import stories as story_store
+from storage import vectors as vector_store
+from storage.search import SearchWindow, article_count_estimate, group_matches, search_window
+
+__all__ = [
+    "CANDIDATES", "FOUND_SHARE", "NEAR_ENOUGH", "SEARCH_WINDOW", "SEMANTIC_WEIGHT", "SUGGEST_SHARE", "Ranked",
+    "Searcher",
+]
+
+CANDIDATES = 40  # the best-scoring stories whose articles are loaded for the final ranking
+FOUND_SHARE = 0.5  # a story found must hold words worth this share of the query (rarer words weigh more)
+SUGGEST_SHARE = 0.5  # a suggestion must hold words worth this share of the query's words that some article holds
+SEARCH_WINDOW = timedelta(days=7)
+SEMANTIC_WEIGHT = 0.5  # with embeddings: the share of meaning in the final score (the rest: words)
+NEAR_ENOUGH = 0.45  # with embeddings and no word match: the least nearness (news.semantic) of an answer
+NEAREST_ARTICLES = 20_000  # with embeddings and no word match: the newest article vectors compared
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """A search's stories, best first, with their articles: `found` answer it; `suggested` only hold some of it."""
+
+    found: list[int]
+    suggested: list[int]
+    articles: dict[int, list[StoryArticle]]
+    scores: dict[int, float]  # by words and meaning, higher is better
+
+
+class Searcher:
+    def __init__(self, encoder: Encoder | None = None, model: str = "") -> None:
+        """`encoder` and `model`: the clusterer's sentence encoder and the name its vectors are stored under
+        (app.clustering); without them the search is by words only."""
+        self.encoder, self.model = encoder, model
+        self.words = HeadlineWords(SEARCH_WINDOW)
+
+    def rank(self, session: Session, query: str, since: datetime, limit: int, suggest: int) -> Ranked:
+        """The stories updated since `since` that `query` means: up to `limit` found, else up to `suggest`
+        suggestions. Scores are words and meaning only: the caller adds the recency prior and the mutes."""
+        words = search_words(query)
+        if not words:
+            return Ranked([], [], {}, {})
+        window = search_window(session, since)
+        terms, matches = self._terms(session, words, window)
+        total = article_count_estimate(session)
+        shares = relevance(terms, matches, total)
+        ranked = sorted(shares, key=lambda sid: shares[sid], reverse=True)[:CANDIDATES]
+        articles = {sid: arts for sid, arts in story_store.story_articles(session, ranked).items() if arts}
+        scores = field_scores(terms, idf_weights(matches, total),
+                              {sid: [(a.title, a.summary) for a in arts] for sid, arts in articles.items()})
+        query_vector = self._encode(query)
+        if query_vector is not None:
+            scores = blend(scores, self._nearness(session, query_vector, list(scores)), SEMANTIC_WEIGHT)
+        found = sorted((sid for sid in scores if shares[sid][0] >= FOUND_SHARE), key=lambda s: -scores[s])
+        if not found and query_vector is not None:
+            near = self._nearest(session, query_vector, since, limit)
+            if near:
+                return Ranked(list(near), [], story_store.story_articles(session, list(near)), near)
+        if found or suggest <= 0:
+            return Ranked(found, [], articles, scores)
+        findable = _findable_shares(matches, total)
+        holders = [{story_id for story_id, _titled, _size in found_in} for found_in in matches]
+        partial = [sid for sid in scores
+                   if sum(share for share, ids in zip(findable, holders, strict=True) if sid in ids) >= SUGGEST_SHARE]
+        return Ranked([], sorted(partial, key=lambda s: (-shares[s][0], -scores[s])), articles, scores)
+
+    def _terms(self, session: Session, words: Sequence[str],
+               window: SearchWindow) -> tuple[list[tuple[str, ...]], list[list[Match]]]:
+        """Each word's forms and the articles holding one; a word no article holds is read as the headline word
+        it most likely misspells, when there is one."""
+        terms, matches = [], []
+        for word in words:
+            forms = tuple(sorted(word_forms(word)))
+            found = group_matches(session, forms, window)
+            if not found and (fixed := self.words.correct(session, word, window)) is not None:
+                forms = tuple(sorted(word_forms(fixed)))
+                found = group_matches(session, forms, window)
+            terms.append(forms)
+            matches.append(found)
+        return terms, matches
+
+    def _encode(self, query: str) -> np.ndarray | None:
+        return None if self.encoder is None else self.encoder.encode([query])[0]
+
+    def _nearness(self, session: Session, query: np.ndarray, story_ids: list[int]) -> dict[int, float]:
+        stored = vector_store.story_vectors(session, self.model, story_ids)
+        return {sid: nearness(query, _matrix(rows)) for sid, rows in stored.items()}
+
+    def _nearest(self, session: Session, query: np.ndarray, since: datetime, limit: int) -> dict[int, float]:
+        """The `limit` recent stories nearest the query in meaning, at least NEAR_ENOUGH near, nearest first."""
+        stored = vector_store.recent_story_vectors(session, self.model, since, NEAREST_ARTICLES)
+        near = {sid: nearness(query, _matrix(rows)) for sid, rows in stored.items()}
+        best = sorted((sid for sid, value in near.items() if value >= NEAR_ENOUGH), key=lambda s: -near[s])[:limit]
+        return {sid: near[sid] for sid in best}
+
+
+def _matrix(rows: Sequence[bytes]) -> np.ndarray:
+    return np.stack([np.frombuffer(data, dtype=np.float16).astype(np.float32) for data in rows])
+
+
+def _findable_shares(matches: Sequence[Sequence[Match]], total: int) -> list[float]:
+    """Each word's share of the query's weight among the words some article holds (0 for the others): a word
+    nobody wrote can't tell one story from another."""
+    weights = [w if found else 0.0 for w, found in zip(idf_weights(matches, total), matches, strict=True)]
+    whole = sum(weights) or 1.0
+    return [w / whole for w in weights]
