@@ -38,7 +38,7 @@ from storage.locks import CLUSTER_LOCK, SessionLock
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["ClusterSummary", "RefineSummary", "StoryEngine", "cluster_encoder", "cluster_params"]
+__all__ = ["ClusterSummary", "RefineSummary", "StoryEngine", "cluster_encoder", "cluster_params", "vector_model"]
 
 log = logging.getLogger(__name__)
 

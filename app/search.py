@@ -8,8 +8,10 @@
 3. With sentence embeddings (CLUSTER_EMBEDDINGS: the clusterer stores every article's vector), the query's vector
    re-ranks them by meaning (news.semantic), and when no story holds enough of the words, the recent stories
    nearest in meaning are the answer, if near enough (NEAR_ENOUGH).
-4. Suggestions, when nothing is found, must hold words worth SUGGEST_SHARE of the query's findable words:
-   an unrelated story that shares one common word ("world cup draw" -> a Fed story that "draws") is no answer.
+4. Suggestions, when nothing is found, must be about the query's findable words (the words some article holds):
+   weighted by rarity, at least SUGGEST_SHARE of them, counted by the share of the story's articles holding each
+   (_centrality). A story that shares a word in passing ("world cup draw" -> a Fed story one of whose articles
+   "draws") is no answer, and with no such story there is no suggestion (the top recent stories were none).
 """
 
 from __future__ import annotations
@@ -32,13 +34,14 @@ from storage import vectors as vector_store
 from storage.search import SearchWindow, article_count_estimate, group_matches, search_window
 
 __all__ = [
-    "CANDIDATES", "FOUND_SHARE", "NEAR_ENOUGH", "SEARCH_WINDOW", "SEMANTIC_WEIGHT", "SUGGEST_SHARE", "Ranked",
-    "Searcher",
+    "CANDIDATES", "FOUND_CENTRAL", "FOUND_SHARE", "NEAR_ENOUGH", "SEARCH_WINDOW", "SEMANTIC_WEIGHT", "SUGGEST_SHARE",
+    "Ranked", "Searcher",
 ]
 
 CANDIDATES = 40  # the best-scoring stories whose articles are loaded for the final ranking
 FOUND_SHARE = 0.5  # a story found must hold words worth this share of the query (rarer words weigh more)
-SUGGEST_SHARE = 0.5  # a suggestion must hold words worth this share of the query's words that some article holds
+FOUND_CENTRAL = 0.2  # ...and be at least this much about them (_centrality): not a mention in passing
+SUGGEST_SHARE = 0.5  # a suggestion must be this much about the query's findable words (_centrality)
 SEARCH_WINDOW = timedelta(days=7)
 SEMANTIC_WEIGHT = 0.5  # with embeddings: the share of meaning in the final score (the rest: words)
 NEAR_ENOUGH = 0.45  # with embeddings and no word match: the least nearness (news.semantic) of an answer
@@ -79,18 +82,18 @@ class Searcher:
         query_vector = self._encode(query)
         if query_vector is not None:
             scores = blend(scores, self._nearness(session, query_vector, list(scores)), SEMANTIC_WEIGHT)
-        found = sorted((sid for sid in scores if shares[sid][0] >= FOUND_SHARE), key=lambda s: -scores[s])
+        about = _centrality(matches, total, findable=False)
+        found = sorted((sid for sid in scores if shares[sid][0] >= FOUND_SHARE
+                        and about.get(sid, 0.0) >= FOUND_CENTRAL), key=lambda s: -scores[s])
         if not found and query_vector is not None:
             near = self._nearest(session, query_vector, since, limit)
             if near:
                 return Ranked(list(near), [], story_store.story_articles(session, list(near)), near)
         if found or suggest <= 0:
             return Ranked(found, [], articles, scores)
-        findable = _findable_shares(matches, total)
-        holders = [{story_id for story_id, _titled, _size in found_in} for found_in in matches]
-        partial = [sid for sid in scores
-                   if sum(share for share, ids in zip(findable, holders, strict=True) if sid in ids) >= SUGGEST_SHARE]
-        return Ranked([], sorted(partial, key=lambda s: (-shares[s][0], -scores[s])), articles, scores)
+        central = _centrality(matches, total, findable=True)
+        partial = [sid for sid in scores if central.get(sid, 0.0) >= SUGGEST_SHARE]
+        return Ranked([], sorted(partial, key=lambda s: (-central[s], -scores[s])), articles, scores)
 
     def _terms(self, session: Session, words: Sequence[str],
                window: SearchWindow) -> tuple[list[tuple[str, ...]], list[list[Match]]]:
@@ -126,9 +129,21 @@ def _matrix(rows: Sequence[bytes]) -> np.ndarray:
     return np.stack([np.frombuffer(data, dtype=np.float16).astype(np.float32) for data in rows])
 
 
-def _findable_shares(matches: Sequence[Sequence[Match]], total: int) -> list[float]:
-    """Each word's share of the query's weight among the words some article holds (0 for the others): a word
-    nobody wrote can't tell one story from another."""
-    weights = [w if found else 0.0 for w, found in zip(idf_weights(matches, total), matches, strict=True)]
+def _centrality(matches: Sequence[Sequence[Match]], total: int, findable: bool) -> dict[int, float]:
+    """How much each story is about the query's words: per word, the share of the story's articles holding it,
+    weighted by the word's share of the query's idf. 1 when every article holds every word; a story that
+    mentions the words in passing is near 0. `findable`: only the words some article holds count (a word nobody
+    wrote can't tell one story from another)."""
+    weights = [w if found or not findable else 0.0
+               for w, found in zip(idf_weights(matches, total), matches, strict=True)]
     whole = sum(weights) or 1.0
-    return [w / whole for w in weights]
+    central: dict[int, float] = {}
+    for weight, found in zip(weights, matches, strict=True):
+        counts: dict[int, int] = {}
+        sizes: dict[int, int] = {}
+        for story_id, _titled, size in found:
+            counts[story_id] = counts.get(story_id, 0) + 1
+            sizes[story_id] = size
+        for story_id, count in counts.items():
+            central[story_id] = central.get(story_id, 0.0) + weight / whole * min(1.0, count / max(sizes[story_id], 1))
+    return central
