@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy.orm import Session
 
 from app.spelling import HeadlineWords
 from news.embed import Encoder
 from news.relevance import Match, field_scores, idf_weights, relevance
-from news.semantic import blend, nearness
+from news.semantic import Vector, blend, nearness
 from news.types import StoryArticle
 from news.words import search_words, word_forms
 from storage import stories as story_store
@@ -65,9 +66,16 @@ class Searcher:
         self.encoder, self.model = encoder, model
         self.words = HeadlineWords(SEARCH_WINDOW)
 
-    def rank(self, session: Session, query: str, since: datetime, limit: int, suggest: int) -> Ranked:
-        """The stories updated since `since` that `query` means: up to `limit` found, else up to `suggest`
-        suggestions. Scores are words and meaning only: the caller adds the recency prior and the mutes."""
+    def encode(self, query: str) -> Vector | None:
+        """The query's sentence vector (None without embeddings): computed before the transaction, so no
+        connection waits on the model."""
+        return None if self.encoder is None or not search_words(query) else self.encoder.encode([query])[0]
+
+    def rank(self, session: Session, query: str, query_vector: Vector | None, since: datetime, limit: int,
+             suggest: int) -> Ranked:
+        """The stories updated since `since` that `query` (whose vector is `query_vector`, see `encode`) means:
+        up to `limit` found, else up to `suggest` suggestions. Scores are words and meaning only: the caller adds
+        the recency prior and the mutes."""
         words = search_words(query)
         if not words:
             return Ranked([], [], {}, {})
@@ -79,7 +87,6 @@ class Searcher:
         articles = {sid: arts for sid, arts in story_store.story_articles(session, ranked).items() if arts}
         scores = field_scores(terms, idf_weights(matches, total),
                               {sid: [(a.title, a.summary) for a in arts] for sid, arts in articles.items()})
-        query_vector = self._encode(query)
         if query_vector is not None:
             scores = blend(scores, self._nearness(session, query_vector, list(scores)), SEMANTIC_WEIGHT)
         about = _centrality(matches, total, findable=False)
@@ -110,14 +117,11 @@ class Searcher:
             matches.append(found)
         return terms, matches
 
-    def _encode(self, query: str) -> np.ndarray | None:
-        return None if self.encoder is None else self.encoder.encode([query])[0]
-
-    def _nearness(self, session: Session, query: np.ndarray, story_ids: list[int]) -> dict[int, float]:
+    def _nearness(self, session: Session, query: Vector, story_ids: list[int]) -> dict[int, float]:
         stored = vector_store.story_vectors(session, self.model, story_ids)
         return {sid: nearness(query, _matrix(rows)) for sid, rows in stored.items()}
 
-    def _nearest(self, session: Session, query: np.ndarray, since: datetime, limit: int) -> dict[int, float]:
+    def _nearest(self, session: Session, query: Vector, since: datetime, limit: int) -> dict[int, float]:
         """The `limit` recent stories nearest the query in meaning, at least NEAR_ENOUGH near, nearest first."""
         stored = vector_store.recent_story_vectors(session, self.model, since, NEAREST_ARTICLES)
         near = {sid: nearness(query, _matrix(rows)) for sid, rows in stored.items()}
@@ -125,7 +129,7 @@ class Searcher:
         return {sid: near[sid] for sid in best}
 
 
-def _matrix(rows: Sequence[bytes]) -> np.ndarray:
+def _matrix(rows: Sequence[bytes]) -> npt.NDArray[np.float32]:
     return np.stack([np.frombuffer(data, dtype=np.float16).astype(np.float32) for data in rows])
 
 

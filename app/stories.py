@@ -6,6 +6,7 @@ Cards come from the shared CardCache (app.cards).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +23,7 @@ from app.search import SEARCH_WINDOW, Searcher
 from app.tx import Transactions
 from news.coverage import source_lines
 from news.rank import rank_score
+from news.semantic import Vector
 from news.types import SourceLine, StoryArticle, StoryView
 from storage import retention as retention_store
 from storage import stories as story_store
@@ -81,7 +83,8 @@ class Stories:
         """The recent stories `query` means, the most relevant first (app.search, with a recency prior). With none,
         up to `suggest` stories holding a good part of its words (none when no story does). `chat`: the asking
         chat (app.chat_view), whose mutes and zone apply."""
-        return await self.tx(self._search, query, self.clock(), limit, suggest, chat)
+        vector = await asyncio.to_thread(self.searcher.encode, query) if self.searcher.encoder is not None else None
+        return await self.tx(self._search, query, vector, self.clock(), limit, suggest, chat)
 
     async def trending(self, limit: int = 5) -> list[StoryView]:
         """The most covered recent stories (an inline query with no words yet)."""
@@ -91,10 +94,11 @@ class Stories:
         """A card's story now (following merges), with `chat`'s mutes and zone; None when it is gone."""
         return await self.tx(self._detail, story_id, self.clock(), chat)
 
-    def _search(self, session: Session, query: str, now: datetime, limit: int, suggest: int,
+    def _search(self, session: Session, query: str, vector: Vector | None, now: datetime, limit: int, suggest: int,
                 chat: ChatView | None) -> Found:
         zone = self._zone_of(chat)
-        ranked = self.searcher.rank(session, query, reference_time(session, now) - SEARCH_WINDOW, limit, suggest)
+        since = reference_time(session, now) - SEARCH_WINDOW
+        ranked = self.searcher.rank(session, query, vector, since, limit, suggest)
         articles = ranked.articles
         final = {sid: ranked.scores[sid] * (1 + RECENCY * _freshness(articles[sid], now))
                  for sid in ranked.found + ranked.suggested if articles.get(sid)}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["blend", "nearness"]
+__all__ = ["Vector", "blend", "nearness"]
 
 Vector = npt.NDArray[np.float32]
 
