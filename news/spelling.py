@@ -71,8 +71,10 @@ class Vocabulary:
         if not limit or word in self.counts or not word.isalpha():
             return None
         best: tuple[int, int, str] | None = None
+        letters = set(word)
         for candidate in self._buckets.get(word[0], ()):
-            if abs(len(candidate) - len(word)) > limit:
+            # An edit changes the set of letters by at most two (a swap by none): a cheap test before the distance.
+            if abs(len(candidate) - len(word)) > limit or len(letters.symmetric_difference(candidate)) > 2 * limit:
                 continue
             distance = edit_distance(word, candidate, limit)
             if distance <= limit:
