@@ -25,6 +25,12 @@ code (2a677f1) and this branch's, the same bench script:
                            this: top-1 0.602  MRR 0.658  median 481 ms  p95 1087 ms (before the letter-set test
                            in news.spelling, which makes a correction ~1 ms a word at 12k words)
 
+    --stories 100000 --limit 300, back to back as the load fell (~9 then ~4):
+                           main: median 66 ms  p95 172 ms;  this: median 50 ms  p95 120 ms
+    embeddings (MiniLM, every 4th query, 613): words only top-1 0.628; with meaning (SEMANTIC_WEIGHT 0.5,
+                           NEAR_ENOUGH 0.45) 0.661, MRR 0.716; weight 0.3 / 0.7: 0.646 / 0.654; NEAR_ENOUGH 0.3
+                           / 0.6: 0.669 / 0.656 (left at 0.45: untuned beyond this grid, which is dev's)
+
 The filler of `--stories` is inserted after the gold stories, so at 100,000 stories a common word's newest 5000
 matches (storage.search.MAX_MATCHED_ARTICLES) are filler: its top-1 is not a quality figure, only its times are.
 """
