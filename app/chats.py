@@ -127,7 +127,7 @@ class Chats:
 
     def _subscribe(self, session: Session, chat_id: int, topic: str) -> Follow:
         try:
-            added = chat_store.subscribe(session, chat_id, topic, MAX_TOPICS)
+            added = chat_store.subscribe(session, chat_id, topic, MAX_TOPICS, self.clock())
         except chat_store.TooManyTopics:
             return Follow.FULL
         return Follow.ADDED if added else Follow.ALREADY

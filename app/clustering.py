@@ -38,7 +38,7 @@ from storage.locks import CLUSTER_LOCK, SessionLock
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["ClusterSummary", "RefineSummary", "StoryEngine", "cluster_encoder", "cluster_params"]
+__all__ = ["ClusterSummary", "RefineSummary", "StoryEngine", "cluster_encoder", "cluster_params", "vector_model"]
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +91,11 @@ def cluster_params(settings: Settings) -> ClusterParams:
         hybrid_threshold=settings.cluster_hybrid_threshold,
         hybrid_long_text_threshold=settings.cluster_hybrid_long_text_threshold,
     )
+
+
+def vector_model(encoder: Encoder) -> str:
+    """The name an encoder's vectors are stored under (storage.vectors): a new model's vectors never mix in."""
+    return f"{type(encoder).__name__}:{encoder.dim}"[:64]
 
 
 def cluster_encoder(settings: Settings) -> Encoder | None:
@@ -173,7 +178,7 @@ class StoryEngine:
 
     def _model(self) -> str:
         assert self.encoder is not None
-        return f"{type(self.encoder).__name__}:{self.encoder.dim}"[:64]
+        return vector_model(self.encoder)
 
     def _assign(self, clusterer: OnlineClusterer, items: list[ClusterItem], session: Session) -> list[str]:
         """Assign a batch (one encoder call); with embeddings, store each article's vector as float16."""

@@ -142,14 +142,18 @@ def grew_markedly(articles: Sequence[StoryArticle], since: datetime) -> int:
 
 def select(corpus: Corpus, topics: Sequence[str], since: datetime, per_topic: int,
            sent: frozenset[int] = frozenset(), muted: frozenset[int] = frozenset(),
-           told: Mapping[int, datetime] | None = None) -> list[tuple[str, StoryView]]:
+           told: Mapping[int, datetime] | None = None,
+           first: frozenset[str] = frozenset()) -> list[tuple[str, StoryView]]:
     """(topic, card view) pairs in the chat's topic order, best first within each topic, each story once.
 
     A story is new (first seen after `since`), or was in one of this chat's digests (`sent`) and grew markedly
-    since. Topics share fairly: the most specific one (the fewest matching stories) chooses first, so a story
-    matching several topics goes under the narrowest, and a broad topic can't take every story from the others.
-    `muted` stories are never picked; TOP_STORIES picks among all stories. A followed story's update (`told`: when)
-    said how it grew until then: its growth counts from the update.
+    since. Under a topic the chat sees for the first time (`first`: its first digest, or a topic followed since
+    the last one) a story need not be new: the topic's current biggest stories show, however long ago they began
+    (a story followed for days is what the reader subscribed for). Topics share fairly: the most specific one
+    (the fewest matching stories) chooses first, so a story matching several topics goes under the narrowest, and
+    a broad topic can't take every story from the others. `muted` stories are never picked; TOP_STORIES picks
+    among all stories. A followed story's update (`told`: when) said how it grew until then: its growth counts
+    from the update.
     """
     told = told or {}
     eligible: dict[int, StoryView | None] = {}
@@ -162,14 +166,18 @@ def select(corpus: Corpus, topics: Sequence[str], since: datetime, per_topic: in
                 dataclasses.replace(view, new_sources=grown) if grown else None)
         return eligible[sid]
 
+    def current(sid: int) -> StoryView | None:
+        return fresh(sid) or (None if sid in sent else corpus.view(sid))
+
     used: set[int] = set()
     chosen: dict[str, list[StoryView]] = {}
     for topic in sorted(dict.fromkeys(topics), key=lambda t: len(corpus.candidates(t))):
         views = chosen[topic] = []
+        pick = current if topic in first else fresh
         for sid in corpus.candidates(topic):
             if len(views) >= per_topic:
                 break
-            if sid not in used and sid not in muted and (view := fresh(sid)) is not None:
+            if sid not in used and sid not in muted and (view := pick(sid)) is not None:
                 views.append(view)
                 used.add(sid)
     return [(topic, view) for topic in dict.fromkeys(topics) for view in chosen[topic]]
@@ -213,8 +221,9 @@ def digest_for(corpus: Corpus, chat: outbox.DigestChat, now: datetime, per_topic
     zone = zone_or_utc(chat.timezone)
     day = day or now.astimezone(zone).date()
     muted = corpus.muted(chat.muted_words)
+    first = chat.new_topics if chat.last_digest_at is not None else frozenset((*chat.topics, TOP_STORIES))
     picked = select(corpus, chat.topics or (TOP_STORIES,), since_for(chat.last_digest_at, corpus.newest),
-                    per_topic, chat.sent_story_ids, muted, dict(chat.told))
+                    per_topic, chat.sent_story_ids, muted, dict(chat.told), first)
     shown = {view.story_id for _, view in picked}
     blind = [] if not chat.blindspot_weekly or day.weekday() != BLINDSPOT_WEEKDAY else [
         corpus.view(sid) for sid in blindspots(corpus, muted | shown, per_topic)]

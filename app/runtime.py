@@ -16,7 +16,14 @@ import httpx
 
 from app.cards import CardCache
 from app.chats import Chats, ScheduleDefaults
-from app.clustering import ClusterSummary, RefineSummary, StoryEngine, cluster_encoder, cluster_params
+from app.clustering import (
+    ClusterSummary,
+    RefineSummary,
+    StoryEngine,
+    cluster_encoder,
+    cluster_params,
+    vector_model,
+)
 from app.compare import Compare
 from app.digests import Digests
 from app.feeds import Ingestor, IngestPolicy
@@ -27,6 +34,7 @@ from app.operators import Operators
 from app.outlets import Outlets
 from app.parsing import ParserPool
 from app.retention import Retention
+from app.search import Searcher
 from app.sections import SectionTagger
 from app.settings import Settings
 from app.stories import Stories
@@ -110,13 +118,15 @@ class Core:
         cards = CardCache()
         chats = Chats(interactive, defaults, clock)
         digests = Digests(interactive, background, clock, settings.digest_stories_per_topic, cards)
+        encoder = cluster_encoder(settings)  # one model in memory: search compares queries with the stored vectors
+        searcher = Searcher(encoder, vector_model(encoder) if encoder is not None else "")
         return cls(
             settings=settings, db=db, outlets=outlets,
             ingestor=_ingestor(settings, db, outlets, clock, client, guard),
-            engine=StoryEngine(db, cluster_params(settings), clock, cluster_encoder(settings)),
+            engine=StoryEngine(db, cluster_params(settings), clock, encoder),
             sections=SectionTagger(background, clock),
             chats=chats,
-            stories=Stories(interactive, clock, cards, settings.digest_timezone),
+            stories=Stories(interactive, clock, cards, settings.digest_timezone, searcher),
             digests=digests,
             operators=Operators(interactive, clock),
             retention=Retention(background, clock, cards, days=settings.retention_days,

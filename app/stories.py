@@ -6,6 +6,7 @@ Cards come from the shared CardCache (app.cards).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,25 +19,21 @@ from app.chat_view import ChatView
 from app.digest_time import zone_or_utc
 from app.mutes import hide_outlets, hide_source_links, is_muted
 from app.retention import decode_archive
+from app.search import SEARCH_WINDOW, Searcher
 from app.tx import Transactions
 from news.coverage import outlet_key, source_lines
 from news.first_report import FirstReport, first_report
 from news.originals import find_reposts
 from news.rank import rank_score
-from news.relevance import relevance
+from news.semantic import Vector
 from news.types import SourceLine, StoryArticle, StoryView
-from news.words import search_terms
 from storage import retention as retention_store
 from storage import stories as story_store
-from storage.search import article_count_estimate, group_matches, search_window
 
 __all__ = ["MAX_QUERY", "Found", "Stories", "StoryDetail"]
 
 RECENT = timedelta(hours=48)
-CANDIDATES = 40  # the best-scoring stories whose articles are loaded for the final ranking
 RECENCY = 0.1  # a fresh story's score rises by up to this share: a prior, never a match
-FOUND_SHARE = 0.5  # a story found must hold words worth this share of the query (rarer words weigh more)
-SEARCH_WINDOW = timedelta(days=7)
 MAX_QUERY = 200  # characters of a search; longer ones are refused at the edge
 
 
@@ -76,18 +73,21 @@ def _freshness(articles: Sequence[StoryArticle], now: datetime) -> float:
 
 
 class Stories:
-    def __init__(self, tx: Transactions, clock: Callable[[], datetime], cards: CardCache, zone: str = "UTC") -> None:
+    def __init__(self, tx: Transactions, clock: Callable[[], datetime], cards: CardCache, zone: str = "UTC",
+                 searcher: Searcher | None = None) -> None:
         self.tx, self.clock, self.zone = tx, clock, zone_or_utc(zone)
         self._cards = cards
+        self.searcher = searcher or Searcher()
 
     def _zone_of(self, chat: ChatView | None) -> ZoneInfo:
         return zone_or_utc(chat.timezone) if chat is not None else self.zone
 
     async def search(self, query: str, limit: int = 1, suggest: int = 3, chat: ChatView | None = None) -> Found:
-        """The recent stories holding most of `query` (FOUND_SHARE, rare words weighing more), the most relevant
-        first (news.relevance, with a recency prior). With none, up to `suggest` stories holding some of its words
-        (or the top recent ones). `chat`: the asking chat (app.chat_view), whose mutes and zone apply."""
-        return await self.tx(self._search, query, self.clock(), limit, suggest, chat)
+        """The recent stories `query` means, the most relevant first (app.search, with a recency prior). With none,
+        up to `suggest` stories holding a good part of its words (none when no story does). `chat`: the asking
+        chat (app.chat_view), whose mutes and zone apply."""
+        vector = await asyncio.to_thread(self.searcher.encode, query) if self.searcher.encoder is not None else None
+        return await self.tx(self._search, query, vector, self.clock(), limit, suggest, chat)
 
     async def trending(self, limit: int = 5) -> list[StoryView]:
         """The most covered recent stories (an inline query with no words yet)."""
@@ -97,31 +97,23 @@ class Stories:
         """A card's story now (following merges), with `chat`'s mutes and zone; None when it is gone."""
         return await self.tx(self._detail, story_id, self.clock(), chat)
 
-    def _search(self, session: Session, query: str, now: datetime, limit: int, suggest: int,
+    def _search(self, session: Session, query: str, vector: Vector | None, now: datetime, limit: int, suggest: int,
                 chat: ChatView | None) -> Found:
         zone = self._zone_of(chat)
-        terms = search_terms(query)
-        if not terms:
-            return Found([], [], zone)
         since = reference_time(session, now) - SEARCH_WINDOW
-        window = search_window(session, since)
-        matches = [group_matches(session, group, window) for group in terms]
-        scores = relevance(terms, matches, article_count_estimate(session))
-        ranked = sorted(scores, key=lambda sid: scores[sid], reverse=True)[:CANDIDATES]
-        articles = story_store.story_articles(session, ranked)
-        final = {sid: scores[sid][1] * (1 + RECENCY * _freshness(arts, now)) for sid, arts in articles.items() if arts}
+        ranked = self.searcher.rank(session, query, vector, since, limit, suggest)
+        articles = ranked.articles
+        final = {sid: ranked.scores[sid] * (1 + RECENCY * _freshness(articles[sid], now))
+                 for sid in ranked.found + ranked.suggested if articles.get(sid)}
         if chat is not None and chat.muted_words:
             final = self._unmuted(session, final, articles, now, chat.muted_words)
-        found = [sid for sid in final if scores[sid][0] >= FOUND_SHARE]
-        best = sorted(found, key=lambda sid: final[sid], reverse=True)[:limit]
+        best = sorted((sid for sid in ranked.found if sid in final), key=lambda sid: final[sid], reverse=True)[:limit]
         if best or suggest <= 0:
             outlets = chat.muted_outlets if chat is not None else frozenset()
             return Found([hide_outlets(self._cards.view(sid, articles[sid], now), articles[sid], outlets)
                           for sid in best], [], zone)
-        partial = sorted(final, key=lambda sid: (scores[sid][0], final[sid]), reverse=True)[:suggest]
-        partial = partial or story_store.recent_story_ids(session, since, limit=suggest)
-        others = articles if all(sid in articles for sid in partial) else story_store.story_articles(session, partial)
-        return Found([], [self._cards.view(sid, others[sid], now) for sid in partial if others.get(sid)], zone)
+        partial = [sid for sid in ranked.suggested if sid in final][:suggest]
+        return Found([], [self._cards.view(sid, articles[sid], now) for sid in partial], zone)
 
     def _unmuted(self, session: Session, final: dict[int, float], articles: dict[int, list[StoryArticle]],
                  now: datetime, words: Sequence[str]) -> dict[int, float]:

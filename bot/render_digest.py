@@ -18,16 +18,26 @@ from bot.render_pack import split_stories
 from news.types import StoryView
 
 __all__ = [
-    "BLINDSPOT_EXPLAINED", "BLINDSPOT_SECTION", "NOTHING_NEW", "NOTHING_NEW_TOP", "TOP_SECTION", "digest_messages",
-    "digest_title", "open_link",
+    "BLINDSPOT_EXPLAINED", "BLINDSPOT_SECTION", "NOTHING_NEW", "NOTHING_NEW_TOP", "NOTHING_NEW_TOPIC", "TOP_SECTION",
+    "digest_messages", "digest_title", "open_link", "quiet_topics",
 ]
 
 NOTHING_NEW = N_("📭 Nothing new in your topics since the last digest.")
 NOTHING_NEW_TOP = N_("📭 No new top stories since the last digest. Follow a topic with /subscribe to get more.")
+NOTHING_NEW_TOPIC = N_("📭 <b>{topic}</b>: nothing new since the last digest.")
 TOP_SECTION = N_("⭐ Top stories")  # the section of a chat that follows nothing
 BLINDSPOT_SECTION = N_("🔍 Blindspot of the week")
 BLINDSPOT_EXPLAINED = N_("A blindspot is a political story that the left or the right covers far less than it "
                          "covers such stories, too little to be chance.")
+
+
+_QUIET = "\x00quiet"  # the section of the one-line "nothing new" notes (no topic can be named so: news.topics)
+
+
+def quiet_topics(digest: Digest) -> list[str]:
+    """The followed topics with no story in this digest, in the chat's order."""
+    shown = {topic for topic, _view in digest.picked}
+    return [topic for topic in digest.topics if topic not in shown]
 
 
 def digest_title(when: date) -> str:
@@ -66,19 +76,29 @@ def _messages(digest: Digest, bot_username: str | None) -> list[str]:
         return [_(NOTHING_NEW if digest.topics else NOTHING_NEW_TOP)] if digest.send_empty else []
     zone = zone_or_utc(digest.zone)
     title = f"<b>{escape(digest_title(digest.day), quote=False)}</b>"
-    sections: list[tuple[str | None, StoryView]] = [*digest.picked, *((None, view) for view in digest.blindspots)]
-    cards = [story_card(view, zone=zone, compact=True) + open_link(view.story_id, bot_username)
-             for _topic, view in sections]
+    sections: list[tuple[str | None, StoryView | None]] = [
+        *digest.picked, *((topic, None) for topic in quiet_topics(digest)),
+        *((None, view) for view in digest.blindspots)]
+    # A followed topic with nothing new: one line, never a silent gap (its own section, with no header).
+    keys = [_QUIET if view is None else topic for topic, view in sections]
+    cards = [_(NOTHING_NEW_TOPIC).format(topic=escape(topic or "", quote=False)) if view is None
+             else story_card(view, zone=zone, compact=True) + open_link(view.story_id, bot_username)
+             for topic, view in sections]
+
+    def block(index: int, start: int, i: int) -> str:
+        key, same = keys[i], i > 0 and keys[i - 1] == keys[i]
+        if key == _QUIET:
+            return cards[i]
+        if i == start and index > 0:
+            return _header(key, same) + cards[i]
+        return ("" if i > start and same else _header(key, False)) + cards[i]
 
     def message(index: int, start: int, stop: int) -> str:
-        blocks = [title] if index == 0 else []
+        text = title if index == 0 else ""
         for i in range(start, stop):
-            topic = sections[i][0]
-            if i == start and index > 0:
-                blocks.append(_header(topic, i > 0 and sections[i - 1][0] == topic) + cards[i])
-            else:
-                blocks.append(("" if i > start and sections[i - 1][0] == topic else _header(topic, False)) + cards[i])
-        return "\n\n".join(blocks)
+            gap = "\n" if i > start and keys[i] == keys[i - 1] == _QUIET else "\n\n"
+            text = f"{text}{gap}{block(index, start, i)}" if text else block(index, start, i)
+        return text
 
     groups = split_stories(len(cards), lambda i, a, b: len(message(i, a, b)) <= MAX_MESSAGE)
     return [part for i, group in enumerate(groups) for part in pack([message(i, group.start, group.stop)])]

@@ -25,7 +25,11 @@ from functools import lru_cache
 
 import Stemmer
 
-__all__ = ["MAX_SEARCH_TERMS", "SEARCH_STOP_WORDS", "search_terms", "stem", "tokens", "word_forms"]
+from news.demonyms import DEMONYMS
+
+__all__ = [
+    "MAX_SEARCH_TERMS", "SEARCH_STOP_WORDS", "search_terms", "search_words", "stem", "tokens", "word_forms",
+]
 
 _TOKEN = re.compile(r"[^\W_]+")
 _ALPHA = re.compile(r"[a-z]+")
@@ -67,11 +71,12 @@ def word_forms(word: str) -> frozenset[str]:
     """The forms a topic word matches: itself, singular and plural, and for 4+ letters -ing/-ed.
 
     "election" -> election, elections (not "elected"); "party" -> party, parties; "vote" -> voting, voted.
+    A place also matches its people's word (news.demonyms): "malaysia" -> malaysian(s), "china" -> chinese.
     Words that are not purely alphabetic ("c++", "19") match only themselves."""
     if not _ALPHA.fullmatch(word):
         return frozenset({word})
-    forms = {word}
-    if word in _NOT_PLURAL:
+    forms = {word, *DEMONYMS.get(word, ())}
+    if word in _NOT_PLURAL or word in DEMONYMS:
         return frozenset(forms)
     singular = word
     if word.endswith("ies") and len(word) > 4:
@@ -93,9 +98,15 @@ def word_forms(word: str) -> frozenset[str]:
     return frozenset(forms)
 
 
-def search_terms(query: str) -> list[tuple[str, ...]]:
-    """A search query as groups of word forms, one group per useful word (at most MAX_SEARCH_TERMS); stop
-    words only when nothing else is left. A story matches when it holds some form of every group."""
+def search_words(query: str) -> list[str]:
+    """A search query's useful words, once each (at most MAX_SEARCH_TERMS); stop words only when nothing else
+    is left."""
     words = [w for w in tokens(query) if len(w) > 1]
     useful = [w for w in words if w not in SEARCH_STOP_WORDS] or words
-    return [tuple(sorted(word_forms(w))) for w in dict.fromkeys(useful)][:MAX_SEARCH_TERMS]
+    return list(dict.fromkeys(useful))[:MAX_SEARCH_TERMS]
+
+
+def search_terms(query: str) -> list[tuple[str, ...]]:
+    """A search query as groups of word forms, one group per useful word (`search_words`). A story matches when
+    it holds some form of every group."""
+    return [tuple(sorted(word_forms(w))) for w in search_words(query)]

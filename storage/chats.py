@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Chat, ChatState, Delivery, Mute, Subscription
+from storage.models import Chat, ChatState, Delivery, Mute, Subscription, utcnow
 
 __all__ = [
     "ChatRow",
@@ -113,15 +113,16 @@ def set_language(session: Session, chat_id: int, code: str) -> None:
     session.execute(update(Chat).where(Chat.id == chat_id).values(language=code, version=Chat.version + 1))
 
 
-def subscribe(session: Session, chat_id: int, topic: str, max_topics: int = 30) -> bool:
-    """True when added, False when the chat already had it."""
+def subscribe(session: Session, chat_id: int, topic: str, max_topics: int = 30, now: datetime | None = None) -> bool:
+    """True when added, False when the chat already had it. `now`: the application's clock (a digest tells a topic
+    followed since the last digest by it)."""
     exists = session.scalar(select(Subscription.id).where(Subscription.chat_id == chat_id, Subscription.topic == topic))
     if exists is not None:
         return False
     count = session.scalar(select(func.count()).where(Subscription.chat_id == chat_id)) or 0
     if count >= max_topics:
         raise TooManyTopics(max_topics)
-    session.add(Subscription(chat_id=chat_id, topic=topic))
+    session.add(Subscription(chat_id=chat_id, topic=topic, created_at=now or utcnow()))
     session.flush()
     bump(session, chat_id)
     return True

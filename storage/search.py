@@ -20,7 +20,7 @@ from storage.models import Article, Story
 
 __all__ = [
     "MAX_MATCHED_ARTICLES", "PG_DOCUMENT", "SearchWindow", "Terms", "article_count_estimate", "group_matches",
-    "search_window",
+    "search_window", "titles_after",
 ]
 
 # Must stay identical to the expression indexed in migration 0006_search_stems.
@@ -72,6 +72,14 @@ def _title_match(dialect: str, group: Sequence[str]) -> tuple[Any, dict[str, str
     if dialect == "postgresql":
         return text("to_tsvector('english'::regconfig, articles.title) @@ to_tsquery('english'::regconfig, :q)"), {}
     return or_(*(Article.title.ilike(f"%{t}%") for t in group)), {}
+
+
+def titles_after(session: Session, after_id: int, window: SearchWindow) -> list[tuple[int, str]]:
+    """(id, title) of the window's articles after `after_id`, in id order: what the spelling vocabulary
+    (app.spelling) adds since it last looked."""
+    query = select(Article.id, Article.title).where(
+        Article.id > after_id, Article.fetched_at >= window.fetched_since).order_by(Article.id)
+    return [(int(article_id), title) for article_id, title in session.execute(query)]
 
 
 def article_count_estimate(session: Session) -> int:

@@ -101,6 +101,7 @@ class DigestChat:
     blindspot_weekly: bool = False  # a Blindspot section once a week
     language: str | None = None  # the chat's language code; None: not known (the bot's default)
     told: tuple[tuple[int, datetime], ...] = ()  # (story id, when): followed stories' updates sent (app.follows)
+    new_topics: frozenset[str] = frozenset()  # topics followed since the last digest
 
 # --- claiming due chats ----------------------------------------------------------------------------
 
@@ -201,8 +202,12 @@ def digest_chat(session: Session, chat_id: int, sent_since: datetime | None = No
     chat = session.get(Chat, chat_id)
     if chat is None:
         return None
-    query = select(Subscription.topic).where(Subscription.chat_id == chat_id).order_by(Subscription.id)
-    topics = tuple(session.scalars(query))
+    query = select(Subscription.topic, Subscription.created_at).where(
+        Subscription.chat_id == chat_id).order_by(Subscription.id)
+    followed = session.execute(query).all()
+    topics = tuple(topic for topic, _ in followed)
+    last = chat.last_digest_at
+    new = frozenset(topic for topic, since in followed if last is not None and since > last)
     sent: set[int] = set()
     told: dict[int, datetime] = {}
     if sent_since is not None:
@@ -219,7 +224,7 @@ def digest_chat(session: Session, chat_id: int, sent_since: datetime | None = No
                       chat.last_digest_at, topics, frozenset(sent),
                       tuple(value for kind, value in mutes if kind == "word"),
                       frozenset(value for kind, value in mutes if kind == "source"), chat.blindspot_weekly,
-                      chat.language, tuple(sorted(told.items())))
+                      chat.language, tuple(sorted(told.items())), new)
 
 
 def save_content(

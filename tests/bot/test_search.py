@@ -43,3 +43,39 @@ async def test_search_finds_the_story_the_words_are_about(tmp_path: Path, db_url
         await wait_until(lambda: h.telegram.inline_answers)
         results = h.telegram.inline_answers[0]["results"]
         assert results and "Jagger" in results[0]["title"], [r["title"] for r in results]
+
+
+ZELENSKY = [Item("Reuters", "reuters.com", "Zelensky urges allies to speed up air defence deliveries", hours_ago=3),
+            Item("AP", "apnews.com", "Ukraine's Zelensky visits the front line near Kharkiv", hours_ago=2),
+            Item("BBC", "bbc.co.uk", "Zelensky meets European leaders in Kyiv", hours_ago=1)]
+FED = [Item("Reuters", "reuters.com", "What to expect from Yellen's first Fed meeting", hours_ago=2),
+       Item("CNBC", "cnbc.com", "Yellen's first meeting as Fed chair may focus on guidance", hours_ago=2),
+       Item("AP", "apnews.com", "Fed expected to keep trimming bond purchases", "World markets await the decision.",
+            hours_ago=1),
+       Item("WSJ", "wsj.com", "Fed meeting: what investors watch", "The decision draws attention to rates.",
+            hours_ago=1)]
+
+
+async def test_a_misspelt_name_finds_its_story_and_a_passing_mention_is_no_answer(tmp_path: Path,
+                                                                                  db_url: str) -> None:
+    async with running_bot(tmp_path, db_url, None, lambda: NOW, command_burst=100, **FAST) as h:
+        for key, items in (("zelensky", ZELENSKY), ("fed", FED), ("mars", MARS), ("pills", PILLS)):
+            h.seed(key, items, now=NOW)
+        chat = h.telegram.add_private_chat(h.telegram.add_user("Ada"))
+
+        for query in ("/story zelenksy", "/story Zelenskyy", "/story zelensky kyiv"):
+            card = await say(h, chat.id, query)
+            assert card.text and "Zelensky" in card.text.split("\n")[0], (query, card.text)
+        await h.telegram.inline_query(h.telegram.add_user("Bob"), "zelenksy")
+        await wait_until(lambda: h.telegram.inline_answers)
+        results = h.telegram.inline_answers[0]["results"]
+        assert results and "Zelensky" in results[0]["title"], [r["title"] for r in results]
+
+        # "world" and "draws" are each in one lead of the Fed story: said in passing, neither an answer nor a hint
+        cup = await say(h, chat.id, "/story world cup draw")
+        assert cup.text and cup.text.startswith("No story found") and "Maybe one of these" not in cup.text, cup.text
+        # words no story holds get no unrelated "suggestions" either (they used to be the newest stories)
+        nothing = await say(h, chat.id, "/story quidditch")
+        assert nothing.text == "No story found for quidditch. Try fewer or other words.", nothing.text
+        # a short word is never "corrected" into another ("mars" is no typo of "mare")
+        assert "rover" in ((await say(h, chat.id, "/story mars")).text or "").split("\n")[0].lower()
