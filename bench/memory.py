@@ -89,7 +89,8 @@ async def run_child(args: argparse.Namespace) -> None:
     feeds = work / "feeds.opml"
     feeds.write_text(export_opml([]))
     settings = Settings(_env_file=None, telegram_bot_token=DEFAULT_TOKEN, telegram_api_url=args.api,  # type: ignore[call-arg]
-                        database_url=args.url, feeds_file=feeds, retention_days=FULL.days - 1, log_level="ERROR")
+                        database_url=args.url, feeds_file=feeds, retention_days=FULL.days - 1, log_level="ERROR",
+                        cluster_embeddings=args.embeddings)
     runtime = Runtime(settings, clock=lambda: clock[0], client=Fetcher.make_client(transport=farm.transport()),
                       polling=False, role="all")
     context: Any = SimpleNamespace(job_queue=None)
@@ -200,7 +201,8 @@ def last_article(url: str, tick_minutes: int) -> datetime:
 def run_bot(url: str, api: str, start: datetime, args: argparse.Namespace) -> list[dict[str, Any]]:
     """The bot's child process; its tick lines are echoed to stderr as they come (a long run shows its progress)."""
     command = [sys.executable, __file__, "--child", "--url", url, "--api", api, "--start", start.isoformat(),
-               "--ticks", str(args.ticks), "--tick-minutes", str(args.tick_minutes), "--feeds", str(args.feeds)]
+               "--ticks", str(args.ticks), "--tick-minutes", str(args.tick_minutes), "--feeds", str(args.feeds),
+               *(["--embeddings"] if args.embeddings else [])]
     ticks: list[dict[str, Any]] = []
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as child:
         assert child.stdout is not None
@@ -224,13 +226,17 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=100, help="generated feeds polled (of 300)")
     parser.add_argument("--ticks", type=int, default=96, help="ticks (96 of 15 minutes = one day)")
     parser.add_argument("--tick-minutes", type=int, default=15, choices=(5, 10, 15, 20, 30, 60))
-    parser.add_argument("--limit-mb", type=float, default=400.0)
+    parser.add_argument("--embeddings", action="store_true",
+                        help="cluster with sentence embeddings (needs the [embeddings] extra; aim: under 1 GB)")
+    parser.add_argument("--limit-mb", type=float, help="default 400, or 1024 with --embeddings")
     parser.add_argument("--port", type=int, default=18091)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--api", help=argparse.SUPPRESS)
     parser.add_argument("--start", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.limit_mb is None:
+        args.limit_mb = 1024.0 if args.embeddings else 400.0
     if args.child:
         asyncio.run(run_child(args))
         return
@@ -247,7 +253,8 @@ def main() -> None:
             asyncio.run(open_private_chats(api, range(1, args.day_chats + 1)))
             ticks = run_bot(url, api, start, args)
         sent = control(api, "stats")
-    report.update({"db": args.db, "day_chats": args.day_chats, "ticks": len(ticks) - 1, "fake_bot_api": sent,
+    report.update({"db": args.db, "embeddings": args.embeddings, "day_chats": args.day_chats,
+                   "ticks": len(ticks) - 1, "fake_bot_api": sent,
                    "memory": summarize(ticks, args.limit_mb), "load_average_after": os.getloadavg(),
                    "per_tick": [(t["tick"], t["rss_mb"], t.get("seconds")) for t in ticks]})
     print(json.dumps(report, indent=2), flush=True)
