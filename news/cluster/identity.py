@@ -9,6 +9,7 @@ off, and gets a new id; so a story that splits keeps its id on its larger part.
 from __future__ import annotations
 
 from collections import Counter
+from operator import ne
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -37,9 +38,9 @@ def match_groups(
     """`current[i]` is member i's story now, `labels[i]` its new group; `age` orders stories, oldest first."""
     overlap: dict[str, Counter[int]] = {}
     origins: dict[int, Counter[str]] = {}
-    for story, group in zip(current, labels, strict=True):
-        overlap.setdefault(story, Counter())[group] += 1
-        origins.setdefault(group, Counter())[story] += 1
+    for (story, group), count in Counter(zip(current, labels, strict=True)).items():  # pairs in first-seen order
+        overlap.setdefault(story, Counter())[group] = count
+        origins.setdefault(group, Counter())[story] = count
     homes: dict[int, list[str]] = {}
     for story, counts in overlap.items():
         best = max(counts.items(), key=lambda gc: (gc[1], -gc[0]))[0]
@@ -55,6 +56,6 @@ def match_groups(
         else:
             names[group] = new_key()
             splits.append((names[group], origins[group].most_common(1)[0][0]))
-    after = tuple(names[g] for g in labels)
-    moved = sum(1 for before, now in zip(current, after, strict=True) if before != now)
+    after = tuple(map(names.__getitem__, labels))
+    moved = sum(map(ne, current, after))
     return Revision(after, moved, tuple(merges), tuple(splits), tuple(articles))

@@ -37,6 +37,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from news.cluster.groupcache import GroupCache
 from news.cluster.identity import Revision, match_groups
 from news.cluster.index import Story, StoryIndex
 from news.cluster.params import ClusterParams
@@ -79,6 +80,7 @@ class OnlineClusterer:
         self._clock: float | None = None
         self._members: dict[str, list[Member]] = {}  # open story -> its articles, for refinement
         self._touched: set[str] = set()  # open stories changed since the last refinement pass
+        self._groups = GroupCache()  # each open story's refinement group, as the last pass built it
 
     def assign(self, item: ClusterItem, embedding: Vec | None = None) -> str:
         """Join the best active story or start one; returns the story key.
@@ -144,7 +146,8 @@ class OnlineClusterer:
         self._touched = set()
         members = [m for key in scope for m in self._members[key]]
         current = [key for key in scope for _ in self._members[key]]
-        labels = regroup(members, current, self._terms.df.idf, self.params)
+        self._groups.now, self._groups.docs = self._clock or 0.0, self._terms.df.docs
+        labels = regroup(members, current, self._terms.df.idf, self.params, self._groups)
         stories = self._index.stories
         age = {key: (stories[key].first_time, key) for key in scope}
         revision = match_groups(current, labels, age, self._new_key, tuple(m.key for m in members))
@@ -176,6 +179,7 @@ class OnlineClusterer:
             if self._vectors is not None:
                 self._vectors.remove(key)
             self._members.pop(key, None)
+            self._groups.drop(key)
         grouped: dict[str, list[Member]] = {}
         for member, key in zip(members, revision.stories, strict=True):
             if key in changed:
@@ -295,6 +299,7 @@ class OnlineClusterer:
             self._aliases[key] = survivor.key
         self._members.setdefault(survivor.key, []).extend(self._members.pop(absorbed.key, []))
         self._touched.discard(absorbed.key)
+        self._groups.drop(absorbed.key)
         self._touched.add(survivor.key)
         self._merges.append((absorbed.key, survivor.key))
         return survivor
@@ -304,6 +309,7 @@ class OnlineClusterer:
         for story in self._index.expire(self._clock - self.params.window_hours * 3600.0):
             self._members.pop(story.key, None)
             self._touched.discard(story.key)
+            self._groups.drop(story.key)
             if self._vectors is not None:
                 self._vectors.remove(story.key)
             for key in story.absorbed:
