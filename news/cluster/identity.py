@@ -9,9 +9,9 @@ off, and gets a new id; so a story that splits keeps its id on its larger part.
 from __future__ import annotations
 
 from collections import Counter
-from operator import ne
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import ne
 
 __all__ = ["Revision", "match_groups"]
 
