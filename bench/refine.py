@@ -3,8 +3,9 @@
     .venv/bin/python bench/refine.py [--shared ../shared] [--items 120000] [--sizes 5000,10000,20000]
 
 1. Pass time: the first N items of uci-dev (published order) go through the online path with a window
-   long enough that all N stay open; then one refinement pass (the first, which moves most) and a
-   second one (steady state) are timed.
+   long enough that all N stay open; then one refinement pass (the first, which moves most: every story
+   is new to it), a second one (what the first merged, and its neighbourhood), and one after 100 more
+   articles (the steady state of a live feed: a pass every few minutes) are timed, wall and CPU.
 2. Throughput: the 120k-item stream of bench/cluster_speed.py (uci-dev repeated, shifted by whole
    weeks) through the default path, online assignment plus refinement passes paced by `published`
    (news.cluster.stream; the stream's times are whole days, so one pass per new day), against the
@@ -34,14 +35,20 @@ def pass_times(items: list[ClusterItem], sizes: list[int]) -> None:
         for item in items[:size]:
             clusterer.assign(item)
         open_now = len(clusterer.open_members())
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         first = clusterer.refine()
-        middle = time.perf_counter()
+        middle, cpu_middle = time.perf_counter(), time.process_time()
         second = clusterer.refine()
-        end = time.perf_counter()
-        print(f"{open_now:>6,} open articles: first pass {middle - start:.2f}s ({first.moved} moved, "
-              f"{len(first.merges)} merges, {len(first.splits)} splits); "
-              f"second pass {end - middle:.2f}s ({second.moved} moved)")
+        end, cpu_end = time.perf_counter(), time.process_time()
+        print(f"{open_now:>6,} open articles: first pass {middle - start:.2f}s (CPU {cpu_middle - cpu_start:.2f}s; "
+              f"{first.moved} moved, {len(first.merges)} merges, {len(first.splits)} splits); "
+              f"second pass {end - middle:.2f}s (CPU {cpu_end - cpu_middle:.2f}s; {second.moved} moved)")
+        for item in items[size:size + 100]:  # a few minutes of news, then the pass that follows
+            clusterer.assign(item)
+        start, cpu_start = time.perf_counter(), time.process_time()
+        third = clusterer.refine()
+        print(f"{'':>6} after 100 new articles: pass {time.perf_counter() - start:.2f}s "
+              f"(CPU {time.process_time() - cpu_start:.2f}s; {third.moved} moved, {len(third.articles)} examined)")
 
 
 def run_stream(data: list[ClusterItem], params: ClusterParams) -> tuple[list[float], list[tuple[int, int, float]]]:

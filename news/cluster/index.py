@@ -38,43 +38,48 @@ class StoryIndex:
             self.stories[story.key] = story
             story.first_time = when
             story.last_time = when
-        before = set(story.centroid)
-        add_into(story.centroid, vec)
-        self._finish_update(story, before, when)
+        centroid = story.centroid
+        added = [t for t in vec if t not in centroid]  # an item's ~10 terms, not the centroid's ~100
+        add_into(centroid, vec)
+        self._finish_update(story, added, when)
         story.size += 1
         if source:
             story.sources.add(source)
 
     def absorb(self, survivor: Story, absorbed: Story) -> None:
-        before = set(survivor.centroid)
-        add_into(survivor.centroid, absorbed.centroid)
+        centroid = survivor.centroid
+        added = [t for t in absorbed.centroid if t not in centroid]
+        add_into(centroid, absorbed.centroid)
         survivor.size += absorbed.size
         survivor.sources |= absorbed.sources
         survivor.first_time = min(survivor.first_time, absorbed.first_time)
         survivor.absorbed += [absorbed.key, *absorbed.absorbed]
         self.remove(absorbed)
-        self._finish_update(survivor, before, max(survivor.last_time, absorbed.last_time))
+        self._finish_update(survivor, added, max(survivor.last_time, absorbed.last_time))
 
-    def _finish_update(self, story: Story, before: set[str], when: float) -> None:
+    def _finish_update(self, story: Story, added: list[str], when: float) -> None:
+        """Post the story under its `added` terms, and cap its centroid (unposting the terms that fall off)."""
         centroid = story.centroid
+        postings = self.postings
+        key = story.key
+        for term in added:
+            postings.setdefault(term, {})[key] = None
         if len(centroid) > self._cap * 3 // 2:
             # Term cap: an outlier's own words carry 1/size of the weight and fall off here,
             # so one odd member cannot drag the story towards its topic.
             keep = sorted(centroid, key=centroid.__getitem__, reverse=True)[: self._cap]
-            story.centroid = centroid = {t: centroid[t] for t in keep}
-        after = centroid.keys()
-        postings = self.postings
-        for term in before - after:
-            posting = postings[term]
-            del posting[story.key]
-            if not posting:
-                del postings[term]
-        for term in after - before:
-            postings.setdefault(term, {})[story.key] = None
+            kept = {t: centroid[t] for t in keep}
+            for term in centroid:
+                if term not in kept:
+                    posting = postings[term]
+                    del posting[key]
+                    if not posting:
+                        del postings[term]
+            story.centroid = kept
         story.norm_cache = -1.0
         if when > story.last_time:
             story.last_time = when
-        heapq.heappush(self._expiry, (story.last_time, story.key))
+        heapq.heappush(self._expiry, (story.last_time, key))
 
     def remove(self, story: Story) -> None:
         postings = self.postings

@@ -37,10 +37,12 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from news.cluster.groupcache import GroupCache
 from news.cluster.identity import Revision, match_groups
 from news.cluster.index import Story, StoryIndex
 from news.cluster.params import ClusterParams
 from news.cluster.refine import Member, regroup
+from news.cluster.scope import pass_scope
 from news.cluster.sparse import Vector, dot, norm
 from news.cluster.terms import ItemVector, TermWeigher
 from news.types import ClusterItem
@@ -77,6 +79,8 @@ class OnlineClusterer:
         self._merges: list[tuple[str, str]] = []
         self._clock: float | None = None
         self._members: dict[str, list[Member]] = {}  # open story -> its articles, for refinement
+        self._touched: set[str] = set()  # open stories changed since the last refinement pass
+        self._groups = GroupCache()  # each open story's refinement group, as the last pass built it
 
     def assign(self, item: ClusterItem, embedding: Vec | None = None) -> str:
         """Join the best active story or start one; returns the story key.
@@ -131,15 +135,35 @@ class OnlineClusterer:
         return {m.key: story for story, members in self._members.items() for m in members}
 
     def refine(self) -> Revision:
-        """Regroup the open stories' articles (news.cluster.refine) and keep ids stable (news.cluster.identity)."""
-        members = [m for ms in self._members.values() for m in ms]
-        current = [story for story, ms in self._members.items() for _ in ms]
-        labels = regroup(members, current, self._terms.df.idf, self.params)
-        age = {key: (story.first_time, key) for key, story in self._index.stories.items()}
-        revision = match_groups(current, labels, age, self._new_key)
+        """Regroup what changed since the last pass (news.cluster.refine) and keep ids stable (news.cluster.identity).
+
+        Incremental: the pass takes the stories *touched* since the last one (new articles, merges, the last
+        pass's own rebuilds) and their neighbourhoods, the open stories the online path's candidate retrieval
+        finds for each (news.cluster.scope); stories nobody touched were already compared at an earlier pass.
+        The first pass (and the first after a restart) sees every open story touched.
+        """
+        scope = pass_scope(self._touched, self._members, self._neighbours)
+        self._touched = set()
+        members = [m for key in scope for m in self._members[key]]
+        current = [key for key in scope for _ in self._members[key]]
+        self._groups.now, self._groups.docs = self._clock or 0.0, self._terms.df.docs
+        labels = regroup(members, current, self._terms.df.idf, self.params, self._groups)
+        stories = self._index.stories
+        age = {key: (stories[key].first_time, key) for key in scope}
+        revision = match_groups(current, labels, age, self._new_key, tuple(m.key for m in members))
         if revision.moved:
             self._rebuild(members, current, revision)
         return revision
+
+    @property
+    def open_articles(self) -> int:
+        """How many articles the open stories hold."""
+        return sum(len(members) for members in self._members.values())
+
+    def _neighbours(self, key: str) -> list[str]:
+        """The open stories the online path would compare with this one (its candidate retrieval)."""
+        embedding = self._vectors.unit(key) if self._vectors is not None else None
+        return [story.key for story in self._candidates(self._index.stories[key].centroid, embedding)]
 
     def _rebuild(self, members: list[Member], current: list[str], revision: Revision) -> None:
         """Rebuild the stories whose articles changed; the others stay as they are."""
@@ -155,6 +179,7 @@ class OnlineClusterer:
             if self._vectors is not None:
                 self._vectors.remove(key)
             self._members.pop(key, None)
+            self._groups.drop(key)
         grouped: dict[str, list[Member]] = {}
         for member, key in zip(members, revision.stories, strict=True):
             if key in changed:
@@ -169,6 +194,7 @@ class OnlineClusterer:
                 if m.embedding is not None:
                     self._add_vector(key, m.embedding)
             self._members[key] = group
+            self._touched.add(key)  # what it now meets is for the next pass to see
 
     def encode(self, items: Sequence[ClusterItem]) -> Sequence[Vec | None]:
         if self.encoder is None or not items:
@@ -232,6 +258,7 @@ class OnlineClusterer:
         item, source, embedding = member.item, member.source, member.embedding
         self._index.add_member(story, item.vec, item.when, source)
         self._members.setdefault(story.key, []).append(member)
+        self._touched.add(story.key)
         hybrid = embedding is not None
         if embedding is not None:
             self._add_vector(story.key, embedding)
@@ -271,6 +298,9 @@ class OnlineClusterer:
         for key in [absorbed.key, *absorbed.absorbed]:
             self._aliases[key] = survivor.key
         self._members.setdefault(survivor.key, []).extend(self._members.pop(absorbed.key, []))
+        self._touched.discard(absorbed.key)
+        self._groups.drop(absorbed.key)
+        self._touched.add(survivor.key)
         self._merges.append((absorbed.key, survivor.key))
         return survivor
 
@@ -278,6 +308,8 @@ class OnlineClusterer:
         assert self._clock is not None
         for story in self._index.expire(self._clock - self.params.window_hours * 3600.0):
             self._members.pop(story.key, None)
+            self._touched.discard(story.key)
+            self._groups.drop(story.key)
             if self._vectors is not None:
                 self._vectors.remove(story.key)
             for key in story.absorbed:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from news.cluster.groupcache import GroupCache, Snapshot
 from news.cluster.params import ClusterParams
 from news.cluster.sparse import Vector, add_into, dot, norm
 from news.cluster.terms import ItemVector
@@ -67,12 +68,16 @@ class _Group:
 
 
 def regroup(
-    members: Sequence[Member], stories: Sequence[str], idf: Callable[[str], float], params: ClusterParams
+    members: Sequence[Member], stories: Sequence[str], idf: Callable[[str], float], params: ClusterParams,
+    cache: GroupCache | None = None,
 ) -> list[int]:
     """A group label per member (0..k-1, in order of first appearance); `stories` are their current stories.
 
     Groups start as the current stories, less the members that fit their story worse than
-    `refine_eject` (cosine to its hindsight centroid), which start alone.
+    `refine_eject` (cosine to its hindsight centroid), which start alone. A story's members must be
+    in the order of its article list; with a `cache` (news.cluster.groupcache), a story's start group
+    is its cached group plus the members that arrived since (never with `refine_eject`, which needs
+    every member's vector).
     """
     n = len(members)
     if n < 2:
@@ -80,14 +85,13 @@ def regroup(
     from news.cluster.graph import neighbour_pairs  # numpy and scipy stay off the import path of `assign`
 
     hybrid = all(m.embedding is not None for m in members)
-    vectors = _reweigh_all(members, idf) if params.refine_hindsight else [m.item.vec for m in members]
-    start = _start(members, vectors, stories, params.refine_eject)
-    groups: list[_Group] = []
-    for indices in start:
-        group = _singleton(members[indices[0]], vectors[indices[0]], stories[indices[0]])
-        for i in indices[1:]:
-            _absorb(group, _singleton(members[i], vectors[i], stories[i]), params.centroid_terms)
-        groups.append(group)
+    if cache is not None and params.refine_eject <= 0 and params.refine_hindsight:
+        start, groups = _start_cached(members, stories, idf, params.centroid_terms, cache)
+    else:
+        vectors = _reweigh_all(members, idf) if params.refine_hindsight else [m.item.vec for m in members]
+        start = _start(members, vectors, stories, params.refine_eject)
+        groups = [_build(members, [vectors[i] for i in indices], stories, indices, None, params.centroid_terms)
+                  for indices in start]
     units = [_reweigh(g.terms, lambda _t: 1.0) for g in groups]
     embeddings = [g.embedding for g in groups] if hybrid else None
     pairs = neighbour_pairs(units, embeddings, params)
@@ -98,6 +102,47 @@ def regroup(
             labels[i] = label
     seen: dict[int, int] = {}
     return [seen.setdefault(label, len(seen)) for label in labels]
+
+
+def _build(members: Sequence[Member], vectors: Sequence[Vector], stories: Sequence[str], indices: Sequence[int],
+           group: _Group | None, cap: int) -> _Group:
+    """`group` (a fresh copy; None: none) with the members at `indices` folded in (`vectors` align with `indices`)."""
+    for i, vec in zip(indices, vectors, strict=True):
+        single = _singleton(members[i], vec, stories[i])
+        if group is None:
+            group = single
+        else:
+            _absorb(group, single, cap)
+    assert group is not None
+    return group
+
+
+def _start_cached(members: Sequence[Member], stories: Sequence[str], idf: Callable[[str], float], cap: int,
+                  cache: GroupCache) -> tuple[list[list[int]], list[_Group]]:
+    """One start group per story: its cached group and the members since, or all its members re-weighed now."""
+    by_story: dict[str, list[int]] = {}
+    for i, story in enumerate(stories):
+        by_story.setdefault(story, []).append(i)
+    factors: dict[str, float] = {}
+    start: list[list[int]] = []
+    groups: list[_Group] = []
+    for story, indices in by_story.items():
+        snap = cache.usable(story, len(indices))
+        base = None if snap is None else _Group(dict(snap.terms), _copy(snap.embedding), snap.size, snap.first,
+                                                snap.last, snap.long_count, story)
+        new = indices[snap.size:] if snap is not None else indices
+        vectors = _reweigh_all([members[i] for i in new], idf, factors)
+        group = _build(members, vectors, stories, new, base, cap)
+        cache.store(story, Snapshot(dict(group.terms), _copy(group.embedding), group.size, group.first, group.last,
+                                    group.long_count, cache.now if snap is None else snap.built,
+                                    cache.docs if snap is None else snap.docs))
+        start.append(indices)
+        groups.append(group)
+    return start, groups
+
+
+def _copy(embedding: Vec | None) -> Vec | None:
+    return None if embedding is None else embedding.copy()
 
 
 def _start(members: Sequence[Member], vectors: list[Vector], stories: Sequence[str], eject: float) -> list[list[int]]:
@@ -118,9 +163,10 @@ def _start(members: Sequence[Member], vectors: list[Vector], stories: Sequence[s
     return [s for s in start if s]
 
 
-def _reweigh_all(members: Sequence[Member], idf: Callable[[str], float]) -> list[Vector]:
+def _reweigh_all(members: Sequence[Member], idf: Callable[[str], float],
+                 factors: dict[str, float] | None = None) -> list[Vector]:
     """Each member's raw term weights x the IDF as it is now, unit length (one IDF look-up per distinct term)."""
-    factors: dict[str, float] = {}
+    factors = {} if factors is None else factors
     out: list[Vector] = []
     for member in members:
         vec: Vector = {}

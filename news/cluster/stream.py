@@ -72,9 +72,9 @@ class _Run:
 
     def refine(self) -> None:
         revision = self.clusterer.refine()
-        self.result.churn.append((len(revision.stories), revision.moved))
+        self.result.churn.append((self.clusterer.open_articles, revision.moved))
         self.aliases.update(revision.merges)
-        self.result.final.update(self.clusterer.open_members())
+        self.result.final.update(revision.changes())  # only the articles the pass examined can have moved
 
     def finish(self) -> StreamResult:
         if self.every > 0:

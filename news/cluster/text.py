@@ -123,4 +123,5 @@ def _segment_terms(text: str, in_title: bool, stats: CaseStats) -> list[Term]:
 
 def extract_terms(title: str, summary: str, stats: CaseStats) -> list[Term]:
     """Terms of a headline and its lead, in order; updates `stats` with what the text shows."""
-    return _segment_terms(title, True, stats) + _segment_terms(summary, False, stats)
+    terms = _segment_terms(title, True, stats)
+    return terms + _segment_terms(summary, False, stats) if summary else terms

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from news.cluster import ClusterParams, OnlineClusterer, cluster_stream
+from news.cluster.groupcache import DRIFT, REFRESH_SECONDS, GroupCache, Snapshot
 from news.cluster.identity import match_groups
 from tests.news.test_cluster import MH370, OTHER, T0, counter_keys, item
 
@@ -78,3 +79,67 @@ def test_refinement_of_an_empty_or_single_window_is_harmless() -> None:
     key = clusterer.assign(item("only", "A lone headline about nothing in particular"))
     revision = clusterer.refine()
     assert revision.stories == (key,) and revision.moved == 0
+
+
+def test_a_pass_examines_only_what_changed_since_the_last_and_its_neighbourhood() -> None:
+    clusterer = OnlineClusterer(ClusterParams(), new_key=counter_keys(100))
+    for n, title in enumerate(VOLCANO_A):
+        clusterer.restore(item(f"a{n}", title, T0 + timedelta(hours=n)), "old")
+    for n, title in enumerate(OTHER):
+        clusterer.restore(item(f"o{n}", title, T0 + timedelta(hours=n)), f"other{n}")
+    first = clusterer.refine()  # everything is new to the first pass
+    assert set(first.articles) == {f"a{n}" for n in range(3)} | {f"o{n}" for n in range(4)} and first.moved == 0
+    assert clusterer.refine().articles == ()  # nothing changed: nothing to look at
+    # A fragment of the volcano story arrives as a story of its own; the next pass looks at it and at the
+    # stories the online path would compare it with (the volcano), not at the unrelated ones.
+    for n, title in enumerate(VOLCANO_B):
+        clusterer.restore(item(f"b{n}", title, T0 + timedelta(hours=5 + n)), "new")
+    revision = clusterer.refine()
+    assert set(revision.articles) == {f"a{n}" for n in range(3)} | {"b0", "b1"}
+    assert revision.merges == (("new", "old"),) and revision.moved == 2
+    assert dict(revision.changes())["b1"] == "old" and clusterer.open_articles == 9
+    # The merged story counts as touched once more (a chain may go on), then the window is quiet.
+    assert clusterer.refine().moved == 0 and clusterer.refine().articles == ()
+
+
+def test_stories_kept_between_passes_agree_with_stories_built_afresh() -> None:
+    """The same articles, one clusterer refining as they come (cached groups), one refining once at the end."""
+    titles = VOLCANO_A + OTHER + VOLCANO_B + MH370
+    items = [item(f"i{n}", t, T0 + timedelta(minutes=10 * n)) for n, t in enumerate(titles)]
+    stepwise = OnlineClusterer(ClusterParams(), new_key=counter_keys(1))
+    at_once = OnlineClusterer(ClusterParams(), new_key=counter_keys(1))
+    for it in items:
+        stepwise.refine()
+        stepwise.assign(it)
+        at_once.assign(it)
+    stepwise.refine()
+    at_once.refine()
+
+    def partition(members: dict[str, str]) -> set[frozenset[str]]:
+        groups: dict[str, set[str]] = {}
+        for article, story in members.items():
+            groups.setdefault(story, set()).add(article)
+        return {frozenset(g) for g in groups.values()}
+
+    assert partition(stepwise.open_members()) == partition(at_once.open_members())
+    volcano = {f"i{n}" for n in range(3)} | {f"i{n}" for n in range(7, 9)}
+    assert frozenset(volcano) in partition(stepwise.open_members())
+
+
+def test_a_kept_group_is_weighed_afresh_once_its_idf_has_aged() -> None:
+    cache = GroupCache()
+
+    def keep(built: float = 0.0, docs: int = 1000, size: int = 3) -> None:
+        cache.store("s", Snapshot({"volcano": 1.0}, None, size, 0.0, 0.0, 0, built, docs))
+
+    def usable(now: float, docs: int, articles: int = 3) -> bool:
+        cache.now, cache.docs = now, docs
+        return cache.usable("s", articles) is not None
+
+    keep()
+    assert usable(REFRESH_SECONDS, 1000 + int(DRIFT * 1000)) and usable(0.0, 1000, articles=5)
+    assert not usable(REFRESH_SECONDS + 1, 1000) and len(cache) == 0  # stream time: aged, and forgotten
+    keep()
+    assert not usable(0.0, 1000 + int(DRIFT * 1000) + 1)  # the window's document count moved too far
+    keep()
+    assert not usable(0.0, 1000, articles=2)  # the story lost articles: its kept sum no longer fits it
