@@ -77,11 +77,13 @@ def regroup(
     n = len(members)
     if n < 2:
         return list(range(n))
-    from news.cluster.graph import neighbour_pairs  # numpy and scipy stay off the import path of `assign`
+    from news.cluster.eject import pieces  # numpy and scipy stay off the import path of `assign`
+    from news.cluster.graph import neighbour_pairs
 
     hybrid = all(m.embedding is not None for m in members)
     vectors = _reweigh_all(members, idf) if params.refine_hindsight else [m.item.vec for m in members]
-    start = _start(members, vectors, stories, params.refine_eject)
+    start = [piece for story in _start(members, vectors, stories, params.refine_eject)
+             for piece in pieces(story, members, vectors, params, hybrid)]
     groups: list[_Group] = []
     for indices in start:
         group = _singleton(members[indices[0]], vectors[indices[0]], stories[indices[0]])
