@@ -19,6 +19,7 @@ from news.words import stem, tokens
 
 __all__ = [
     "CORE_FRACTION",
+    "FACET_LINK",
     "MIN_CORE_OUTLETS",
     "article_text",
     "centrality",
@@ -33,6 +34,9 @@ __all__ = [
 # article: a stray the clusterer let in ("box office" in a Microsoft story) sits near zero.
 CORE_FRACTION = 0.35
 MIN_CORE_OUTLETS = 5  # with fewer outlets there is no telling the core from a stray
+# Articles whose average similarity (by the story's own words) is at least this tell one event; the card
+# speaks for the facet with most outlet votes, so a second event the clusterer let in gives it no line.
+FACET_LINK = 0.05
 _STOP = ENGLISH_STOP_WORDS | {"said", "says", "new", "update", "updated", "live", "video", "watch", "report"}
 
 
@@ -86,5 +90,21 @@ def core_mask(doc_vectors: np.ndarray, articles: Sequence[StoryArticle]) -> np.n
     order = np.argsort(closeness)
     weights = vote_weights(articles)[order]
     median = closeness[order][np.searchsorted(np.cumsum(weights), weights.sum() / 2)]
-    core = closeness >= CORE_FRACTION * median
+    core = (closeness >= CORE_FRACTION * median) & main_facet(doc_vectors, articles)
     return core if core.any() else everyone
+
+
+def main_facet(doc_vectors: np.ndarray, articles: Sequence[StoryArticle]) -> np.ndarray:
+    """The articles of the story's biggest facet by outlet votes: average-link groups at FACET_LINK."""
+    n = len(articles)
+    if n < 2 or FACET_LINK <= 0:
+        return np.ones(n, dtype=bool)
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    distance = np.clip(1.0 - doc_vectors @ doc_vectors.T, 0.0, 2.0)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    labels = fcluster(tree, t=1.0 - FACET_LINK, criterion="distance")
+    votes = np.bincount(labels, weights=vote_weights(articles))
+    return np.asarray(labels == int(np.argmax(votes)))

@@ -47,7 +47,8 @@ def test_an_article_sharing_no_core_term_starts_alone() -> None:
     params = params_with(eject_core_share=0.3)
     cut = pieces(list(range(5)), members, vectors, params, hybrid=False)
     assert sorted(cut) == [[0, 1, 2, 3], [4]]
-    assert pieces(list(range(5)), members, vectors, ClusterParams(), hybrid=False) == [[0, 1, 2, 3, 4]]  # off
+    off = params_with(eject_core_share=0.0)
+    assert pieces(list(range(5)), members, vectors, off, hybrid=False) == [[0, 1, 2, 3, 4]]
 
 
 @pytest.mark.parametrize("size", [1, 2])
