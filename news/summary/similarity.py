@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from news.coverage import outlet_key
@@ -97,11 +99,8 @@ def core_mask(doc_vectors: np.ndarray, articles: Sequence[StoryArticle]) -> np.n
 def main_facet(doc_vectors: np.ndarray, articles: Sequence[StoryArticle]) -> np.ndarray:
     """The articles of the story's biggest facet by outlet votes: average-link groups at FACET_LINK."""
     n = len(articles)
-    if n < 2 or FACET_LINK <= 0:
+    if n < 2:
         return np.ones(n, dtype=bool)
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
-
     distance = np.clip(1.0 - doc_vectors @ doc_vectors.T, 0.0, 2.0)
     np.fill_diagonal(distance, 0.0)
     tree = linkage(squareform(distance, checks=False), method="average")
