@@ -71,9 +71,9 @@ class ClusterParams:
     # ejects and splits before a pass merges (news.cluster.eject)
     eject_core_share: float = 0.1  # an article with none of the terms this share of its story carries starts alone
     split_threshold: float = 0.0  # a headline-only story is cut into pieces whose average link is below this
-    long_text_split_threshold: float = 0.3  # the same for a story of articles with a lead
+    long_text_split_threshold: float = 0.0  # the same for a story of articles with a lead
     hybrid_split_threshold: float = 0.0  # `split_threshold` in hybrid mode (0: no split)
-    hybrid_long_text_split_threshold: float = 0.3  # `long_text_split_threshold` in hybrid mode
+    hybrid_long_text_split_threshold: float = 0.0  # `long_text_split_threshold` in hybrid mode
     split_max_size: int = 60  # larger stories are not split (the cost is the square of the size)
 
     def refine_threshold_for(self, long_text: bool, hybrid: bool) -> float:
