@@ -62,14 +62,10 @@ PLANE = [
     ("Malaysia Airlines plane search: what we know about MH370",
      "Investigators still do not know where the missing Malaysia Airlines plane went, officials said."),
 ]
-PIE = [
-    ("Top 10 pies for Pi Day", "Bake a pie for Pi Day with these ten pie recipes from our kitchen."),
-    ("Happy Pi Day! Celebrate with 52 pie recipes", "Pi Day pie recipes: apple pie, cherry pie and more."),
-    ("The best deals for Friday's Pi Day pies", "Pi Day pie deals at bakeries on Friday, from apple pie to pizza."),
-]
+PIE = [("Happy Pi Day! Celebrate with 52 pie recipes", "Pi Day pie recipes: apple pie, cherry pie and more.")]
 
 
-def test_a_second_event_the_clusterer_let_in_gives_the_card_no_line() -> None:
+def test_a_stray_the_clusterer_let_in_gives_the_card_no_line() -> None:
     story = [article(t, s, source=f"Plane{n}") for n, (t, s) in enumerate(PLANE)]
     story += [article(t, s, source=f"Food{n}") for n, (t, s) in enumerate(PIE)]
     for order in (story, story[::-1]):
@@ -77,4 +73,4 @@ def test_a_second_event_the_clusterer_let_in_gives_the_card_no_line() -> None:
         lines = [view.headline, view.lede, *view.bullets]
         assert view.lede and len(view.bullets) >= 2
         assert not any("pie" in line.lower() or "Pi Day" in line for line in lines), lines
-        assert view.article_count == 9  # the card still counts what the story holds
+        assert view.article_count == 7  # the card still counts what the story holds
