@@ -22,8 +22,8 @@ from news.words import stem, tokens
 __all__ = [
     "CORE_FRACTION",
     "FACET_LINK",
-    "MIN_FACET_SHARE",
     "MIN_CORE_OUTLETS",
+    "MIN_FACET_SHARE",
     "article_text",
     "centrality",
     "core_mask",
