@@ -13,8 +13,9 @@ Printed per set and order, beside the clustering scores (score.py) and the cost 
   article of another gold story (UCI: of no day's main group of that story). Cards are built by
   news.summary.build_story_view, as the bot builds them; a line is traced to the articles that carry its text.
 
-`--params refine_eject_core=0` (for example) scores another parameter set beside nothing else: run it twice
-for a before/after in one sitting.
+`--params eject_core_share=0` (for example) scores another parameter set. For a before/after in one sitting, run
+main's code beside it: `PYTHONPATH=<a clone of main> python bench/purity.py` runs this script with the
+engine of that clone.
 """
 
 from __future__ import annotations
