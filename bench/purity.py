@@ -16,6 +16,11 @@ Printed per set and order, beside the clustering scores (score.py) and the cost 
 `--params eject_core_share=0` (for example) scores another parameter set. For a before/after in one sitting, run
 main's code beside it: `PYTHONPATH=<a clone of main> python bench/purity.py` runs this script with the
 engine of that clone.
+
+Figures (one sitting, 2 shared cores, load 2-5; mean of file order and shuffle 1; base = 2a677f1 beside this code):
+UCI B3 0.838 -> 0.839, pairwise 0.822 -> 0.823, articles outside 10.81% -> 10.66%, impure cards 28.3% -> 26.8%;
+AllSides unchanged (B3 0.746, pairwise 0.550, 11.74%, 29.5%): no outlet names there, and its mixed stories are
+same-topic events (a trial, its verdict) that share every name. Clustering 1,467/2,009 -> 1,290/1,837 items/s UCI.
 """
 
 from __future__ import annotations
