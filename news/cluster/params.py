@@ -68,12 +68,25 @@ class ClusterParams:
     refine_hindsight: bool = True  # re-weigh terms with the IDF as it is at the pass (False: as at arrival)
     refine_eject: float = 0.0  # an article less similar than this to its story's centroid starts alone (0 = never)
     refine_stickiness: float = 0.0  # link bonus for groups whose articles share a story now (less churn)
+    # ejects and splits before a pass merges (news.cluster.eject)
+    eject_core_share: float = 0.1  # an article with none of the terms this share of its story carries starts alone
+    split_threshold: float = 0.0  # a headline-only story is cut into pieces whose average link is below this
+    long_text_split_threshold: float = 0.0  # the same for a story of articles with a lead
+    hybrid_split_threshold: float = 0.0  # `split_threshold` in hybrid mode (0: no split)
+    hybrid_long_text_split_threshold: float = 0.0  # `long_text_split_threshold` in hybrid mode
+    split_max_size: int = 60  # larger stories are not split (the cost is the square of the size)
 
     def refine_threshold_for(self, long_text: bool, hybrid: bool) -> float:
         """The similarity at which refinement merges two groups (by their articles' majority: lead or not)."""
         if long_text:
             return self.refine_hybrid_long_text_threshold if hybrid else self.refine_long_text_threshold
         return self.refine_hybrid_threshold if hybrid else self.refine_threshold
+
+    def split_threshold_for(self, long_text: bool, hybrid: bool) -> float:
+        """The average link below which a story's pieces part before a pass (0: never split)."""
+        if long_text:
+            return self.hybrid_long_text_split_threshold if hybrid else self.long_text_split_threshold
+        return self.hybrid_split_threshold if hybrid else self.split_threshold
 
     def regime(self, long_text: bool, hybrid: bool) -> Regime:
         """The thresholds that apply to an item: headline-only or with a lead, hybrid or TF-IDF only."""

@@ -82,14 +82,17 @@ def regroup(
     n = len(members)
     if n < 2:
         return list(range(n))
-    from news.cluster.graph import neighbour_pairs  # numpy and scipy stay off the import path of `assign`
+    from news.cluster.eject import pieces  # numpy and scipy stay off the import path of `assign`
+    from news.cluster.graph import neighbour_pairs
 
     hybrid = all(m.embedding is not None for m in members)
-    if cache is not None and params.refine_eject <= 0 and params.refine_hindsight:
-        start, groups = _start_cached(members, stories, idf, params.centroid_terms, cache)
+    splits = any(params.split_threshold_for(long_text, hybrid) > 0 for long_text in (False, True))
+    if cache is not None and params.refine_eject <= 0 and params.refine_hindsight and not splits:
+        start, groups = _start_cached(members, stories, idf, params, hybrid, cache)
     else:
         vectors = _reweigh_all(members, idf) if params.refine_hindsight else [m.item.vec for m in members]
-        start = _start(members, vectors, stories, params.refine_eject)
+        start = [piece for story in _start(members, vectors, stories, params.refine_eject)
+                 for piece in pieces(story, members, vectors, params, hybrid)]
         groups = [_build(members, [vectors[i] for i in indices], stories, indices, None, params.centroid_terms)
                   for indices in start]
     units = [_reweigh(g.terms, lambda _t: 1.0) for g in groups]
@@ -117,9 +120,16 @@ def _build(members: Sequence[Member], vectors: Sequence[Vector], stories: Sequen
     return group
 
 
-def _start_cached(members: Sequence[Member], stories: Sequence[str], idf: Callable[[str], float], cap: int,
-                  cache: GroupCache) -> tuple[list[list[int]], list[_Group]]:
-    """One start group per story: its cached group and the members since, or all its members re-weighed now."""
+def _start_cached(members: Sequence[Member], stories: Sequence[str], idf: Callable[[str], float],
+                  params: ClusterParams, hybrid: bool, cache: GroupCache) -> tuple[list[list[int]], list[_Group]]:
+    """One start group per story: its cached group and the members since, or all its members re-weighed now.
+
+    A story that ejects members (news.cluster.eject: they share none of its core terms; the split is off here)
+    starts as its kept members, re-weighed, and each ejected one alone; its cached group is dropped (it held them).
+    """
+    from news.cluster.eject import pieces
+
+    cap = params.centroid_terms
     by_story: dict[str, list[int]] = {}
     for i, story in enumerate(stories):
         by_story.setdefault(story, []).append(i)
@@ -127,6 +137,14 @@ def _start_cached(members: Sequence[Member], stories: Sequence[str], idf: Callab
     start: list[list[int]] = []
     groups: list[_Group] = []
     for story, indices in by_story.items():
+        cut = pieces(indices, members, (), params, hybrid)
+        if len(cut) > 1:
+            cache.drop(story)
+            for piece in cut:
+                vectors = _reweigh_all([members[i] for i in piece], idf, factors)
+                start.append(piece)
+                groups.append(_build(members, vectors, stories, piece, None, cap))
+            continue
         snap = cache.usable(story, len(indices))
         base = None if snap is None else _Group(dict(snap.terms), _copy(snap.embedding), snap.size, snap.first,
                                                 snap.last, snap.long_count, story)

@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from news.coverage import outlet_key
@@ -19,7 +21,9 @@ from news.words import stem, tokens
 
 __all__ = [
     "CORE_FRACTION",
+    "FACET_LINK",
     "MIN_CORE_OUTLETS",
+    "MIN_FACET_SHARE",
     "article_text",
     "centrality",
     "core_mask",
@@ -33,6 +37,12 @@ __all__ = [
 # article: a stray the clusterer let in ("box office" in a Microsoft story) sits near zero.
 CORE_FRACTION = 0.35
 MIN_CORE_OUTLETS = 5  # with fewer outlets there is no telling the core from a stray
+# Articles whose average similarity (by the story's own words) is at least this tell one event (a facet). A
+# facet with under MIN_FACET_SHARE of the outlet votes is a second event the clusterer let in: it gives the card
+# no line. Larger facets stay: a near-copied take on the event (Courtney Love's "I found the plane") is one tight
+# facet that can outvote the event's varied reports, and the headline's tone rule already handles it.
+FACET_LINK = 0.05
+MIN_FACET_SHARE = 0.15
 _STOP = ENGLISH_STOP_WORDS | {"said", "says", "new", "update", "updated", "live", "video", "watch", "report"}
 
 
@@ -86,5 +96,21 @@ def core_mask(doc_vectors: np.ndarray, articles: Sequence[StoryArticle]) -> np.n
     order = np.argsort(closeness)
     weights = vote_weights(articles)[order]
     median = closeness[order][np.searchsorted(np.cumsum(weights), weights.sum() / 2)]
-    core = closeness >= CORE_FRACTION * median
+    core = (closeness >= CORE_FRACTION * median) & main_facets(doc_vectors, articles)
     return core if core.any() else everyone
+
+
+def main_facets(doc_vectors: np.ndarray, articles: Sequence[StoryArticle]) -> np.ndarray:
+    """The articles of the facets (average-link groups at FACET_LINK) holding MIN_FACET_SHARE of the outlet
+    votes; the biggest facet alone when none does."""
+    n = len(articles)
+    if n < 2:
+        return np.ones(n, dtype=bool)
+    distance = np.clip(1.0 - doc_vectors @ doc_vectors.T, 0.0, 2.0)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    labels = fcluster(tree, t=1.0 - FACET_LINK, criterion="distance")
+    votes = np.bincount(labels, weights=vote_weights(articles))
+    kept = votes >= MIN_FACET_SHARE * votes.sum()
+    kept[int(np.argmax(votes))] = True
+    return np.asarray(kept[labels])

@@ -46,3 +46,31 @@ def test_build_story_view_without_times_uses_now() -> None:
     assert dateline_in(view, ZoneInfo("UTC")) == "JUL 31" and view.new_sources == 0 and view.place == ""
     with pytest.raises(ValueError):
         build_story_view(1, [], NOW)
+
+
+PLANE = [
+    ("Missing Malaysia Airlines plane: search widens to Indian Ocean",
+     "The search for the missing Malaysia Airlines plane widened to the Indian Ocean on Friday. Ships joined."),
+    ("Malaysia Airlines flight MH370 search moves west",
+     "Searchers moved west in the hunt for Malaysia Airlines flight MH370. Radar data guided them."),
+    ("MH370: satellite data hints plane flew for hours",
+     "Satellite data suggests the missing Malaysia Airlines plane flew for hours after contact was lost."),
+    ("Families of missing Malaysia Airlines MH370 passengers wait",
+     "Families of passengers on the missing Malaysia Airlines flight waited for news in Beijing on Friday."),
+    ("US Navy joins search for missing Malaysia Airlines jet",
+     "A US Navy ship joined the search for the missing Malaysia Airlines jet in the Indian Ocean."),
+    ("Malaysia Airlines plane search: what we know about MH370",
+     "Investigators still do not know where the missing Malaysia Airlines plane went, officials said."),
+]
+PIE = [("Happy Pi Day! Celebrate with 52 pie recipes", "Pi Day pie recipes: apple pie, cherry pie and more.")]
+
+
+def test_a_stray_the_clusterer_let_in_gives_the_card_no_line() -> None:
+    story = [article(t, s, source=f"Plane{n}") for n, (t, s) in enumerate(PLANE)]
+    story += [article(t, s, source=f"Food{n}") for n, (t, s) in enumerate(PIE)]
+    for order in (story, story[::-1]):
+        view = build_story_view(1, order, NOW)
+        lines = [view.headline, view.lede, *view.bullets]
+        assert view.lede and len(view.bullets) >= 2
+        assert not any("pie" in line.lower() or "Pi Day" in line for line in lines), lines
+        assert view.article_count == 7  # the card still counts what the story holds
