@@ -69,16 +69,24 @@ async def test_a_card_with_a_link_preview(tmp_path: Path, db_url: str) -> None:
         assert card.link_preview == {"url": "https://spacewire.example/2026/07/mirror", "prefer_large_media": True}
 
 
-PLACES = ("Phoenix", "Las Vegas", "Sacramento", "Boise", "Salt Lake City")
+PLACES = ("Phoenix", "Las Vegas", "Sacramento", "Boise", "Salt Lake City", "Albuquerque", "Tucson", "Reno")
+# Each outlet reports its own facts (a copy of another's text would be a repost, and give no bullet): the card
+# has a long headline, a lede and bullets from several outlets, more than a photo's 1,024-character caption holds.
+FACTS = ("Hospitals saw more heat illness among outdoor workers and older residents.",
+         "Power companies asked customers to raise thermostats after four o'clock.",
+         "Libraries stayed open late for people without air conditioning at home.",
+         "Farmers moved harvest shifts to the cooler hours before dawn this week.",
+         "Schools cancelled afternoon sports practice and summer camp hikes.",
+         "Transit agencies set up water stations at their busiest bus stops.",
+         "Firefighters staged crews near dry brush on the edge of the city.",
+         "Zoo keepers gave the animals frozen fruit and extra shade cloths.")
 LONG = [Item(f"The {place} Evening Gazette and Regional Chronicle Newspaper", f"outlet{n}.example",
              f"Heat dome bakes the American West for a fifth straight day as {place} records its hottest July night "
              "on record and utilities warn of rolling blackouts across the region through the weekend and well into "
              "the coming week for millions of people",
-             f"Officials in {place} opened {n + 3} cooling centres on Friday and extended library hours so that "
-             "residents without air conditioning had somewhere to go during the hottest part of the day. Utilities "
-             f"serving {place} asked customers to raise thermostats in the late afternoon and to delay running "
-             "dishwashers and dryers until after nine at night. Hospitals across the region reported a rise in heat "
-             "illness among outdoor workers, older residents and children at summer camps.",
+             f"In {place}, {FACTS[(n + 5) % len(FACTS)][:-1].lower()}, and officials opened {n + 3} cooling "
+             "centres on Friday, saying the heat dome over the American West would last through the coming week for "
+             f"millions of people in four states. {FACTS[n]} {FACTS[(n + 3) % len(FACTS)]}",
              None, 1 + n / 10) for n, place in enumerate(PLACES)]
 
 
