@@ -163,16 +163,7 @@ def world(args: argparse.Namespace, prefix: str) -> Iterator[tuple[str, Database
     """The fake Bot API in its own process with the chats open, and a seeded database with an empty feed list:
     (api, db, db_url, feeds). Everything is stopped and dropped at the end."""
     work = Path(tempfile.mkdtemp(prefix=prefix))
-    api = f"http://127.0.0.1:{args.port}"
-    fake = subprocess.Popen([sys.executable, "-m", "fakes.telegram_serve", "--port", str(args.port),
-                             "--global-rate", str(args.rate)], stdout=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                control(api, "stats")
-                break
-            except OSError:
-                time.sleep(0.1)
+    with fake_bot_api(args.port, args.rate) as api:
         asyncio.run(open_private_chats(api, range(1, args.chats + 1)))
         with database(args, work) as db_url:
             db = Database(db_url)
@@ -183,6 +174,23 @@ def world(args: argparse.Namespace, prefix: str) -> Iterator[tuple[str, Database
                 yield api, db, db_url, feeds
             finally:
                 db.dispose()
+
+
+@contextmanager
+def fake_bot_api(port: int, rate: float | None = None) -> Iterator[str]:
+    """The fake Bot API in a process of its own (enforcing `rate` messages/s across chats when given): its URL."""
+    api = f"http://127.0.0.1:{port}"
+    limits = ["--global-rate", str(rate)] if rate else []
+    fake = subprocess.Popen([sys.executable, "-m", "fakes.telegram_serve", "--port", str(port), *limits],
+                            stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                control(api, "stats")
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield api
     finally:
         if fake.poll() is None:
             fake.terminate()

@@ -36,20 +36,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from fanout import control, open_private_chats
+from fanout import control, fake_bot_api, open_private_chats
 from scale_data import FULL, fix_sequences, load
+from soak import database
 from soak_feeds import FeedFarm
-from sqlalchemy import create_engine, func, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select, text, update
 
 from app.settings import Settings
 from bot.logs import configure_logging
@@ -58,7 +55,7 @@ from fakes.telegram_world import DEFAULT_TOKEN
 from news.fetch import Fetcher
 from news.opml import export_opml
 from storage import feeds as feed_store
-from storage.db import Database, normalize_url
+from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Article, Chat
 
@@ -118,41 +115,6 @@ async def run_child(args: argparse.Namespace) -> None:
                               **resident()}), flush=True)
     finally:
         await runtime.stop()
-
-
-@contextmanager
-def database(kind: str, postgres_url: str, work: Path) -> Iterator[str]:
-    if kind == "sqlite":
-        yield f"sqlite:///{work / 'memory.db'}"
-        return
-    admin = create_engine(normalize_url(postgres_url), isolation_level="AUTOCOMMIT")
-    name = f"storybot_memory_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(normalize_url(postgres_url)).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@contextmanager
-def fake_bot_api(port: int) -> Iterator[str]:
-    api = f"http://127.0.0.1:{port}"
-    fake = subprocess.Popen([sys.executable, "-m", "fakes.telegram_serve", "--port", str(port)],
-                            stdout=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                control(api, "stats")
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield api
-    finally:
-        fake.terminate()
-        fake.wait(10)
 
 
 def prepare(url: str, args: argparse.Namespace, now: datetime) -> dict[str, Any]:
@@ -248,7 +210,7 @@ def main() -> None:
             if args.loaded:
                 url, start = args.loaded, last_article(args.loaded, args.tick_minutes)
             else:
-                url, start = stack.enter_context(database(args.db, args.postgres_url, Path(tmp))), now
+                url, start = stack.enter_context(database(args.db, args.postgres_url, Path(tmp), "memory")), now
                 report.update(prepare(url, args, now))
             asyncio.run(open_private_chats(api, range(1, args.day_chats + 1)))
             ticks = run_bot(url, api, start, args)

@@ -256,13 +256,13 @@ class Soak:
 
 
 @contextmanager
-def database(kind: str, postgres_url: str, work: Path) -> Iterator[str]:
+def database(kind: str, postgres_url: str, work: Path, prefix: str = "soak") -> Iterator[str]:
     """A fresh database: a SQLite file in `work`, or a PostgreSQL database made on the server and dropped after."""
     if kind == "sqlite":
-        yield f"sqlite:///{work / 'soak.db'}"
+        yield f"sqlite:///{work / f'{prefix}.db'}"
         return
     admin = create_engine(normalize_url(postgres_url), isolation_level="AUTOCOMMIT")
-    name = f"storybot_soak_{uuid.uuid4().hex[:10]}"
+    name = f"storybot_{prefix}_{uuid.uuid4().hex[:10]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
