@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from time import monotonic
 from zoneinfo import ZoneInfo
 
@@ -35,7 +35,7 @@ from news.types import StoryView
 
 __all__ = [
     "CARD", "COMPARE", "FOLLOW", "OUTLET", "SOURCES", "CardHandlers", "card_keyboard", "card_preview", "gone",
-    "handlers", "pager_keyboard", "reply_card",
+    "handlers", "pager_keyboard", "pager_row", "reply_card",
 ]
 
 log = logging.getLogger(__name__)
@@ -88,13 +88,19 @@ def pager_keyboard(story_id: int, page: int, pages: int,
     its profile (bot.handlers.outlets)."""
     profiles = [InlineKeyboardButton(f"ℹ️ {name[:30]}", callback_data=f"{OUTLET}{story_id}:{index}")
                 for index, name in outlets]
-    row = []
-    if page > 0:
-        row.append(InlineKeyboardButton(_("◀ Previous"), callback_data=f"{SOURCES}{story_id}:{page - 1}"))
-    row.append(InlineKeyboardButton(_("Back to story"), callback_data=f"{CARD}{story_id}"))
-    if page + 1 < pages:
-        row.append(InlineKeyboardButton(_("Next ▶"), callback_data=f"{SOURCES}{story_id}:{page + 1}"))
+    row = pager_row(page, pages, lambda to: f"{SOURCES}{story_id}:{to}",
+                    InlineKeyboardButton(_("Back to story"), callback_data=f"{CARD}{story_id}"))
     return InlineKeyboardMarkup([*(profiles[i : i + 2] for i in range(0, len(profiles), 2)), row])
+
+
+def pager_row(page: int, pages: int, data: Callable[[int], str],
+              middle: InlineKeyboardButton) -> list[InlineKeyboardButton]:
+    """◀ Previous (past the first page), `middle`, Next ▶ (before the last); `data(page)` is a page's callback."""
+    row = [InlineKeyboardButton(_("◀ Previous"), callback_data=data(page - 1))] if page > 0 else []
+    row.append(middle)
+    if page + 1 < pages:
+        row.append(InlineKeyboardButton(_("Next ▶"), callback_data=data(page + 1)))
+    return row
 
 
 class CardHandlers:

@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from app.compare import StorySides
 from app.runtime import Core
-from bot.handlers.cards import CARD, COMPARE, gone
+from bot.handlers.cards import CARD, COMPARE, gone, pager_row
 from bot.handlers.common import bounded_id, chat_view, edit
 from bot.i18n import _, number
 from bot.render_sides import SIDE_NAMES, compare_view, mark, side_page
@@ -35,12 +35,8 @@ def compare_keyboard(sides: StorySides) -> InlineKeyboardMarkup:
 
 def side_keyboard(story_id: int, part: SidePart, page: int, pages: int) -> InlineKeyboardMarkup:
     code = CODE_OF[part.side]
-    row = []
-    if page > 0:
-        row.append(InlineKeyboardButton(_("◀ Previous"), callback_data=f"{COMPARE}{story_id}:{code}:{page - 1}"))
-    row.append(InlineKeyboardButton(_("⚖️ Compare sides"), callback_data=f"{COMPARE}{story_id}"))
-    if page + 1 < pages:
-        row.append(InlineKeyboardButton(_("Next ▶"), callback_data=f"{COMPARE}{story_id}:{code}:{page + 1}"))
+    row = pager_row(page, pages, lambda to: f"{COMPARE}{story_id}:{code}:{to}",
+                    InlineKeyboardButton(_("⚖️ Compare sides"), callback_data=f"{COMPARE}{story_id}"))
     return InlineKeyboardMarkup([row, [InlineKeyboardButton(_("Back to story"), callback_data=f"{CARD}{story_id}")]])
 
 
