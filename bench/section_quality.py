@@ -1,6 +1,9 @@
 """Section quality on the UCI dev week and the AllSides check: one command.
 
-    .venv/bin/python bench/section_quality.py [--shared ../shared] [--no-baseline]
+    .venv/bin/python bench/section_quality.py [--shared ../shared] [--no-baseline] [--against SEED.npz]
+
+`--against` scores another seed beside the shipped one in the same run, e.g. main's:
+`git show main:news/data/sections-seed.npz > /tmp/main-seed.npz`.
 
 1. Clusters uci-dev.jsonl with the production clusterer (news.cluster.cluster_records, default parameters,
    publish order as `storybot cluster-file` does), lists each story's sections with the shipped seed model
@@ -145,6 +148,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF + LR baseline (a minute)")
+    parser.add_argument("--against", type=Path, help="another seed file to score beside the shipped one")
     args = parser.parse_args()
     bench = args.shared / "bench"
     dev: list[Record] = [{k: str(v or "") for k, v in d.items()} for d in read_jsonl(bench / "uci-dev.jsonl")]
@@ -155,10 +159,16 @@ def main() -> int:
           f"loaded in {1000 * (time.perf_counter() - started):.0f} ms")
     print(f"UCI dev week: {len(dev):,} items, {len(set(stories.values())):,} stories (production clusterer)")
     score(bench, stories, sections_by_item(dev, stories, model), "section classifier (seed only)")
+    other = SectionModel.from_bytes(args.against.read_bytes()) if args.against else None
+    if other is not None:
+        score(bench, stories, sections_by_item(dev, stories, other), f"seed {args.against.name}")
     if not args.no_baseline:
         score(bench, stories, baseline_sections(bench, dev, stories), "baseline TF-IDF + LR")
     score(bench, stories, keyword_method(dev, stories), "old keyword method")
     allsides_check(bench, model)
+    if other is not None:
+        print(f"  the same with seed {args.against.name}:")
+        allsides_check(bench, other)
     costs(model, dev, stories)
     return 0
 

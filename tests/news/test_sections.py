@@ -155,3 +155,32 @@ def _other_format() -> bytes:
     buffer = io.BytesIO()
     np.savez_compressed(buffer, format=np.int32(99), sections=np.array(["world"]))
     return buffer.getvalue()
+
+
+POLITICS = [
+    ("Senate passes stopgap bill to avert a government shutdown",
+     "The measure now goes to the House, where Democrats and Republicans remain split over border security."),
+    ("House Democrats subpoena White House officials in impeachment inquiry",
+     "Committee chairs said the administration had ignored earlier requests for documents and testimony."),
+    ("Governor signs sweeping voting law after heated debate",
+     "Republican lawmakers said the law protects election integrity; Democrats called it voter suppression."),
+    ("Trump rallies supporters in Pennsylvania ahead of midterms",
+     "The former president repeated claims about the 2020 election to a crowd of thousands."),
+    ("Biden nominee faces tough questions at confirmation hearing",
+     "Senators from both parties pressed the nominee on past statements and immigration policy."),
+]
+
+
+@pytest.mark.parametrize(("title", "lead"), POLITICS)
+def test_a_one_article_political_story_is_no_section(seed: SectionModel, title: str, lead: str) -> None:
+    # the seed learned "no section" from political titles: politics no longer drifts into business
+    assert story_sections(seed, [StoryArticle(title=title, url="", summary=lead)]) == ()
+
+
+def test_political_negatives_leave_real_sections_listed(seed: SectionModel) -> None:
+    phone = StoryArticle(title="Apple unveils new iPhone with faster chip and better camera", url="",
+                         summary="The company said the phone goes on sale next week.")
+    stocks = StoryArticle(title="Stocks fall as oil prices climb and investors weigh Fed rate hike", url="",
+                          summary="The Dow dropped 300 points while Treasury yields rose.")
+    assert story_sections(seed, [phone])[:1] == ("technology",)
+    assert story_sections(seed, [stocks])[:1] == ("business",)
