@@ -17,10 +17,11 @@ Printed per set and order, beside the clustering scores (score.py) and the cost 
 main's code beside it: `PYTHONPATH=<a clone of main> python bench/purity.py` runs this script with the
 engine of that clone.
 
-Figures (one sitting, 2 shared cores, load 2-5; mean of file order and shuffle 1; base = 2a677f1 beside this code):
-UCI B3 0.838 -> 0.839, pairwise 0.822 -> 0.823, articles outside 10.81% -> 10.66%, impure cards 28.3% -> 26.8%;
-AllSides unchanged (B3 0.746, pairwise 0.550, 11.74%, 29.5%): no outlet names there, and its mixed stories are
-same-topic events (a trial, its verdict) that share every name. Clustering 1,467/2,009 -> 1,290/1,837 items/s UCI.
+Figures (one sitting, 2 shared cores, load about 2; mean of file order and shuffle 1; base = 2a677f1 beside the
+code with #24's incremental refinement and this eject merged): UCI B3 0.838 -> 0.839, pairwise 0.822 -> 0.823,
+articles outside 10.81% -> 10.66%, impure cards 28.3% -> 26.4%, clustering 4,335/4,162 -> 4,814/4,789 items/s;
+AllSides B3 0.746 and pairwise 0.550 unchanged, articles outside 11.74% unchanged (no outlet names there, and its
+mixed stories are same-topic events, a trial and its verdict, that share every name), impure cards 29.5% -> 24.7%.
 """
 
 from __future__ import annotations
