@@ -124,7 +124,7 @@ def refresh_counts(session: Session, story_ids: Iterable[int]) -> None:
             )
             .where(Article.story_id.in_(chunk))
             .group_by(Article.story_id)
-        ).tuples()}
+        )}
         rows = []
         for story_id, first_seen, last_updated in session.execute(
                 select(Story.id, Story.first_seen, Story.last_updated).where(Story.id.in_(chunk))):
