@@ -34,7 +34,12 @@ _SENTENCE_STARTERS = frozenset({"The", "A", "An", "It", "He", "She", "They", "We
 _ENDING_INITIALS = frozenset({"U.S.", "U.K.", "U.N.", "D.C.", "a.m.", "p.m.", "E.U."})
 _BOILERPLATE = re.compile(
     r"(?:Continue reading\.*|Read more\.*|Read the full story.*|The post .{1,200} appeared first on .*"
-    r"|\[\+\d+ chars\]|\[(?:…|\.\.\.)\])\s*$",
+    r"|\[\+\d+ chars\]|\[(?:…|\.\.\.)\]"
+    # a newsroom's note that the story will change, which says nothing of it ("Check back for updates.")
+    r"|(?:Please )?(?:Check|Come) back(?: later| soon)? for (?:updates|more)[.!]*"
+    r"|(?:Refresh|Stay tuned) for (?:updates|more(?: details)?)[.!]*|More (?:to come|details to follow)[.!]*"
+    r"|This (?:is a|story is(?: a)?) (?:developing|breaking)(?: news)?(?: story)?(?:,? (?:and|which) will be "
+    r"updated)?[.!]*|This story (?:will be|has been|may be) updated[^.]{0,40}[.!]*)\s*$",
     re.IGNORECASE,
 )
 _NOT_PLACES = frozenset({

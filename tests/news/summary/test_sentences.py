@@ -36,6 +36,16 @@ def test_lead_sentences_drop_boilerplate_datelines_and_agencies() -> None:
     assert lead_sentences("(Reuters) - Stocks fell on Monday.") == ["Stocks fell on Monday."]
 
 
+@pytest.mark.parametrize("note", [
+    "Check back for updates.", "Please check back later for updates.", "Stay tuned for more details.",
+    "This is a developing story.", "This story is developing and will be updated.", "More to come.",
+    "This story has been updated with comment from the mayor.",
+])
+def test_a_newsrooms_note_that_the_story_will_change_is_no_sentence_of_it(note: str) -> None:
+    lead = f"A storm surge flooded coastal towns. Rescuers pulled families from rooftops. {note}"
+    assert lead_sentences(lead) == ["A storm surge flooded coastal towns.", "Rescuers pulled families from rooftops."]
+
+
 @pytest.mark.parametrize(
     ("sentence", "place"),
     [
